@@ -1,0 +1,195 @@
+use std::path::{Path, PathBuf};
+
+use civic_types::{CatalogSource, CatalogStatus, FacetValue, Facets, Notice, Procedure};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{MIGRATIONS, Snapshot, SnapshotError};
+use crate::db::OpenError;
+use crate::text::fold;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error("catalog database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a stored procedure record is damaged: {0}")]
+    Record(#[from] serde_json::Error),
+    #[error("cannot move the damaged catalog aside: {0}")]
+    MoveAside(std::io::Error),
+}
+
+/// The offline catalog: one SQLite connection (one writer), WAL.
+#[derive(Debug)]
+pub struct CatalogStore {
+    pub(super) conn: Connection,
+}
+
+/// A store and anything the user must be told about how it was opened.
+#[derive(Debug)]
+pub struct Opened {
+    pub store: CatalogStore,
+    pub notices: Vec<Notice>,
+}
+
+const META_DATA_DATE: &str = "data_date";
+const META_SOURCE: &str = "source";
+
+impl CatalogStore {
+    /// Opens the catalog at `path`. A damaged file is moved aside (kept for support, never
+    /// deleted) and rebuilt from the bundled snapshot; a file from a newer app is refused.
+    pub fn open(path: &Path) -> Result<Opened, CatalogError> {
+        let mut notices = Vec::new();
+        let conn = match MIGRATIONS.open(path) {
+            Ok(conn) => conn,
+            Err(OpenError::Corrupt(error)) => {
+                tracing::warn!(%error, path = %path.display(), "catalog damaged; rebuilding from the bundled snapshot");
+                move_aside(path)?;
+                notices.push(Notice::CatalogRebuilt);
+                MIGRATIONS.open(path)?
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let mut store = Self { conn };
+        store.load_bundled_if_newer()?;
+        Ok(Opened { store, notices })
+    }
+
+    /// An in-memory catalog holding `snapshot`: for tests and benchmarks.
+    pub fn in_memory(snapshot: &Snapshot) -> Result<Self, CatalogError> {
+        let mut store = Self { conn: MIGRATIONS.open_in_memory()? };
+        let tx = store.conn.transaction()?;
+        replace_all(&tx, snapshot, CatalogSource::Bundled)?;
+        tx.commit()?;
+        Ok(store)
+    }
+
+    /// Loads the bundled snapshot into an empty catalog, or over bundled data that an app
+    /// update has made older than the snapshot now shipped.
+    fn load_bundled_if_newer(&mut self) -> Result<(), CatalogError> {
+        let stored = self.meta(META_DATA_DATE)?;
+        let source = self.meta(META_SOURCE)?;
+        let bundled = Snapshot::bundled()?;
+        let stale = match (&stored, source.as_deref()) {
+            (None, _) => true,
+            (Some(date), Some("bundled")) => *date < bundled.data_date,
+            (Some(_), _) => false,
+        };
+        if stale {
+            let tx = self.conn.transaction()?;
+            replace_all(&tx, &bundled, CatalogSource::Bundled)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, CatalogError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM catalog_meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn get(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
+        let record: Option<String> = self
+            .conn
+            .query_row("SELECT record FROM procedures WHERE code = ?1", [code.trim()], |r| r.get(0))
+            .optional()?;
+        Ok(record.map(|json| serde_json::from_str(&json)).transpose()?)
+    }
+
+    pub fn status(&self) -> Result<CatalogStatus, CatalogError> {
+        let procedures: u32 = self.conn.query_row("SELECT count(*) FROM procedures", [], |r| r.get(0))?;
+        let source = match self.meta(META_SOURCE)?.as_deref() {
+            Some("synced") => CatalogSource::Synced,
+            _ => CatalogSource::Bundled,
+        };
+        Ok(CatalogStatus { procedures, source, data_date: self.meta(META_DATA_DATE)?.unwrap_or_default() })
+    }
+
+    pub fn facets(&self) -> Result<Facets, CatalogError> {
+        let values = |sql: &str| -> Result<Vec<FacetValue>, CatalogError> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok(FacetValue { value: r.get(0)?, count: r.get(1)? }))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        Ok(Facets {
+            fields: values("SELECT field, count(*) FROM procedures GROUP BY field ORDER BY field")?,
+            levels: values("SELECT level, count(*) FROM procedure_levels GROUP BY level ORDER BY level")?,
+            agencies: values(
+                "SELECT agency, count(*) AS n FROM procedure_agencies GROUP BY agency ORDER BY n DESC, agency",
+            )?,
+        })
+    }
+}
+
+fn move_aside(path: &Path) -> Result<(), CatalogError> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let aside = PathBuf::from(format!("{}.damaged-{stamp}", path.display()));
+    std::fs::rename(path, &aside).map_err(CatalogError::MoveAside)?;
+    for suffix in ["-wal", "-shm"] {
+        let sidecar = PathBuf::from(format!("{}{suffix}", path.display()));
+        if sidecar.exists() {
+            std::fs::rename(&sidecar, format!("{}{suffix}", aside.display())).map_err(CatalogError::MoveAside)?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the whole catalog with `snapshot` inside the caller's transaction.
+pub fn replace_all(tx: &Transaction<'_>, snapshot: &Snapshot, source: CatalogSource) -> Result<(), CatalogError> {
+    tx.execute("DELETE FROM procedure_search", [])?;
+    tx.execute("DELETE FROM procedures", [])?;
+    for procedure in &snapshot.procedures {
+        insert_procedure(tx, procedure)?;
+    }
+    let source = match source {
+        CatalogSource::Bundled => "bundled",
+        CatalogSource::Synced => "synced",
+    };
+    let mut meta = tx.prepare_cached("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?1, ?2)")?;
+    meta.execute([META_DATA_DATE, snapshot.data_date.as_str()])?;
+    meta.execute([META_SOURCE, source])?;
+    Ok(())
+}
+
+pub fn insert_procedure(tx: &Transaction<'_>, procedure: &Procedure) -> Result<(), CatalogError> {
+    let name_folded = fold(&procedure.name);
+    tx.prepare_cached(
+        "INSERT INTO procedures (code, name, name_folded, field, record) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        procedure.code,
+        procedure.name,
+        name_folded,
+        procedure.field,
+        serde_json::to_string(procedure)?
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut level = tx.prepare_cached("INSERT OR IGNORE INTO procedure_levels (procedure_id, level) VALUES (?1, ?2)")?;
+    for name in &procedure.levels {
+        level.execute(params![id, name])?;
+    }
+    let mut agency =
+        tx.prepare_cached("INSERT OR IGNORE INTO procedure_agencies (procedure_id, agency) VALUES (?1, ?2)")?;
+    for name in procedure.agencies.all() {
+        agency.execute(params![id, name])?;
+    }
+    tx.prepare_cached("INSERT INTO procedure_search (rowid, name, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, name_folded, fold(&search_body(procedure))])?;
+    Ok(())
+}
+
+/// What besides the name a resident might search by: field, agencies, results, documents.
+fn search_body(procedure: &Procedure) -> String {
+    let mut body = vec![procedure.code.as_str(), procedure.field.as_str()];
+    body.extend(procedure.agencies.all());
+    body.extend(procedure.results.iter().map(String::as_str));
+    body.extend(procedure.document_groups.iter().flat_map(|g| g.documents.iter().map(|d| d.name.as_str())));
+    body.join(" \n ")
+}

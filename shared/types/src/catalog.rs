@@ -1,0 +1,149 @@
+use serde::{Deserialize, Serialize};
+
+/// One administrative procedure (thủ tục hành chính) as published on the national portal.
+///
+/// Fields the importer could not split into structure are kept verbatim in `unparsed`
+/// (field name → original text), so nothing from the source is ever dropped silently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// Official code, e.g. `1.001193`.
+    pub code: String,
+    pub name: String,
+    /// Implementing levels (Cấp xã, Cấp tỉnh, Cấp bộ, Cơ quan khác).
+    pub levels: Vec<String>,
+    pub procedure_type: Option<String>,
+    /// Field (lĩnh vực), e.g. "Hộ tịch".
+    pub field: String,
+    pub decision_number: Option<String>,
+    pub target_groups: Vec<String>,
+    pub agencies: Agencies,
+    pub channels: Vec<Channel>,
+    pub steps: Vec<String>,
+    pub document_groups: Vec<DocumentGroup>,
+    pub conditions: Option<String>,
+    pub legal_basis: Vec<LegalDocument>,
+    pub results: Vec<String>,
+    pub related_procedures: Option<String>,
+    pub portal_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unparsed: Vec<UnparsedField>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agencies {
+    /// Cơ quan thực hiện: where the resident actually goes.
+    pub implementing: Vec<String>,
+    /// Cơ quan có thẩm quyền.
+    pub competent: Vec<String>,
+    pub authorized: Vec<String>,
+    pub coordinating: Vec<String>,
+    /// Địa chỉ tiếp nhận hồ sơ.
+    pub receiving_address: Option<String>,
+}
+
+impl Agencies {
+    /// Every agency named, implementing first, without repeats; used for filters.
+    pub fn all(&self) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        for name in self.implementing.iter().chain(&self.competent).chain(&self.authorized) {
+            if !seen.contains(&name.as_str()) {
+                seen.push(name);
+            }
+        }
+        seen
+    }
+}
+
+/// How a dossier can be submitted, with its processing time and fee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Channel {
+    pub kind: ChannelKind,
+    pub processing_time: ProcessingTime,
+    pub fees: Vec<Fee>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelKind {
+    /// Trực tiếp: at the one-stop office.
+    InPerson,
+    /// Trực tuyến: on the public service portal.
+    Online,
+    /// Dịch vụ bưu chính: by post.
+    Postal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ProcessingTime {
+    /// A number of units, e.g. 3 working days.
+    Duration { amount: f64, unit: TimeUnit },
+    /// The portal gives no information.
+    NotStated,
+    /// Free text the portal gives instead of a duration ("Không quy định" …).
+    Text { text: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeUnit {
+    WorkingDays,
+    Days,
+    WorkingHours,
+    Hours,
+    Months,
+    Years,
+    /// The portal printed a bare number.
+    Unspecified,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Fee {
+    Free,
+    NotStated,
+    Amount {
+        /// "Phí", "Lệ phí" or none when the portal does not say which.
+        label: Option<String>,
+        /// In the smallest unit of the currency (đồng, cent for USD).
+        amount: Option<u64>,
+        currency: Currency,
+        note: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Currency {
+    Vnd,
+    Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentGroup {
+    /// A heading such as "Giấy tờ phải nộp"; `None` when the portal gives one flat list.
+    pub title: Option<String>,
+    pub documents: Vec<RequiredDocument>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredDocument {
+    pub name: String,
+    /// File name of the official form (mẫu đơn, tờ khai), when one is attached.
+    pub form: Option<String>,
+    pub originals: Option<u32>,
+    pub copies: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalDocument {
+    pub title: String,
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnparsedField {
+    pub field: String,
+    pub text: String,
+}

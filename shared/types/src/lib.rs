@@ -1,0 +1,21 @@
+//! Plain data crossing every boundary of Civic: core ⇄ Tauri host ⇄ wasm UI ⇄ CLI JSON.
+//!
+//! Invariants: no IO, no dependencies beyond `serde`, builds for `wasm32-unknown-unknown`.
+//! Every type here is a value: no handles, no behaviour beyond small pure helpers.
+
+mod catalog;
+mod search;
+mod status;
+
+pub use catalog::*;
+pub use search::*;
+pub use status::*;
+
+/// Names of the Tauri commands, shared by the host (which registers them) and the UI
+/// (which invokes them), so a rename cannot silently break the IPC boundary.
+pub mod commands {
+    pub const SEARCH: &str = "search_procedures";
+    pub const PROCEDURE: &str = "get_procedure";
+    pub const FACETS: &str = "catalog_facets";
+    pub const STATUS: &str = "app_status";
+}
