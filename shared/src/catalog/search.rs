@@ -87,7 +87,8 @@ impl QueryPlan {
         }
         self.readings
             .iter()
-            .map(|words| {
+            .enumerate()
+            .map(|(reading, words)| {
                 let matches = |i: usize, token: &str| {
                     if self.prefix && i + 1 == words.len() { token.starts_with(&words[i]) } else { token == words[i] }
                 };
@@ -103,7 +104,10 @@ impl QueryPlan {
                 }
                 let len = words.len() as f64;
                 let extra = name.len().saturating_sub(found).min(40) as f64;
-                4.0 * found as f64 / len + 2.0 * longest_run as f64 / len - 0.05 * extra
+                // The lexicon's rewrite states the intent ("làm hộ chiếu" is "cấp hộ chiếu"):
+                // on a tie it should win over the bare words.
+                let rewritten = if reading > 0 { 0.25 } else { 0.0 };
+                4.0 * found as f64 / len + 2.0 * longest_run as f64 / len - 0.02 * extra + rewritten
             })
             .fold(f64::MIN, f64::max)
     }
@@ -111,7 +115,7 @@ impl QueryPlan {
 
 static CODE_QUERY: LazyLock<Regex> = LazyLock::new(|| {
     #[allow(clippy::expect_used)] // constant pattern, exercised by tests
-    Regex::new(r"^\d\.\d[\d.]*[A-Za-z0-9.]*$").expect("valid regex")
+    Regex::new(r"^[0-9]\.[0-9][0-9.]*[A-Za-z0-9.]*$").expect("valid regex")
 });
 
 impl CatalogStore {
@@ -125,11 +129,13 @@ impl CatalogStore {
         if plan.is_empty() {
             return Ok(SearchResults { hits: self.browse(&request.filters, limit)?, understood_as: String::new() });
         }
-        let mut candidates = self.candidates(&plan.fts_all_words(), &request.filters)?;
+        // Names decide the ranking, so names that match come first: a word common in
+        // document lists ("hộ chiếu") must not crowd them out of the candidate list.
+        let all_words = plan.fts_all_words();
+        let mut candidates = self.candidates(&format!("name : ({all_words})"), &request.filters)?;
+        add_new(&mut candidates, self.candidates(&all_words, &request.filters)?);
         if candidates.len() < limit as usize {
-            let mut more = self.candidates(&plan.fts_any_word(), &request.filters)?;
-            more.retain(|m| !candidates.iter().any(|c| c.id == m.id));
-            candidates.extend(more);
+            add_new(&mut candidates, self.candidates(&plan.fts_any_word(), &request.filters)?);
         }
         let exact_phrase = typed_with_diacritics(query).then(|| query.to_lowercase());
         let mut scored: Vec<(f64, Candidate)> = candidates
@@ -152,7 +158,7 @@ impl CatalogStore {
     }
 
     fn candidates(&self, fts: &str, filters: &SearchFilters) -> Result<Vec<Candidate>, CatalogError> {
-        let (filter_sql, mut values) = filter_clause(filters);
+        let (filter_sql, mut values) = filter_clause(filters, 1);
         values.insert(0, Value::Text(fts.to_owned()));
         let sql = format!(
             "SELECT p.id, p.code, p.name, p.name_folded, p.field, bm25(procedure_search, 10.0, 1.0) AS r \
@@ -176,7 +182,7 @@ impl CatalogStore {
     /// A code or the start of one ("1.0011", or a local variant "1.000110.000.00.00.H01").
     fn search_code(&self, query: &str, filters: &SearchFilters, limit: u32) -> Result<SearchResults, CatalogError> {
         let base: String = query.split('.').take(2).collect::<Vec<_>>().join(".");
-        let (filter_sql, mut values) = filter_clause(filters);
+        let (filter_sql, mut values) = filter_clause(filters, 1);
         values.insert(0, Value::Text(format!("{}%", base.replace(['%', '_'], ""))));
         let sql = format!(
             "SELECT p.id, p.code, p.name, p.name_folded, p.field, 0.0 FROM procedures p \
@@ -206,7 +212,7 @@ impl CatalogStore {
 
     /// No words, maybe filters: everything that passes them, by name.
     fn browse(&self, filters: &SearchFilters, limit: u32) -> Result<Vec<SearchHit>, CatalogError> {
-        let (filter_sql, values) = filter_clause(filters);
+        let (filter_sql, values) = filter_clause(filters, 0);
         let sql = format!(
             "SELECT p.id, p.code, p.name, p.name_folded, p.field, 0.0 FROM procedures p \
              WHERE 1 = 1 {filter_sql} ORDER BY p.name_folded LIMIT {limit}"
@@ -243,13 +249,22 @@ struct Candidate {
     bm25: f64,
 }
 
+fn add_new(candidates: &mut Vec<Candidate>, more: Vec<Candidate>) {
+    for m in more {
+        if !candidates.iter().any(|c| c.id == m.id) {
+            candidates.push(m);
+        }
+    }
+}
+
 /// SQL for the filters (`AND …`) and their values, bound after the query's own.
-fn filter_clause(filters: &SearchFilters) -> (String, Vec<Value>) {
+/// `bound_before` is how many parameters the query binds ahead of the filters.
+fn filter_clause(filters: &SearchFilters, bound_before: usize) -> (String, Vec<Value>) {
     let mut sql = String::new();
     let mut values = Vec::new();
     let mut next = |clause: &str, value: &str, values: &mut Vec<Value>| {
         values.push(Value::Text(value.to_owned()));
-        sql.push_str(&clause.replace('?', &format!("?{}", values.len() + 1)));
+        sql.push_str(&clause.replace('?', &format!("?{}", bound_before + values.len())));
     };
     if let Some(field) = &filters.field {
         next(" AND p.field = ?", field, &mut values);

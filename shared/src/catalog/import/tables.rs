@@ -32,11 +32,11 @@ pub fn parse_channels(text: &str) -> Option<Vec<Channel>> {
     let mut starts: Vec<(usize, ChannelKind, ProcessingTime, Vec<Fee>, usize)> = Vec::new();
     for (at, _) in body.char_indices() {
         for (name, kind) in CHANNEL_NAMES {
-            if let Some(rest) = body[at..].strip_prefix(name) {
-                if let Some((time, fees, rest_after)) = parse_row_head(rest) {
-                    let head_end = body.len() - rest_after.len();
-                    starts.push((at, kind, time, fees, head_end));
-                }
+            if let Some(rest) = body[at..].strip_prefix(name)
+                && let Some((time, fees, rest_after)) = parse_row_head(rest)
+            {
+                let head_end = body.len() - rest_after.len();
+                starts.push((at, kind, time, fees, head_end));
             }
         }
     }
@@ -69,7 +69,12 @@ fn parse_row_head(text: &str) -> Option<(ProcessingTime, Vec<Fee>, &str)> {
         let (fees, rest) = parse_fees(rest)?;
         return Some((ProcessingTime::NotStated, fees, rest));
     }
-    static NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"^\d+(?:[.,]\d+)?"));
+    if starts_with_fee_label(text) {
+        // The time cell is empty: the row goes straight to "Phí : …".
+        let (fees, rest) = parse_fees(text)?;
+        return Some((ProcessingTime::NotStated, fees, rest));
+    }
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"^[0-9]+(?:[.,][0-9]+)?"));
     static UNIT: LazyLock<Regex> =
         LazyLock::new(|| regex(r"^ ?(Ngày làm việc|Ngày|Giờ làm việc|Giờ|Tháng|Năm)(?: |\b)?"));
     if let Some(number) = NUMBER.find(text) {
@@ -96,6 +101,9 @@ fn parse_row_head(text: &str) -> Option<(ProcessingTime, Vec<Fee>, &str)> {
                     return Some(head);
                 }
                 amountless.get_or_insert(head);
+            } else if len == digits.len() && unit != TimeUnit::Unspecified {
+                // Some offices leave the fee cell empty: the description follows the time.
+                amountless.get_or_insert((ProcessingTime::Duration { amount, unit }, Vec::new(), rest));
             }
         }
         if amountless.is_some() {
@@ -153,7 +161,7 @@ fn parse_fee(text: &str) -> Option<(Fee, &str)> {
     }
     static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"^(?:(Lệ phí|Phí)\s*:\s*)?((?:[1-9]\d{0,2}(?:[.,]\d{3})+|[1-9]\d*|0)(?:[.,]\d{1,2})?)?\s*(?:Không |không )?(Việt Nam Đồng|VNĐ|Đồng|USD)",
+            r"^(?:(Lệ phí|Phí)\s*:\s*)?((?:[1-9][0-9]{0,2}(?:[.,][0-9]{3})+|[1-9][0-9]*|0[0-9]*)(?:[.,][0-9]{1,2})?)?\s*(?:Không |không )?(Việt Nam Đồng|VNĐ|Đồng|USD)",
         )
     });
     let caps = AMOUNT.captures(text)?;
@@ -235,7 +243,8 @@ pub fn parse_documents(text: &str) -> Option<Vec<DocumentGroup>> {
         groups.push(DocumentGroup { title: title.take(), documents });
         title = next_title;
     }
-    if groups.iter().all(|g| g.documents.is_empty()) { None } else { Some(groups) }
+    // A table with no rows ("Không quy định" — nothing to submit) is still a table.
+    Some(groups)
 }
 
 fn group_title(text: &str) -> Option<String> {
@@ -245,7 +254,7 @@ fn group_title(text: &str) -> Option<String> {
 /// Rows of one group, and whatever follows the last quantity.
 fn split_documents(text: &str) -> (Vec<RequiredDocument>, &str) {
     static QUANTITY: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(\d+) bản chính(?:,\s*(\d+) bản sao)?|(\d+) bản sao"));
+        LazyLock::new(|| regex(r"([0-9]+) bản chính(?:,\s*([0-9]+) bản sao)?|([0-9]+) bản sao"));
     let mut documents = Vec::new();
     let mut row_start = 0;
     for caps in QUANTITY.captures_iter(text) {
@@ -257,24 +266,18 @@ fn split_documents(text: &str) -> (Vec<RequiredDocument>, &str) {
         }
         // Quantities are printed without leading zeros; "01 bản chính hoặc…" inside a name
         // is not one. A name ending in a digit ("Mẫu số 01" + "1 bản chính") keeps its digits.
-        let preceded_by_digit = text[..digit_start].ends_with(|c: char| c.is_ascii_digit());
-        let (quantity, quantity_start) = if preceded_by_digit || (digits.len() > 1 && digits.starts_with('0')) {
-            match digits.char_indices().rev().find(|(_, c)| *c != '0').map(|(i, _)| i) {
-                Some(i) if !preceded_by_digit || i > 0 || digits.len() == 1 => (&digits[i..], digit_start + i),
-                _ => continue,
-            }
-        } else {
-            (digits, digit_start)
+        // "Mẫu số 01" + "1 bản chính" prints as "011 bản chính": the last digit is the count.
+        let (quantity, quantity_start) = match digits.len() {
+            2 if digits.starts_with('0') => continue,
+            3.. if digits.starts_with('0') => (&digits[digits.len() - 1..], digit_start + digits.len() - 1),
+            _ => (digits, digit_start),
         };
-        if quantity.len() > 1 && quantity.starts_with('0') {
-            continue;
-        }
         let count: Option<u32> = quantity.parse().ok();
         let copies_with_originals = caps.get(2).and_then(|m| m.as_str().parse().ok());
         let (originals, copies) = if caps.get(1).is_some() { (count, copies_with_originals) } else { (None, count) };
         let name_text = &text[row_start..quantity_start];
         row_start = whole.end();
-        let Some(name_text) = optional_text(name_text.trim_start_matches(['-', '+', ' ', '\n'])) else { continue };
+        let Some(name_text) = optional_text(name_text.trim_start_matches(['-', '+', ' ', '\t', '\n'])) else { continue };
         let (name, form) = split_form(&name_text);
         documents.push(RequiredDocument { name, form, originals, copies });
     }
@@ -305,7 +308,7 @@ const LEGAL_HEADER: &str = "Tên văn bản pháp lýMã văn bản";
 /// `can_cu_phap_ly`: pairs of title and document number ("…công an nhân dân68/2013/TT-BCA").
 pub fn parse_legal_basis(text: &str) -> Option<Vec<LegalDocument>> {
     let body = text.trim().strip_prefix(LEGAL_HEADER)?;
-    static NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"(\d+)/((?:19|20)\d\d)/([A-ZĐ0-9][A-ZĐa-z0-9\-]*)"));
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"([0-9]+)/((?:19|20)[0-9][0-9])/([A-ZĐ0-9][A-ZĐa-z0-9\-]*)"));
     let mut documents: Vec<LegalDocument> = Vec::new();
     let mut title_start = 0;
     while let Some(caps) = NUMBER.captures_at(body, title_start) {
@@ -382,7 +385,7 @@ pub fn parse_results(text: &str) -> Option<Vec<String>> {
 
 /// `trinh_tu_thuc_hien`: "Bước 1: …" markers when present, otherwise paragraphs.
 pub fn parse_steps(text: &str) -> Vec<String> {
-    static STEP: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:^|\s)Bước\s*\d+\s*[:.\-]?"));
+    static STEP: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:^|\s)Bước\s*[0-9]+\s*[:.\-]?"));
     let marked: Vec<String> = STEP.split(text).filter_map(optional_text).collect();
     if STEP.find_iter(text).count() >= 2 && !marked.is_empty() {
         return marked;

@@ -1,0 +1,161 @@
+//! `civic`: the Civic core from a terminal.
+#![allow(clippy::print_stdout)] // printing is this binary's job
+
+use std::io::{BufReader, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use civic_core::catalog::import::{ImportReport, import_jsonl};
+use civic_core::{CatalogStore, Snapshot, paths};
+use civic_types::{Notice, SearchFilters, SearchRequest};
+use clap::{Parser, Subcommand};
+
+mod render;
+
+#[derive(Debug, Parser)]
+#[command(name = "civic", version, about = "Civic: thủ tục hành chính và dịch vụ công, ngay cả khi không có mạng")]
+struct Cli {
+    /// Data directory (default: $CIVIC_DATA_DIR or the platform's data directory).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Search procedures (diacritics optional; Telex/VNI and everyday words understood).
+    Search {
+        query: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: u32,
+        /// One JSON object per line: code, name, score, field, levels.
+        #[arg(long)]
+        json: bool,
+        /// Treat the last word as unfinished (type-ahead).
+        #[arg(long)]
+        prefix: bool,
+        #[arg(long)]
+        field: Option<String>,
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// Show one procedure in full.
+    Procedure {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import the portal scrape (JSON lines, gzip allowed) into a catalog snapshot.
+    Import {
+        /// Source file, e.g. ../shared/data/procedures/dvc_procedures_2642.jsonl.gz
+        source: PathBuf,
+        /// Snapshot to write (gzip'd JSON).
+        #[arg(long)]
+        out: PathBuf,
+        /// Date of the data, ISO 8601.
+        #[arg(long)]
+        data_date: String,
+        /// Also write the import report as JSON here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Catalog(#[from] civic_core::CatalogError),
+    #[error(transparent)]
+    Import(#[from] civic_core::catalog::import::ImportError),
+    #[error(transparent)]
+    Snapshot(#[from] civic_core::catalog::SnapshotError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("không có thủ tục mã {0} trong danh mục (no procedure with code {0}); try `civic search`")]
+    UnknownCode(String),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("civic: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let data_dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Search { query, limit, json, prefix, field, level, agency } => {
+            let store = open_store(&data_dir)?;
+            let request = SearchRequest {
+                query: query.join(" "),
+                prefix,
+                filters: SearchFilters { field, level, agency },
+                limit,
+            };
+            let results = store.search(&request)?;
+            if json {
+                for hit in &results.hits {
+                    serde_json::to_writer(&mut out, hit)?;
+                    writeln!(out)?;
+                }
+            } else {
+                render::search_results(&mut out, &results)?;
+            }
+        }
+        Command::Procedure { code, json } => {
+            let store = open_store(&data_dir)?;
+            let procedure = store.get(&code)?.ok_or(CliError::UnknownCode(code))?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &procedure)?;
+                writeln!(out)?;
+            } else {
+                render::procedure(&mut out, &procedure)?;
+            }
+        }
+        Command::Import { source, out: snapshot_path, data_date, report } => {
+            let (procedures, import_report) = read_source(&source)?;
+            let snapshot = Snapshot { format: civic_core::catalog::snapshot::FORMAT, data_date, procedures };
+            snapshot.write(std::fs::File::create(&snapshot_path)?)?;
+            if let Some(report_path) = report {
+                std::fs::write(report_path, serde_json::to_string_pretty(&import_report)? + "\n")?;
+            }
+            write!(out, "{import_report}")?;
+            writeln!(out, "snapshot: {} ({} bytes)", snapshot_path.display(), std::fs::metadata(&snapshot_path)?.len())?;
+        }
+    }
+    Ok(())
+}
+
+fn open_store(data_dir: &std::path::Path) -> Result<CatalogStore, CliError> {
+    std::fs::create_dir_all(data_dir)?;
+    let opened = CatalogStore::open(&data_dir.join(paths::CATALOG_FILE))?;
+    for notice in &opened.notices {
+        match notice {
+            Notice::CatalogRebuilt => eprintln!(
+                "civic: dữ liệu thủ tục bị hỏng nên đã được dựng lại từ bản có sẵn (the catalog was damaged and has been rebuilt)"
+            ),
+        }
+    }
+    Ok(opened.store)
+}
+
+fn read_source(path: &std::path::Path) -> Result<(Vec<civic_types::Procedure>, ImportReport), CliError> {
+    let file = std::fs::File::open(path)?;
+    let gzipped = path.extension().is_some_and(|e| e == "gz");
+    Ok(if gzipped {
+        import_jsonl(BufReader::new(flate2::read::GzDecoder::new(file)))?
+    } else {
+        import_jsonl(BufReader::new(file))?
+    })
+}

@@ -1,0 +1,102 @@
+//! Plain-text rendering for terminals: Vietnamese labels, one fact per line.
+
+use std::io::{self, Write};
+
+use civic_types::{ChannelKind, Currency, Fee, ProcessingTime, Procedure, SearchResults, TimeUnit};
+
+pub fn search_results(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
+    if results.hits.is_empty() {
+        return writeln!(out, "Không tìm thấy thủ tục nào (no procedure found).");
+    }
+    for hit in &results.hits {
+        writeln!(out, "{:<10} {}  [{}]", hit.code, hit.name, hit.field)?;
+    }
+    Ok(())
+}
+
+pub fn procedure(out: &mut impl Write, p: &Procedure) -> io::Result<()> {
+    writeln!(out, "{}\nMã thủ tục: {}", p.name, p.code)?;
+    writeln!(out, "Lĩnh vực: {}", p.field)?;
+    writeln!(out, "Cấp thực hiện: {}", p.levels.join(", "))?;
+    if !p.agencies.implementing.is_empty() {
+        writeln!(out, "Cơ quan thực hiện: {}", p.agencies.implementing.join("; "))?;
+    }
+    if let Some(address) = &p.agencies.receiving_address {
+        writeln!(out, "Nơi nộp hồ sơ: {address}")?;
+    }
+    if !p.channels.is_empty() {
+        writeln!(out, "\nCách thực hiện:")?;
+        for c in &p.channels {
+            let fees: Vec<String> = c.fees.iter().map(fee).collect();
+            writeln!(out, "  - {}: {}; {}", channel(c.kind), time(&c.processing_time), fees.join(", "))?;
+        }
+    }
+    for group in &p.document_groups {
+        writeln!(out, "\n{}:", group.title.as_deref().unwrap_or("Hồ sơ cần nộp"))?;
+        for d in &group.documents {
+            let mut counts = Vec::new();
+            if let Some(n) = d.originals.filter(|n| *n > 0) {
+                counts.push(format!("{n} bản chính"));
+            }
+            if let Some(n) = d.copies.filter(|n| *n > 0) {
+                counts.push(format!("{n} bản sao"));
+            }
+            writeln!(out, "  [ ] {} {}", d.name, if counts.is_empty() { String::new() } else { format!("({})", counts.join(", ")) })?;
+        }
+    }
+    if !p.steps.is_empty() {
+        writeln!(out, "\nTrình tự:")?;
+        for (i, step) in p.steps.iter().enumerate() {
+            writeln!(out, "  {}. {}", i + 1, step)?;
+        }
+    }
+    if !p.results.is_empty() {
+        writeln!(out, "\nKết quả: {}", p.results.join("; "))?;
+    }
+    if let Some(url) = &p.portal_url {
+        writeln!(out, "\nCổng dịch vụ công: {url}")?;
+    }
+    Ok(())
+}
+
+fn channel(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::InPerson => "Trực tiếp",
+        ChannelKind::Online => "Trực tuyến",
+        ChannelKind::Postal => "Bưu chính",
+    }
+}
+
+fn time(t: &ProcessingTime) -> String {
+    match t {
+        ProcessingTime::Duration { amount, unit } => {
+            let unit = match unit {
+                TimeUnit::WorkingDays => "ngày làm việc",
+                TimeUnit::Days => "ngày",
+                TimeUnit::WorkingHours => "giờ làm việc",
+                TimeUnit::Hours => "giờ",
+                TimeUnit::Months => "tháng",
+                TimeUnit::Years => "năm",
+                TimeUnit::Unspecified => "",
+            };
+            format!("{amount} {unit}").trim().to_owned()
+        }
+        ProcessingTime::NotStated => "không nêu thời hạn".to_owned(),
+        ProcessingTime::Text { text } => text.clone(),
+    }
+}
+
+fn fee(f: &Fee) -> String {
+    match f {
+        Fee::Free => "miễn phí".to_owned(),
+        Fee::NotStated => "không nêu phí".to_owned(),
+        Fee::Amount { label, amount, currency, .. } => {
+            let label = label.as_deref().unwrap_or("Phí");
+            match (amount, currency) {
+                (Some(a), Currency::Vnd) => format!("{label}: {a} đồng"),
+                (Some(a), Currency::Usd) => format!("{label}: {}.{:02} USD", a / 100, a % 100),
+                (None, _) => format!("{label}: xem ghi chú"),
+            }
+        }
+    }
+}
