@@ -1,0 +1,60 @@
+//! The Tauri host. Commands are thin: deserialize, call `civic-core`, serialize. This crate is
+//! the only one that knows about IPC; the UI reaches it through `civic-ui`'s `ipc` module.
+
+mod commands;
+
+use std::sync::Mutex;
+
+use civic_core::CatalogStore;
+use civic_types::Notice;
+use tauri::Manager;
+
+/// The core's state, shared by commands. One catalog connection: SQLite has one writer.
+#[derive(Debug)]
+pub struct AppState {
+    catalog: Mutex<CatalogStore>,
+    notices: Vec<Notice>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    #[error("cannot find a data directory: {0}")]
+    DataDir(#[from] tauri::Error),
+    #[error("cannot create the data directory: {0}")]
+    CreateDir(#[from] std::io::Error),
+    #[error(transparent)]
+    Catalog(#[from] civic_core::CatalogError),
+}
+
+fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
+    // CIVIC_DATA_DIR lets tests and portable installs choose; otherwise the OS's app data dir.
+    let dir = match std::env::var_os(civic_core::paths::DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        Some(dir) => dir.into(),
+        None => app.path().app_data_dir()?,
+    };
+    std::fs::create_dir_all(&dir)?;
+    let opened = CatalogStore::open(&dir.join(civic_core::paths::CATALOG_FILE))?;
+    Ok(AppState { catalog: Mutex::new(opened.store), notices: opened.notices })
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let state = open_state(app)?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::search_procedures,
+            commands::get_procedure,
+            commands::catalog_facets,
+            commands::app_status,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("civic: the app could not start: {error}");
+        std::process::exit(1);
+    }
+}

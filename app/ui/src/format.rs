@@ -1,0 +1,73 @@
+//! Turning catalog values into words, through the Fluent messages.
+
+use civic_types::{ChannelKind, Currency, Fee, ProcessingTime, TimeUnit};
+use dioxus::prelude::*;
+use fluent_bundle::FluentValue;
+
+use crate::i18n::{LANG, Lang, t, t_args};
+
+pub fn channel(kind: ChannelKind) -> String {
+    t(match kind {
+        ChannelKind::InPerson => "channel-in-person",
+        ChannelKind::Online => "channel-online",
+        ChannelKind::Postal => "channel-postal",
+    })
+}
+
+pub fn time(time: &ProcessingTime) -> String {
+    match time {
+        ProcessingTime::Duration { amount, unit } => {
+            let id = match unit {
+                TimeUnit::WorkingDays => "time-working-days",
+                TimeUnit::Days => "time-days",
+                TimeUnit::WorkingHours => "time-working-hours",
+                TimeUnit::Hours => "time-hours",
+                TimeUnit::Months => "time-months",
+                TimeUnit::Years => "time-years",
+                TimeUnit::Unspecified => "time-unspecified",
+            };
+            t_args(id, &[("amount", FluentValue::from(amount.to_string()))])
+        }
+        ProcessingTime::NotStated => t("time-not-stated"),
+        ProcessingTime::Text { text } => text.clone(),
+    }
+}
+
+/// "100.000 đồng" in Vietnamese, "100,000 VND" in English.
+pub fn fee(fee: &Fee) -> String {
+    match fee {
+        Fee::Free => t("fee-free"),
+        Fee::NotStated => t("fee-not-stated"),
+        Fee::Amount { label, amount, currency, note } => {
+            let value = match (amount, currency) {
+                (Some(a), Currency::Vnd) => t_args("fee-amount-vnd", &[("amount", group_thousands(*a).into())]),
+                (Some(a), Currency::Usd) => {
+                    let dollars = if a % 100 == 0 { (a / 100).to_string() } else { format!("{}.{:02}", a / 100, a % 100) };
+                    t_args("fee-amount-usd", &[("amount", dollars.into())])
+                }
+                (None, _) => t("fee-see-note"),
+            };
+            let mut text = match label {
+                Some(label) => format!("{label}: {value}"),
+                None => value,
+            };
+            if let Some(note) = note {
+                text.push_str(&format!(" ({note})"));
+            }
+            text
+        }
+    }
+}
+
+fn group_thousands(n: u64) -> String {
+    let separator = if *LANG.read() == Lang::Vi { '.' } else { ',' };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}

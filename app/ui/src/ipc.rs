@@ -1,0 +1,56 @@
+//! The one place the UI crosses into the Tauri host. Command names and payload types
+//! come from `civic-types`, shared with the host, so both sides change together.
+
+use civic_types::{AppStatus, Facets, Procedure, SearchRequest, SearchResults, commands};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = invoke, catch)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// What went wrong, in words the user can be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IpcError(pub String);
+
+async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, IpcError> {
+    let args = serde_wasm_bindgen::to_value(args).map_err(|e| IpcError(e.to_string()))?;
+    let value = tauri_invoke(command, args).await.map_err(|e| {
+        // The host sends `{code, message}`; anything else is shown as it came.
+        let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string());
+        IpcError(message.or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}")))
+    })?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| IpcError(e.to_string()))
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+struct SearchArgs<'a> {
+    request: &'a SearchRequest,
+}
+
+#[derive(Serialize)]
+struct CodeArgs<'a> {
+    code: &'a str,
+}
+
+pub async fn search(request: SearchRequest) -> Result<SearchResults, IpcError> {
+    invoke(commands::SEARCH, &SearchArgs { request: &request }).await
+}
+
+pub async fn procedure(code: String) -> Result<Option<Procedure>, IpcError> {
+    invoke(commands::PROCEDURE, &CodeArgs { code: &code }).await
+}
+
+pub async fn facets() -> Result<Facets, IpcError> {
+    invoke(commands::FACETS, &NoArgs {}).await
+}
+
+pub async fn status() -> Result<AppStatus, IpcError> {
+    invoke(commands::STATUS, &NoArgs {}).await
+}

@@ -1,0 +1,58 @@
+//! Civic's user interface (Dioxus, wasm32). Talks to the core only through [`ipc`];
+//! every visible string comes from the Fluent files under `assets/locales`.
+
+mod format;
+mod i18n;
+mod ipc;
+mod pages;
+mod settings;
+
+use dioxus::prelude::*;
+
+use i18n::t;
+use settings::Settings;
+
+/// Where the user is. Kept as plain state rather than URLs: the app has no address bar,
+/// and "back" is an explicit button.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Page {
+    Home,
+    Search { query: String },
+    Procedure { code: String, back_to: Box<Page> },
+}
+
+fn main() {
+    dioxus::launch(App);
+}
+
+#[component]
+fn App() -> Element {
+    let page = use_context_provider(|| Signal::new(Page::Home));
+    let settings = use_context_provider(|| Signal::new(Settings::load()));
+    let status = use_resource(ipc::status);
+    use_effect(move || settings.read().apply());
+
+    rsx! {
+        a { class: "skip-link", href: "#main", {t("skip-to-content")} }
+        header { class: "app-header",
+            button {
+                class: "brand",
+                onclick: move |_| *page.clone().write() = Page::Home,
+                aria_label: t("nav-home"),
+                span { class: "brand-name", {t("app-name")} }
+                span { class: "brand-tagline", {t("app-tagline")} }
+            }
+            settings::SettingsBar {}
+        }
+        if let Some(Ok(status)) = &*status.read() {
+            pages::StatusBanner { status: status.clone() }
+        }
+        main { id: "main", tabindex: "-1",
+            match page.read().clone() {
+                Page::Home => rsx! { pages::Home {} },
+                Page::Search { query } => rsx! { pages::Search { initial: query } },
+                Page::Procedure { code, back_to } => rsx! { pages::ProcedurePage { code, back_to: *back_to } },
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+use civic_types::{Procedure, RequiredDocument};
+use dioxus::prelude::*;
+use fluent_bundle::FluentValue;
+
+use crate::Page;
+use crate::format;
+use crate::i18n::{t, t_args};
+
+#[component]
+pub fn ProcedurePage(code: String, back_to: Page) -> Element {
+    let mut page = use_context::<Signal<Page>>();
+    let lookup = code.clone();
+    let procedure = use_resource(move || crate::ipc::procedure(lookup.clone()));
+    rsx! {
+        nav {
+            button { class: "back", onclick: move |_| page.set(back_to.clone()), "← " {t("nav-back")} }
+        }
+        match &*procedure.read() {
+            None => rsx! { p { {t("loading")} } },
+            Some(Err(error)) => rsx! { p { class: "error", role: "alert", {t_args("error-generic", &[("message", FluentValue::from(error.0.clone()))])} } },
+            Some(Ok(None)) => rsx! { p { role: "alert", {t_args("procedure-not-found", &[("code", FluentValue::from(code.clone()))])} } },
+            Some(Ok(Some(p))) => rsx! { ProcedureDetail { procedure: p.clone() } },
+        }
+    }
+}
+
+#[component]
+fn ProcedureDetail(procedure: Procedure) -> Element {
+    let p = procedure;
+    rsx! {
+        article { class: "procedure", aria_labelledby: "procedure-name",
+            h1 { id: "procedure-name", "{p.name}" }
+            dl { class: "facts",
+                Fact { label: t("procedure-code"), value: p.code.clone(), id: "procedure-code" }
+                Fact { label: t("procedure-field"), value: p.field.clone() }
+                Fact { label: t("procedure-levels"), value: p.levels.join(", ") }
+                if !p.agencies.implementing.is_empty() {
+                    Fact { label: t("procedure-agency"), value: p.agencies.implementing.join("; ") }
+                }
+                if !p.agencies.competent.is_empty() {
+                    Fact { label: t("procedure-competent"), value: p.agencies.competent.join("; ") }
+                }
+                if let Some(address) = p.agencies.receiving_address.clone() {
+                    Fact { label: t("procedure-address"), value: address }
+                }
+                if !p.target_groups.is_empty() {
+                    Fact { label: t("procedure-target"), value: p.target_groups.join("; ") }
+                }
+                if let Some(kind) = p.procedure_type.clone() {
+                    Fact { label: t("procedure-type"), value: kind }
+                }
+                if let Some(decision) = p.decision_number.clone() {
+                    Fact { label: t("procedure-decision"), value: decision }
+                }
+            }
+
+            if !p.channels.is_empty() {
+                section { aria_labelledby: "channels-heading",
+                    h2 { id: "channels-heading", {t("procedure-channels")} }
+                    div { class: "table-scroll",
+                        table { class: "channels",
+                            caption { class: "visually-hidden", {t("procedure-channels")} }
+                            thead {
+                                tr {
+                                    th { scope: "col", {t("channel-kind")} }
+                                    th { scope: "col", {t("channel-time")} }
+                                    th { scope: "col", {t("channel-fee")} }
+                                }
+                            }
+                            tbody {
+                                for channel in p.channels.clone() {
+                                    tr {
+                                        th { scope: "row", {format::channel(channel.kind)} }
+                                        td { {format::time(&channel.processing_time)} }
+                                        td { {channel.fees.iter().map(format::fee).collect::<Vec<_>>().join("; ")} }
+                                    }
+                                    if let Some(description) = channel.description.clone() {
+                                        tr { class: "channel-note",
+                                            td { colspan: "3", "{description}" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            if !p.document_groups.is_empty() {
+                section { aria_labelledby: "documents-heading",
+                    h2 { id: "documents-heading", {t("procedure-documents")} }
+                    for (g, group) in p.document_groups.clone().into_iter().enumerate() {
+                        fieldset { class: "checklist",
+                            legend { {group.title.clone().unwrap_or_else(|| t("documents-default-group"))} }
+                            for (d, document) in group.documents.into_iter().enumerate() {
+                                DocumentItem { id: format!("doc-{g}-{d}"), document }
+                            }
+                        }
+                    }
+                }
+            }
+
+            if !p.steps.is_empty() {
+                section { aria_labelledby: "steps-heading",
+                    h2 { id: "steps-heading", {t("procedure-steps")} }
+                    ol { class: "steps",
+                        for step in p.steps.clone() { li { class: "prose", "{step}" } }
+                    }
+                }
+            }
+            if let Some(conditions) = p.conditions.clone() {
+                section { aria_labelledby: "conditions-heading",
+                    h2 { id: "conditions-heading", {t("procedure-conditions")} }
+                    p { class: "prose", "{conditions}" }
+                }
+            }
+            if !p.results.is_empty() {
+                section { aria_labelledby: "results-heading",
+                    h2 { id: "results-heading", {t("procedure-results")} }
+                    ul { for result in p.results.clone() { li { "{result}" } } }
+                }
+            }
+            if !p.legal_basis.is_empty() {
+                section { aria_labelledby: "legal-heading",
+                    h2 { id: "legal-heading", {t("procedure-legal")} }
+                    ul { class: "legal",
+                        for law in p.legal_basis.clone() {
+                            li {
+                                "{law.title}"
+                                if let Some(number) = law.number.clone() { " — " span { class: "code", "{number}" } }
+                            }
+                        }
+                    }
+                }
+            }
+            if !p.unparsed.is_empty() {
+                section { aria_labelledby: "other-heading",
+                    h2 { id: "other-heading", {t("procedure-other")} }
+                    for field in p.unparsed.clone() { p { class: "prose", "{field.text}" } }
+                }
+            }
+            if let Some(url) = p.portal_url.clone() {
+                p { class: "portal",
+                    {t("procedure-portal")} ": "
+                    span { class: "code", "{url}" }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn Fact(label: String, value: String, id: Option<String>) -> Element {
+    rsx! {
+        div { class: "fact",
+            dt { "{label}" }
+            dd { id: id.unwrap_or_default(), "{value}" }
+        }
+    }
+}
+
+/// A document as a checkbox the resident ticks while gathering papers.
+#[component]
+fn DocumentItem(id: String, document: RequiredDocument) -> Element {
+    let mut counts = Vec::new();
+    if let Some(n) = document.originals.filter(|n| *n > 0) {
+        counts.push(t_args("document-originals", &[("count", FluentValue::from(n))]));
+    }
+    if let Some(n) = document.copies.filter(|n| *n > 0) {
+        counts.push(t_args("document-copies", &[("count", FluentValue::from(n))]));
+    }
+    rsx! {
+        div { class: "check",
+            input { r#type: "checkbox", id: "{id}" }
+            label { r#for: "{id}",
+                span { "{document.name}" }
+                if !counts.is_empty() { span { class: "count", " ({counts.join(\", \")})" } }
+                if let Some(form) = document.form.clone() {
+                    span { class: "form", {t_args("document-form", &[("form", FluentValue::from(form))])} }
+                }
+            }
+        }
+    }
+}

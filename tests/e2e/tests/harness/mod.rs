@@ -1,0 +1,135 @@
+//! Starts what a WebDriver session against the real app needs: a display (Xvfb when there is
+//! none), `tauri-driver` (which starts `WebKitWebDriver` and the app), and a client.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub struct Session {
+    pub client: Client,
+    processes: Vec<Child>,
+    _data_dir: tempfile::TempDir,
+    pub shots: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn start_xvfb() -> (Child, String) {
+    for number in 140..200 {
+        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+            continue;
+        }
+        let display = format!(":{number}");
+        let child = Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (cargo xtask install)");
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+                return (child, display);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    panic!("no free X display for Xvfb");
+}
+
+impl Session {
+    pub async fn start() -> Session {
+        let app = std::env::var("CIVIC_E2E_APP").expect(
+            "CIVIC_E2E_APP must point at the built app; run the end-to-end suite with `cargo xtask test`",
+        );
+        assert!(Path::new(&app).is_file(), "no app at {app}");
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        let mut processes = Vec::new();
+        let display = match std::env::var("DISPLAY") {
+            Ok(d) if !d.is_empty() => d,
+            _ => {
+                let (xvfb, display) = start_xvfb();
+                processes.push(xvfb);
+                display
+            }
+        };
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display)
+            // The app under test gets a fresh data directory: first start, bundled catalog.
+            .env("CIVIC_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver runs (cargo xtask install)");
+        processes.push(driver);
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(error) if started.elapsed() < Duration::from_secs(60) => {
+                    let _ = error;
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(error) => panic!("no WebDriver session after 60 s: {error}"),
+            }
+        };
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
+        Session { client, processes, _data_dir: data_dir, shots }
+    }
+
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css} within 30 s: {e}"))
+    }
+
+    /// Polls until `css` has exactly `expected` as its text.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let started = Instant::now();
+        loop {
+            let text = self.find(css).await.text().await.unwrap_or_default();
+            if text.trim() == expected {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "{css} says {text:?}, wanted {expected:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn script(&self, js: &str) -> serde_json::Value {
+        self.client.execute(js, vec![]).await.unwrap_or_else(|e| panic!("script {js:?} failed: {e}"))
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
+        let path = self.shots.join(name);
+        std::fs::write(&path, png).expect("write screenshot");
+        println!("screenshot: {}", path.display());
+        path
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.client.clone().close().await;
+        for child in self.processes.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Installs what the project needs and is missing. Root installs Debian packages itself;
+//! anyone else is told the exact command and the task stops.
+
+use std::process::Command;
+
+use crate::util::{Result, cargo, output, root, run};
+
+/// Debian 12 / Ubuntu packages: the webview and its WebDriver, a virtual display, the
+/// screenshot tool, a font with Vietnamese glyphs, and the C toolchain for -sys crates.
+const DEBIAN_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "librsvg2-dev",
+    "webkit2gtk-driver",
+    "xvfb",
+    "xauth",
+    "imagemagick",
+    "fonts-dejavu-core",
+];
+
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
+
+pub fn all() -> Result {
+    debian_packages()?;
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    tauri_driver()?;
+    Ok(())
+}
+
+fn debian_packages() -> Result {
+    if output(&mut Command::new("dpkg-query").arg("--version")).is_none() {
+        println!("xtask: not a Debian-based system; install the equivalents of: {}", DEBIAN_PACKAGES.join(" "));
+        return Ok(());
+    }
+    let missing: Vec<&str> = DEBIAN_PACKAGES
+        .iter()
+        .copied()
+        .filter(|package| {
+            let status = output(Command::new("dpkg-query").args(["-W", "-f=${Status}", package]));
+            !status.is_some_and(|s| s.contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    if !is_root {
+        return Err(format!(
+            "missing Debian packages; run this, then the task again:\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends {}",
+            missing.join(" ")
+        ));
+    }
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn wasm_target() -> Result {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The CLI must be exactly the `wasm-bindgen` version in Cargo.lock, or the glue won't match.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|v| v.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+fn wasm_bindgen_cli() -> Result {
+    let version = locked_wasm_bindgen_version()?;
+    let installed = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if installed.split_whitespace().nth(1) == Some(version.as_str()) {
+        return Ok(());
+    }
+    cargo_install("wasm-bindgen-cli", &version)
+}
+
+fn tauri_driver() -> Result {
+    if output(Command::new("tauri-driver").arg("--help")).is_some() {
+        return Ok(());
+    }
+    cargo_install("tauri-driver", TAURI_DRIVER_VERSION)
+}
+
+/// `--locked` first for reproducibility; a locked dependency can vanish from the registry,
+/// so fall back to a fresh resolution of the same pinned version.
+fn cargo_install(krate: &str, version: &str) -> Result {
+    let locked = run(cargo().args(["install", krate, "--version", version, "--locked"]));
+    if locked.is_ok() {
+        return Ok(());
+    }
+    println!("xtask: `--locked` install of {krate} failed; retrying without the lockfile");
+    run(cargo().args(["install", krate, "--version", version]))
+}

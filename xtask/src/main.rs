@@ -1,0 +1,45 @@
+//! `cargo xtask <task>`: the project's task runner (see README).
+#![allow(clippy::print_stdout)] // reporting progress is this binary's job
+
+mod install;
+mod tasks;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  run            install what is missing, build, start the desktop app on the bundled data
+                 (with no display: under Xvfb, saving a screenshot of the first screen)
+  test           install what is missing, build, run every test (unit, data, WebDriver end-to-end)
+  install        only install what is missing (Debian packages, wasm32 target, wasm-bindgen, tauri-driver)
+  ui             build the wasm UI into app/ui/dist
+  import         re-import ../shared/data/procedures into assets/catalog
+  bench search   search latency over the real catalog and a generated 100,000-record one
+  sizes          build release artifacts and print the app binary and wasm bundle sizes";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["run"] => tasks::run(),
+        ["test"] => tasks::test(),
+        ["install"] => install::all(),
+        ["ui"] => tasks::build_ui(),
+        ["import"] => tasks::import(),
+        ["bench", "search"] => tasks::bench_search(),
+        ["sizes"] => tasks::sizes(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
