@@ -2,6 +2,7 @@
 //! none), `tauri-driver` (which starts `WebKitWebDriver` and the app), and a client.
 #![allow(dead_code)]
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -65,6 +66,8 @@ impl Session {
             // The app under test gets a fresh data directory: first start, bundled catalog.
             .env("CIVIC_DATA_DIR", data_dir.path())
             .stdout(Stdio::null())
+            // Its own process group, so stopping it also stops WebKitWebDriver and the app.
+            .process_group(0)
             .spawn()
             .expect("tauri-driver runs (cargo xtask install)");
         processes.push(driver);
@@ -128,6 +131,9 @@ impl Session {
     pub async fn stop(mut self) {
         let _ = self.client.clone().close().await;
         for child in self.processes.iter_mut().rev() {
+            // tauri-driver leaves WebKitWebDriver running when killed: stop its children first.
+            let _ = Command::new("pkill").args(["-TERM", "-P", &child.id().to_string()]).status();
+            let _ = Command::new("kill").args(["-TERM", &format!("-{}", child.id())]).status();
             let _ = child.kill();
             let _ = child.wait();
         }
