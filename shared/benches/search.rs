@@ -12,7 +12,9 @@ use civic_core::{CatalogStore, Snapshot};
 use civic_types::{SearchFilters, SearchRequest};
 
 fn data(path: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(path)
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(path)
 }
 
 fn queries() -> Vec<String> {
@@ -28,7 +30,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn measure(store: &CatalogStore, requests: &[SearchRequest], rounds: usize) -> (Duration, Duration, usize) {
+fn measure(
+    store: &CatalogStore,
+    requests: &[SearchRequest],
+    rounds: usize,
+) -> (Duration, Duration, usize) {
     let mut times = Vec::with_capacity(requests.len() * rounds);
     for _ in 0..rounds {
         for request in requests {
@@ -39,14 +45,23 @@ fn measure(store: &CatalogStore, requests: &[SearchRequest], rounds: usize) -> (
         }
     }
     times.sort();
-    (percentile(&times, 0.50), percentile(&times, 0.95), times.len())
+    (
+        percentile(&times, 0.50),
+        percentile(&times, 0.95),
+        times.len(),
+    )
 }
 
 fn report(catalog: &str, store: &CatalogStore) {
     let queries = queries();
     let full: Vec<SearchRequest> = queries
         .iter()
-        .map(|q| SearchRequest { query: q.clone(), prefix: false, filters: SearchFilters::default(), limit: 20 })
+        .map(|q| SearchRequest {
+            query: q.clone(),
+            prefix: false,
+            filters: SearchFilters::default(),
+            limit: 20,
+        })
         .collect();
     let typed: Vec<SearchRequest> = queries
         .iter()
@@ -54,7 +69,12 @@ fn report(catalog: &str, store: &CatalogStore) {
             let chars: Vec<char> = q.chars().collect();
             (1..=chars.len()).map(move |n| chars[..n].iter().collect::<String>())
         })
-        .map(|q| SearchRequest { query: q, prefix: true, filters: SearchFilters::default(), limit: 20 })
+        .map(|q| SearchRequest {
+            query: q,
+            prefix: true,
+            filters: SearchFilters::default(),
+            limit: 20,
+        })
         .collect();
     // Warm the statement cache and the page cache, as a running app would have.
     measure(store, &full, 1);
@@ -70,14 +90,18 @@ fn report(catalog: &str, store: &CatalogStore) {
 
 /// The real catalog, multiplied into per-commune local variants up to `target` records.
 fn generated(real: &Snapshot, target: usize) -> Snapshot {
-    let units: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(data("admin-units/vn_units_2025_full.json")).expect("units"))
-            .expect("units json");
+    let units: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data("admin-units/vn_units_2025_full.json")).expect("units"),
+    )
+    .expect("units json");
     let mut communes = Vec::new();
     for province in units.as_array().expect("provinces") {
         let province_name = province["Name"].as_str().unwrap_or_default();
         for ward in province["Wards"].as_array().into_iter().flatten() {
-            communes.push(format!("{} , {province_name}", ward["Name"].as_str().unwrap_or_default()));
+            communes.push(format!(
+                "{} , {province_name}",
+                ward["Name"].as_str().unwrap_or_default()
+            ));
         }
     }
     assert!(!communes.is_empty(), "no communes read");
@@ -92,7 +116,11 @@ fn generated(real: &Snapshot, target: usize) -> Snapshot {
         }
         procedures.push(p);
     }
-    Snapshot { format: real.format, data_date: real.data_date.clone(), procedures }
+    Snapshot {
+        format: real.format,
+        data_date: real.data_date.clone(),
+        procedures,
+    }
 }
 
 fn main() {
@@ -104,6 +132,13 @@ fn main() {
     let started = Instant::now();
     let big = generated(&real, 100_000);
     let store = CatalogStore::in_memory(&big).expect("store");
-    println!("generated catalog of {} procedures built in {:.1} s", big.procedures.len(), started.elapsed().as_secs_f64());
-    report(&format!("generated catalog ({})", big.procedures.len()), &store);
+    println!(
+        "generated catalog of {} procedures built in {:.1} s",
+        big.procedures.len(),
+        started.elapsed().as_secs_f64()
+    );
+    report(
+        &format!("generated catalog ({})", big.procedures.len()),
+        &store,
+    );
 }

@@ -43,7 +43,9 @@ impl Migrations {
     pub fn open(&self, path: &Path) -> Result<Connection, OpenError> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         self.prepare(conn)
     }
@@ -54,11 +56,14 @@ impl Migrations {
 
     fn prepare(&self, mut conn: Connection) -> Result<Connection, OpenError> {
         // The first real read is where SQLite notices a file that is not a database.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(OpenError::classify)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(OpenError::classify)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(OpenError::classify)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(OpenError::classify)?;
         if check != "ok" {
             return Err(OpenError::Corrupt(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
@@ -70,7 +75,9 @@ impl Migrations {
     }
 
     fn migrate(&self, conn: &mut Connection) -> Result<(), OpenError> {
-        let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(OpenError::classify)?;
+        let found: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(OpenError::classify)?;
         let supported = self.latest();
         if found > supported {
             return Err(OpenError::NewerSchema { found, supported });
@@ -92,7 +99,10 @@ impl Migrations {
 mod tests {
     use super::*;
 
-    const STEPS: Migrations = Migrations(&["CREATE TABLE a (x INTEGER);", "ALTER TABLE a ADD COLUMN y TEXT;"]);
+    const STEPS: Migrations = Migrations(&[
+        "CREATE TABLE a (x INTEGER);",
+        "ALTER TABLE a ADD COLUMN y TEXT;",
+    ]);
 
     #[test]
     fn migrates_in_steps_and_remembers_the_version() {
@@ -100,10 +110,15 @@ mod tests {
         let path = dir.path().join("t.sqlite3");
         Migrations(&STEPS.0[..1]).open(&path).expect("v1");
         let conn = STEPS.open(&path).expect("v2");
-        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
         assert_eq!(version, 2);
-        conn.execute("INSERT INTO a (x, y) VALUES (1, 'b')", []).expect("new column exists");
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+        conn.execute("INSERT INTO a (x, y) VALUES (1, 'b')", [])
+            .expect("new column exists");
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
         assert_eq!(mode, "wal");
     }
 
@@ -112,13 +127,23 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.sqlite3");
         Migrations(&STEPS.0[..1]).open(&path).expect("v1");
-        const BROKEN: Migrations = Migrations(&["CREATE TABLE a (x INTEGER);", "ALTER TABLE a ADD COLUMN y TEXT;", "NOT SQL"]);
+        const BROKEN: Migrations = Migrations(&[
+            "CREATE TABLE a (x INTEGER);",
+            "ALTER TABLE a ADD COLUMN y TEXT;",
+            "NOT SQL",
+        ]);
         let broken = BROKEN;
         assert!(matches!(broken.open(&path), Err(OpenError::Sqlite(_))));
         let conn = Migrations(&STEPS.0[..1]).open(&path).expect("still v1");
-        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
         assert_eq!(version, 1);
-        assert!(conn.execute("INSERT INTO a (x, y) VALUES (1, 'b')", []).is_err(), "step 2 was rolled back");
+        assert!(
+            conn.execute("INSERT INTO a (x, y) VALUES (1, 'b')", [])
+                .is_err(),
+            "step 2 was rolled back"
+        );
     }
 
     #[test]
@@ -126,8 +151,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.sqlite3");
         STEPS.open(&path).expect("v2");
-        let err = Migrations(&STEPS.0[..1]).open(&path).expect_err("newer refused");
-        assert!(matches!(err, OpenError::NewerSchema { found: 2, supported: 1 }));
+        let err = Migrations(&STEPS.0[..1])
+            .open(&path)
+            .expect_err("newer refused");
+        assert!(matches!(
+            err,
+            OpenError::NewerSchema {
+                found: 2,
+                supported: 1
+            }
+        ));
         assert!(err.to_string().contains("newer version"));
     }
 

@@ -16,7 +16,10 @@ fn first_start_loads_the_bundled_catalog_and_reopens_without_reloading() {
     assert_eq!(status.procedures, 2642);
     assert_eq!(status.source, CatalogSource::Bundled);
     assert!(!status.data_date.is_empty());
-    let birth = store.get("1.001193").expect("get").expect("birth registration");
+    let birth = store
+        .get("1.001193")
+        .expect("get")
+        .expect("birth registration");
     assert_eq!(birth.name, "Thủ tục đăng ký khai sinh");
     assert!(store.get("9.999999").expect("get").is_none());
     drop(store);
@@ -29,7 +32,8 @@ fn first_start_loads_the_bundled_catalog_and_reopens_without_reloading() {
 fn a_damaged_catalog_is_moved_aside_rebuilt_and_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("catalog.sqlite3");
-    std::fs::write(&path, b"this is not sqlite, a crash left half a page here").expect("write garbage");
+    std::fs::write(&path, b"this is not sqlite, a crash left half a page here")
+        .expect("write garbage");
     let Opened { store, notices } = CatalogStore::open(&path).expect("rebuilt");
     assert_eq!(notices, vec![Notice::CatalogRebuilt]);
     assert_eq!(store.status().expect("status").procedures, 2642);
@@ -38,7 +42,11 @@ fn a_damaged_catalog_is_moved_aside_rebuilt_and_reported() {
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
         .collect();
-    assert_eq!(kept.len(), 1, "the damaged file is kept for support, not deleted");
+    assert_eq!(
+        kept.len(),
+        1,
+        "the damaged file is kept for support, not deleted"
+    );
 }
 
 #[test]
@@ -61,11 +69,22 @@ fn a_catalog_from_a_newer_app_is_refused_and_left_untouched() {
     drop(CatalogStore::open(&path).expect("open"));
     {
         let conn = rusqlite::Connection::open(&path).expect("raw open");
-        conn.pragma_update(None, "user_version", 99).expect("bump version");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("bump version");
     }
     let before = std::fs::read(&path).expect("read");
     let err = CatalogStore::open(&path).expect_err("refused");
-    assert!(matches!(err, CatalogError::Open(OpenError::NewerSchema { found: 99, .. })), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            CatalogError::Open(OpenError::NewerSchema { found: 99, .. })
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("newer version of Civic"));
-    assert_eq!(std::fs::read(&path).expect("read"), before, "nothing was written");
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        before,
+        "nothing was written"
+    );
 }

@@ -31,8 +31,11 @@ pub fn all() -> Result {
 }
 
 fn debian_packages() -> Result {
-    if output(&mut Command::new("dpkg-query").arg("--version")).is_none() {
-        println!("xtask: not a Debian-based system; install the equivalents of: {}", DEBIAN_PACKAGES.join(" "));
+    if output(Command::new("dpkg-query").arg("--version")).is_none() {
+        println!(
+            "xtask: not a Debian-based system; install the equivalents of: {}",
+            DEBIAN_PACKAGES.join(" ")
+        );
         return Ok(());
     }
     let missing: Vec<&str> = DEBIAN_PACKAGES
@@ -61,8 +64,12 @@ fn debian_packages() -> Result {
 }
 
 fn wasm_target() -> Result {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -70,13 +77,14 @@ fn wasm_target() -> Result {
 
 /// The CLI must be exactly the `wasm-bindgen` version in Cargo.lock, or the glue won't match.
 pub fn locked_wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|v| v.strip_prefix("version = \"")) {
-                return Ok(version.trim_end_matches('"').to_owned());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|v| v.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
         }
     }
     Err("Cargo.lock has no wasm-bindgen entry".into())

@@ -6,7 +6,9 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map_or(manifest.clone(), Path::to_path_buf)
+    manifest
+        .parent()
+        .map_or(manifest.clone(), Path::to_path_buf)
 }
 
 pub fn cargo() -> Command {
@@ -18,14 +20,22 @@ pub fn cargo() -> Command {
 /// Runs a command to completion, failing with its description if it fails.
 pub fn run(command: &mut Command) -> Result {
     println!("$ {}", describe(command));
-    let status = command.status().map_err(|e| format!("cannot start {}: {e}", describe(command)))?;
-    if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", describe(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(command)))
+    }
 }
 
 /// Runs a command and returns its standard output, or `None` if it cannot run or fails.
 pub fn output(command: &mut Command) -> Option<String> {
     let out = command.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub fn describe(command: &Command) -> String {

@@ -1,4 +1,5 @@
 //! Tidy checks, run as ordinary tests: they keep conventions from eroding.
+#![allow(clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,8 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn message_ids(locale: &str) -> Vec<String> {
-    let source = std::fs::read_to_string(root().join(format!("assets/locales/{locale}/main.ftl"))).expect("ftl");
+    let source = std::fs::read_to_string(root().join(format!("assets/locales/{locale}/main.ftl")))
+        .expect("ftl");
     let resource = fluent_syntax::parser::parse(source.as_str())
         .unwrap_or_else(|(_, errors)| panic!("{locale}/main.ftl has syntax errors: {errors:?}"));
     let mut ids: Vec<String> = resource
@@ -42,7 +44,10 @@ fn every_locale_has_the_same_messages() {
     assert!(!vi.is_empty());
     let only_vi: Vec<_> = vi.iter().filter(|id| !en.contains(id)).collect();
     let only_en: Vec<_> = en.iter().filter(|id| !vi.contains(id)).collect();
-    assert!(only_vi.is_empty() && only_en.is_empty(), "only in vi: {only_vi:?}; only in en: {only_en:?}");
+    assert!(
+        only_vi.is_empty() && only_en.is_empty(),
+        "only in vi: {only_vi:?}; only in en: {only_en:?}"
+    );
 }
 
 /// Every `t("id")` / `t_args("id", …)` in the UI names a message that exists, and no
@@ -65,13 +70,23 @@ fn ui_uses_exactly_the_defined_messages() {
         }
         for call in ["t(\"", "t_args(\""] {
             for (at, _) in source.match_indices(call) {
-                let id: String = source[at + call.len()..].chars().take_while(|c| *c != '"').collect();
-                assert!(defined.contains(&id), "{}: unknown message {id:?}", file.display());
+                let id: String = source[at + call.len()..]
+                    .chars()
+                    .take_while(|c| *c != '"')
+                    .collect();
+                assert!(
+                    defined.contains(&id),
+                    "{}: unknown message {id:?}",
+                    file.display()
+                );
             }
         }
     }
     let unused: Vec<_> = defined.iter().filter(|id| !used.contains(id)).collect();
-    assert!(unused.is_empty(), "messages defined but never used: {unused:?}");
+    assert!(
+        unused.is_empty(),
+        "messages defined but never used: {unused:?}"
+    );
 }
 
 /// UI text lives in Fluent files: a string literal with letters as an rsx text node is a
@@ -83,26 +98,34 @@ fn components_hold_no_hard_coded_text() {
         let source = std::fs::read_to_string(&file).expect("read");
         for (number, line) in source.lines().enumerate() {
             let trimmed = line.trim();
-            let is_text_node = trimmed.starts_with('"') && (trimmed.ends_with('"') || trimmed.ends_with("\" }"));
+            let is_text_node =
+                trimmed.starts_with('"') && (trimmed.ends_with('"') || trimmed.ends_with("\" }"));
             if !is_text_node {
                 continue;
             }
             let literal = trimmed.trim_end_matches(" }").trim_matches('"');
             let outside_braces: String = {
                 let mut depth = 0;
-                literal.chars().filter(|c| {
-                    match c {
-                        '{' => depth += 1,
-                        '}' => depth -= 1,
-                        _ => {}
-                    }
-                    depth == 0 && *c != '}'
-                }).collect()
+                literal
+                    .chars()
+                    .filter(|c| {
+                        match c {
+                            '{' => depth += 1,
+                            '}' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0 && *c != '}'
+                    })
+                    .collect()
             };
             if outside_braces.chars().any(char::is_alphabetic) {
                 offenders.push(format!("{}:{}: {trimmed}", file.display(), number + 1));
             }
         }
     }
-    assert!(offenders.is_empty(), "hard-coded UI text (move it to assets/locales):\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "hard-coded UI text (move it to assets/locales):\n{}",
+        offenders.join("\n")
+    );
 }

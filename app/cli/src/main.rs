@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 mod render;
 
 #[derive(Debug, Parser)]
-#[command(name = "civic", version, about = "Civic: thủ tục hành chính và dịch vụ công, ngay cả khi không có mạng")]
+#[command(
+    name = "civic",
+    version,
+    about = "Civic: thủ tục hành chính và dịch vụ công, ngay cả khi không có mạng"
+)]
 struct Cli {
     /// Data directory (default: $CIVIC_DATA_DIR or the platform's data directory).
     #[arg(long, global = true)]
@@ -74,7 +78,9 @@ enum CliError {
     Snapshot(#[from] civic_core::catalog::SnapshotError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    #[error("không có thủ tục mã {0} trong danh mục (no procedure with code {0}); try `civic search`")]
+    #[error(
+        "không có thủ tục mã {0} trong danh mục (no procedure with code {0}); try `civic search`"
+    )]
     UnknownCode(String),
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -95,12 +101,24 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let data_dir = cli.data_dir.unwrap_or_else(paths::data_dir);
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Search { query, limit, json, prefix, field, level, agency } => {
+        Command::Search {
+            query,
+            limit,
+            json,
+            prefix,
+            field,
+            level,
+            agency,
+        } => {
             let store = open_store(&data_dir)?;
             let request = SearchRequest {
                 query: query.join(" "),
                 prefix,
-                filters: SearchFilters { field, level, agency },
+                filters: SearchFilters {
+                    field,
+                    level,
+                    agency,
+                },
                 limit,
             };
             let results = store.search(&request)?;
@@ -123,15 +141,32 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 render::procedure(&mut out, &procedure)?;
             }
         }
-        Command::Import { source, out: snapshot_path, data_date, report } => {
+        Command::Import {
+            source,
+            out: snapshot_path,
+            data_date,
+            report,
+        } => {
             let (procedures, import_report) = read_source(&source)?;
-            let snapshot = Snapshot { format: civic_core::catalog::snapshot::FORMAT, data_date, procedures };
+            let snapshot = Snapshot {
+                format: civic_core::catalog::snapshot::FORMAT,
+                data_date,
+                procedures,
+            };
             snapshot.write(std::fs::File::create(&snapshot_path)?)?;
             if let Some(report_path) = report {
-                std::fs::write(report_path, serde_json::to_string_pretty(&import_report)? + "\n")?;
+                std::fs::write(
+                    report_path,
+                    serde_json::to_string_pretty(&import_report)? + "\n",
+                )?;
             }
             write!(out, "{import_report}")?;
-            writeln!(out, "snapshot: {} ({} bytes)", snapshot_path.display(), std::fs::metadata(&snapshot_path)?.len())?;
+            writeln!(
+                out,
+                "snapshot: {} ({} bytes)",
+                snapshot_path.display(),
+                std::fs::metadata(&snapshot_path)?.len()
+            )?;
         }
     }
     Ok(())
@@ -150,7 +185,9 @@ fn open_store(data_dir: &std::path::Path) -> Result<CatalogStore, CliError> {
     Ok(opened.store)
 }
 
-fn read_source(path: &std::path::Path) -> Result<(Vec<civic_types::Procedure>, ImportReport), CliError> {
+fn read_source(
+    path: &std::path::Path,
+) -> Result<(Vec<civic_types::Procedure>, ImportReport), CliError> {
     let file = std::fs::File::open(path)?;
     let gzipped = path.extension().is_some_and(|e| e == "gz");
     Ok(if gzipped {

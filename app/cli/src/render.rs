@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use civic_types::{ChannelKind, Currency, Fee, ProcessingTime, Procedure, SearchResults, TimeUnit};
+use civic_types::{ChannelKind, Currency, Fee, Procedure, ProcessingTime, SearchResults, TimeUnit};
 
 pub fn search_results(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
     if results.hits.is_empty() {
@@ -19,7 +19,11 @@ pub fn procedure(out: &mut impl Write, p: &Procedure) -> io::Result<()> {
     writeln!(out, "Lĩnh vực: {}", p.field)?;
     writeln!(out, "Cấp thực hiện: {}", p.levels.join(", "))?;
     if !p.agencies.implementing.is_empty() {
-        writeln!(out, "Cơ quan thực hiện: {}", p.agencies.implementing.join("; "))?;
+        writeln!(
+            out,
+            "Cơ quan thực hiện: {}",
+            p.agencies.implementing.join("; ")
+        )?;
     }
     if let Some(address) = &p.agencies.receiving_address {
         writeln!(out, "Nơi nộp hồ sơ: {address}")?;
@@ -28,11 +32,21 @@ pub fn procedure(out: &mut impl Write, p: &Procedure) -> io::Result<()> {
         writeln!(out, "\nCách thực hiện:")?;
         for c in &p.channels {
             let fees: Vec<String> = c.fees.iter().map(fee).collect();
-            writeln!(out, "  - {}: {}; {}", channel(c.kind), time(&c.processing_time), fees.join(", "))?;
+            writeln!(
+                out,
+                "  - {}: {}; {}",
+                channel(c.kind),
+                time(&c.processing_time),
+                fees.join(", ")
+            )?;
         }
     }
     for group in &p.document_groups {
-        writeln!(out, "\n{}:", group.title.as_deref().unwrap_or("Hồ sơ cần nộp"))?;
+        writeln!(
+            out,
+            "\n{}:",
+            group.title.as_deref().unwrap_or("Hồ sơ cần nộp")
+        )?;
         for d in &group.documents {
             let mut counts = Vec::new();
             if let Some(n) = d.originals.filter(|n| *n > 0) {
@@ -41,7 +55,16 @@ pub fn procedure(out: &mut impl Write, p: &Procedure) -> io::Result<()> {
             if let Some(n) = d.copies.filter(|n| *n > 0) {
                 counts.push(format!("{n} bản sao"));
             }
-            writeln!(out, "  [ ] {} {}", d.name, if counts.is_empty() { String::new() } else { format!("({})", counts.join(", ")) })?;
+            writeln!(
+                out,
+                "  [ ] {} {}",
+                d.name,
+                if counts.is_empty() {
+                    String::new()
+                } else {
+                    format!("({})", counts.join(", "))
+                }
+            )?;
         }
     }
     if !p.steps.is_empty() {
@@ -90,7 +113,12 @@ fn fee(f: &Fee) -> String {
     match f {
         Fee::Free => "miễn phí".to_owned(),
         Fee::NotStated => "không nêu phí".to_owned(),
-        Fee::Amount { label, amount, currency, .. } => {
+        Fee::Amount {
+            label,
+            amount,
+            currency,
+            ..
+        } => {
             let label = label.as_deref().unwrap_or("Phí");
             match (amount, currency) {
                 (Some(a), Currency::Vnd) => format!("{label}: {a} đồng"),

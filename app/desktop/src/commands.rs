@@ -16,7 +16,10 @@ pub struct CommandError {
 impl From<civic_core::CatalogError> for CommandError {
     fn from(error: civic_core::CatalogError) -> Self {
         tracing::error!(%error, "catalog command failed");
-        CommandError { code: "catalog", message: error.to_string() }
+        CommandError {
+            code: "catalog",
+            message: error.to_string(),
+        }
     }
 }
 
@@ -25,17 +28,26 @@ fn with_catalog<T>(
     f: impl FnOnce(&civic_core::CatalogStore) -> Result<T, civic_core::CatalogError>,
 ) -> Result<T, CommandError> {
     // A panic while holding the lock cannot leave the store half-written: writes are transactions.
-    let store = state.catalog.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let store = state
+        .catalog
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok(f(&store)?)
 }
 
 #[tauri::command]
-pub fn search_procedures(state: State<'_, AppState>, request: SearchRequest) -> Result<SearchResults, CommandError> {
+pub fn search_procedures(
+    state: State<'_, AppState>,
+    request: SearchRequest,
+) -> Result<SearchResults, CommandError> {
     with_catalog(&state, |store| store.search(&request))
 }
 
 #[tauri::command]
-pub fn get_procedure(state: State<'_, AppState>, code: String) -> Result<Option<Procedure>, CommandError> {
+pub fn get_procedure(
+    state: State<'_, AppState>,
+    code: String,
+) -> Result<Option<Procedure>, CommandError> {
     with_catalog(&state, |store| store.get(&code))
 }
 
@@ -47,7 +59,11 @@ pub fn catalog_facets(state: State<'_, AppState>) -> Result<Facets, CommandError
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
     let catalog = with_catalog(&state, |store| store.status())?;
-    Ok(AppStatus { catalog, notices: state.notices.clone(), features: vec![Feature::Procedures] })
+    Ok(AppStatus {
+        catalog,
+        notices: state.notices.clone(),
+        features: vec![Feature::Procedures],
+    })
 }
 
 #[cfg(test)]

@@ -35,7 +35,10 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
     };
     std::fs::create_dir_all(&dir)?;
     let opened = CatalogStore::open(&dir.join(civic_core::paths::CATALOG_FILE))?;
-    Ok(AppState { catalog: Mutex::new(opened.store), notices: opened.notices })
+    Ok(AppState {
+        catalog: Mutex::new(opened.store),
+        notices: opened.notices,
+    })
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]

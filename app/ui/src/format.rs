@@ -38,11 +38,22 @@ pub fn fee(fee: &Fee) -> String {
     match fee {
         Fee::Free => t("fee-free"),
         Fee::NotStated => t("fee-not-stated"),
-        Fee::Amount { label, amount, currency, note } => {
+        Fee::Amount {
+            label,
+            amount,
+            currency,
+            note,
+        } => {
             let value = match (amount, currency) {
-                (Some(a), Currency::Vnd) => t_args("fee-amount-vnd", &[("amount", group_thousands(*a).into())]),
+                (Some(a), Currency::Vnd) => {
+                    t_args("fee-amount-vnd", &[("amount", group_thousands(*a).into())])
+                }
                 (Some(a), Currency::Usd) => {
-                    let dollars = if a % 100 == 0 { (a / 100).to_string() } else { format!("{}.{:02}", a / 100, a % 100) };
+                    let dollars = if a % 100 == 0 {
+                        (a / 100).to_string()
+                    } else {
+                        format!("{}.{:02}", a / 100, a % 100)
+                    };
                     t_args("fee-amount-usd", &[("amount", dollars.into())])
                 }
                 (None, _) => t("fee-see-note"),
@@ -64,7 +75,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(c);

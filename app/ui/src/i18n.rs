@@ -65,7 +65,8 @@ fn with_bundle<R>(lang: Lang, f: impl FnOnce(&FluentBundle<FluentResource>) -> R
             // Isolation marks confuse screen readers and copy-paste; our strings are one direction.
             bundle.set_use_isolating(false);
             // A syntax error drops only the broken message; the tidy test keeps the files clean.
-            let resource = FluentResource::try_new(lang.source().to_owned()).unwrap_or_else(|(partial, _)| partial);
+            let resource = FluentResource::try_new(lang.source().to_owned())
+                .unwrap_or_else(|(partial, _)| partial);
             let _ = bundle.add_resource(resource);
             bundle
         });
@@ -81,12 +82,16 @@ pub fn t(id: &str) -> String {
 pub fn t_args(id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     let lang = *LANG.read();
     with_bundle(lang, |bundle| {
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { return id.to_owned() };
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_owned();
+        };
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             fluent_args.set(*name, value.clone());
         }
         let mut errors = Vec::new();
-        bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
+        bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned()
     })
 }

@@ -20,8 +20,14 @@ async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> R
     let args = serde_wasm_bindgen::to_value(args).map_err(|e| IpcError(e.to_string()))?;
     let value = tauri_invoke(command, args).await.map_err(|e| {
         // The host sends `{code, message}`; anything else is shown as it came.
-        let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string());
-        IpcError(message.or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}")))
+        let message = js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string());
+        IpcError(
+            message
+                .or_else(|| e.as_string())
+                .unwrap_or_else(|| format!("{e:?}")),
+        )
     })?;
     serde_wasm_bindgen::from_value(value).map_err(|e| IpcError(e.to_string()))
 }

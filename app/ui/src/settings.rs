@@ -51,17 +51,27 @@ impl Settings {
             *LANG.write() = lang;
         }
         let text_size = stored(TEXT_SIZE_KEY)
-            .and_then(|p| TextSize::ALL.into_iter().find(|s| s.percent().to_string() == p))
+            .and_then(|p| {
+                TextSize::ALL
+                    .into_iter()
+                    .find(|s| s.percent().to_string() == p)
+            })
             .unwrap_or(TextSize::Normal);
         Settings { text_size }
     }
 
     pub fn apply(&self) {
-        let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+        let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        else {
             return;
         };
         let _ = root.set_attribute("lang", LANG.read().code());
-        let _ = root.set_attribute("style", &format!("font-size: {}%", self.text_size.percent()));
+        let _ = root.set_attribute(
+            "style",
+            &format!("font-size: {}%", self.text_size.percent()),
+        );
     }
 }
 

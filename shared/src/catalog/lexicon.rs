@@ -46,15 +46,26 @@ impl Lexicon {
             .iter()
             .flat_map(|entry| {
                 let means = fold_tokens(&entry.means);
-                entry.typed.iter().map(move |typed| (fold_tokens(typed), means.clone()))
+                entry
+                    .typed
+                    .iter()
+                    .map(move |typed| (fold_tokens(typed), means.clone()))
             })
             .filter(|(typed, _)| !typed.is_empty())
             .collect();
         synonyms.sort_by_key(|(typed, _)| std::cmp::Reverse(typed.len()));
-        let mut stop_phrases: Vec<Vec<String>> =
-            file.stop.phrases.iter().map(|p| fold_tokens(p)).filter(|p| !p.is_empty()).collect();
+        let mut stop_phrases: Vec<Vec<String>> = file
+            .stop
+            .phrases
+            .iter()
+            .map(|p| fold_tokens(p))
+            .filter(|p| !p.is_empty())
+            .collect();
         stop_phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        Ok(Self { synonyms, stop_phrases })
+        Ok(Self {
+            synonyms,
+            stop_phrases,
+        })
     }
 
     /// The lexicon shipped in the app binary.
@@ -75,7 +86,10 @@ impl Lexicon {
             for (typed, means) in &self.synonyms {
                 if words[i..].starts_with(typed) {
                     // "giấy phép lái xe" with "lái xe" → the portal wording once, not twice.
-                    let overlap = (1..means.len()).rev().find(|&k| out.ends_with(&means[..k])).unwrap_or(0);
+                    let overlap = (1..means.len())
+                        .rev()
+                        .find(|&k| out.ends_with(&means[..k]))
+                        .unwrap_or(0);
                     out.truncate(out.len() - overlap);
                     out.extend(means.iter().cloned());
                     i += typed.len();
@@ -117,17 +131,38 @@ mod tests {
     #[test]
     fn bundled_lexicon_parses_and_maps_colloquial_words() {
         let lexicon = Lexicon::bundled();
-        assert_eq!(lexicon.apply_synonyms(&words("đổi bằng lái xe")), words("đổi giấy phép lái xe"));
-        assert_eq!(lexicon.apply_synonyms(&words("GPLX")), words("giấy phép lái xe"));
-        assert_eq!(lexicon.apply_synonyms(&words("đổi giấy phép lái xe")), words("đổi giấy phép lái xe"));
-        assert_eq!(lexicon.apply_synonyms(&words("đăng ký khai tử")), words("đăng ký khai tử"));
-        assert_eq!(lexicon.apply_synonyms(&words("so do")), words("giấy chứng nhận quyền sử dụng đất"));
+        assert_eq!(
+            lexicon.apply_synonyms(&words("đổi bằng lái xe")),
+            words("đổi giấy phép lái xe")
+        );
+        assert_eq!(
+            lexicon.apply_synonyms(&words("GPLX")),
+            words("giấy phép lái xe")
+        );
+        assert_eq!(
+            lexicon.apply_synonyms(&words("đổi giấy phép lái xe")),
+            words("đổi giấy phép lái xe")
+        );
+        assert_eq!(
+            lexicon.apply_synonyms(&words("đăng ký khai tử")),
+            words("đăng ký khai tử")
+        );
+        assert_eq!(
+            lexicon.apply_synonyms(&words("so do")),
+            words("giấy chứng nhận quyền sử dụng đất")
+        );
     }
 
     #[test]
     fn stop_phrases_go_unless_nothing_is_left() {
         let lexicon = Lexicon::bundled();
-        assert_eq!(lexicon.remove_stop_phrases(&words("làm giấy khai sinh cho con")), words("giấy khai sinh"));
-        assert_eq!(lexicon.remove_stop_phrases(&words("thủ tục")), words("thủ tục"));
+        assert_eq!(
+            lexicon.remove_stop_phrases(&words("làm giấy khai sinh cho con")),
+            words("giấy khai sinh")
+        );
+        assert_eq!(
+            lexicon.remove_stop_phrases(&words("thủ tục")),
+            words("thủ tục")
+        );
     }
 }

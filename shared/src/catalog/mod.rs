@@ -5,6 +5,7 @@
 
 pub mod import;
 pub mod lexicon;
+mod name_index;
 mod search;
 pub mod snapshot;
 mod store;

@@ -40,7 +40,9 @@ impl Snapshot {
         GzDecoder::new(compressed).read_to_end(&mut json)?;
         let snapshot: Snapshot = serde_json::from_slice(&json)?;
         if snapshot.format != FORMAT {
-            return Err(SnapshotError::UnknownFormat { found: snapshot.format });
+            return Err(SnapshotError::UnknownFormat {
+                found: snapshot.format,
+            });
         }
         Ok(snapshot)
     }

@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 use civic_types::{CatalogSource, CatalogStatus, FacetValue, Facets, Notice, Procedure};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use super::name_index::NameIndex;
 use super::{MIGRATIONS, Snapshot, SnapshotError};
 use crate::db::OpenError;
 use crate::text::fold;
@@ -26,6 +27,8 @@ pub enum CatalogError {
 #[derive(Debug)]
 pub struct CatalogStore {
     pub(super) conn: Connection,
+    /// Derived from `procedures.name_folded`; rebuilt whenever the catalog is replaced.
+    pub(super) names: NameIndex,
 }
 
 /// A store and anything the user must be told about how it was opened.
@@ -53,18 +56,37 @@ impl CatalogStore {
             }
             Err(other) => return Err(other.into()),
         };
-        let mut store = Self { conn };
+        let mut store = Self {
+            conn,
+            names: NameIndex::default(),
+        };
         store.load_bundled_if_newer()?;
+        store.reindex_names()?;
         Ok(Opened { store, notices })
     }
 
     /// An in-memory catalog holding `snapshot`: for tests and benchmarks.
     pub fn in_memory(snapshot: &Snapshot) -> Result<Self, CatalogError> {
-        let mut store = Self { conn: MIGRATIONS.open_in_memory()? };
+        let mut store = Self {
+            conn: MIGRATIONS.open_in_memory()?,
+            names: NameIndex::default(),
+        };
         let tx = store.conn.transaction()?;
         replace_all(&tx, snapshot, CatalogSource::Bundled)?;
         tx.commit()?;
+        store.reindex_names()?;
         Ok(store)
+    }
+
+    fn reindex_names(&mut self) -> Result<(), CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name_folded FROM procedures ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows: Vec<(i64, String)> = rows.collect::<Result<_, _>>()?;
+        drop(stmt);
+        self.names = NameIndex::build(rows);
+        Ok(())
     }
 
     /// Loads the bundled snapshot into an empty catalog, or over bundled data that an app
@@ -89,36 +111,57 @@ impl CatalogStore {
     fn meta(&self, key: &str) -> Result<Option<String>, CatalogError> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM catalog_meta WHERE key = ?1", [key], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM catalog_meta WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
     pub fn get(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
         let record: Option<String> = self
             .conn
-            .query_row("SELECT record FROM procedures WHERE code = ?1", [code.trim()], |r| r.get(0))
+            .query_row(
+                "SELECT record FROM procedures WHERE code = ?1",
+                [code.trim()],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok(record.map(|json| serde_json::from_str(&json)).transpose()?)
     }
 
     pub fn status(&self) -> Result<CatalogStatus, CatalogError> {
-        let procedures: u32 = self.conn.query_row("SELECT count(*) FROM procedures", [], |r| r.get(0))?;
+        let procedures: u32 = self
+            .conn
+            .query_row("SELECT count(*) FROM procedures", [], |r| r.get(0))?;
         let source = match self.meta(META_SOURCE)?.as_deref() {
             Some("synced") => CatalogSource::Synced,
             _ => CatalogSource::Bundled,
         };
-        Ok(CatalogStatus { procedures, source, data_date: self.meta(META_DATA_DATE)?.unwrap_or_default() })
+        Ok(CatalogStatus {
+            procedures,
+            source,
+            data_date: self.meta(META_DATA_DATE)?.unwrap_or_default(),
+        })
     }
 
     pub fn facets(&self) -> Result<Facets, CatalogError> {
         let values = |sql: &str| -> Result<Vec<FacetValue>, CatalogError> {
             let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| Ok(FacetValue { value: r.get(0)?, count: r.get(1)? }))?;
+            let rows = stmt.query_map([], |r| {
+                Ok(FacetValue {
+                    value: r.get(0)?,
+                    count: r.get(1)?,
+                })
+            })?;
             Ok(rows.collect::<Result<_, _>>()?)
         };
         Ok(Facets {
             fields: values("SELECT field, count(*) FROM procedures GROUP BY field ORDER BY field")?,
-            levels: values("SELECT level, count(*) FROM procedure_levels GROUP BY level ORDER BY level")?,
+            levels: values(
+                "SELECT level, count(*) FROM procedure_levels GROUP BY level ORDER BY level",
+            )?,
             agencies: values(
                 "SELECT agency, count(*) AS n FROM procedure_agencies GROUP BY agency ORDER BY n DESC, agency",
             )?,
@@ -135,14 +178,19 @@ fn move_aside(path: &Path) -> Result<(), CatalogError> {
     for suffix in ["-wal", "-shm"] {
         let sidecar = PathBuf::from(format!("{}{suffix}", path.display()));
         if sidecar.exists() {
-            std::fs::rename(&sidecar, format!("{}{suffix}", aside.display())).map_err(CatalogError::MoveAside)?;
+            std::fs::rename(&sidecar, format!("{}{suffix}", aside.display()))
+                .map_err(CatalogError::MoveAside)?;
         }
     }
     Ok(())
 }
 
 /// Replaces the whole catalog with `snapshot` inside the caller's transaction.
-pub fn replace_all(tx: &Transaction<'_>, snapshot: &Snapshot, source: CatalogSource) -> Result<(), CatalogError> {
+pub fn replace_all(
+    tx: &Transaction<'_>,
+    snapshot: &Snapshot,
+    source: CatalogSource,
+) -> Result<(), CatalogError> {
     tx.execute("DELETE FROM procedure_search", [])?;
     tx.execute("DELETE FROM procedures", [])?;
     for procedure in &snapshot.procedures {
@@ -152,7 +200,8 @@ pub fn replace_all(tx: &Transaction<'_>, snapshot: &Snapshot, source: CatalogSou
         CatalogSource::Bundled => "bundled",
         CatalogSource::Synced => "synced",
     };
-    let mut meta = tx.prepare_cached("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?1, ?2)")?;
+    let mut meta =
+        tx.prepare_cached("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?1, ?2)")?;
     meta.execute([META_DATA_DATE, snapshot.data_date.as_str()])?;
     meta.execute([META_SOURCE, source])?;
     Ok(())
@@ -171,12 +220,15 @@ pub fn insert_procedure(tx: &Transaction<'_>, procedure: &Procedure) -> Result<(
         serde_json::to_string(procedure)?
     ])?;
     let id = tx.last_insert_rowid();
-    let mut level = tx.prepare_cached("INSERT OR IGNORE INTO procedure_levels (procedure_id, level) VALUES (?1, ?2)")?;
+    let mut level = tx.prepare_cached(
+        "INSERT OR IGNORE INTO procedure_levels (procedure_id, level) VALUES (?1, ?2)",
+    )?;
     for name in &procedure.levels {
         level.execute(params![id, name])?;
     }
-    let mut agency =
-        tx.prepare_cached("INSERT OR IGNORE INTO procedure_agencies (procedure_id, agency) VALUES (?1, ?2)")?;
+    let mut agency = tx.prepare_cached(
+        "INSERT OR IGNORE INTO procedure_agencies (procedure_id, agency) VALUES (?1, ?2)",
+    )?;
     for name in procedure.agencies.all() {
         agency.execute(params![id, name])?;
     }
@@ -190,6 +242,11 @@ fn search_body(procedure: &Procedure) -> String {
     let mut body = vec![procedure.code.as_str(), procedure.field.as_str()];
     body.extend(procedure.agencies.all());
     body.extend(procedure.results.iter().map(String::as_str));
-    body.extend(procedure.document_groups.iter().flat_map(|g| g.documents.iter().map(|d| d.name.as_str())));
+    body.extend(
+        procedure
+            .document_groups
+            .iter()
+            .flat_map(|g| g.documents.iter().map(|d| d.name.as_str())),
+    );
     body.join(" \n ")
 }

@@ -30,7 +30,9 @@ pub fn fold_tokens(text: &str) -> Vec<String> {
 /// a final `y` after an initial consonant alone is folded to `i`.
 fn unify_i_y(word: &str) -> String {
     match word.strip_suffix('y') {
-        Some(initial) if !initial.is_empty() && INITIAL_ONLY.is_match(initial) => format!("{initial}i"),
+        Some(initial) if !initial.is_empty() && INITIAL_ONLY.is_match(initial) => {
+            format!("{initial}i")
+        }
         _ => word.to_owned(),
     }
 }
@@ -58,9 +60,15 @@ mod tests {
 
     #[test]
     fn folds_diacritics_stroke_case_and_punctuation() {
-        assert_eq!(fold("Thủ tục Đăng ký khai sinh"), "thu tuc dang ki khai sinh");
+        assert_eq!(
+            fold("Thủ tục Đăng ký khai sinh"),
+            "thu tuc dang ki khai sinh"
+        );
         assert_eq!(fold("ĐỔI GIẤY PHÉP LÁI XE"), "doi giay phep lai xe");
-        assert_eq!(fold("cha, mẹ, con (có yếu tố nước ngoài)"), "cha me con co yeu to nuoc ngoai");
+        assert_eq!(
+            fold("cha, mẹ, con (có yếu tố nước ngoài)"),
+            "cha me con co yeu to nuoc ngoai"
+        );
         assert_eq!(fold("  "), "");
     }
 
@@ -74,7 +82,9 @@ mod tests {
 
     #[test]
     fn recognises_syllable_shapes() {
-        for word in ["dang", "ki", "thuong", "nghieng", "khuya", "gi", "a", "oanh"] {
+        for word in [
+            "dang", "ki", "thuong", "nghieng", "khuya", "gi", "a", "oanh",
+        ] {
             assert!(is_syllable(word), "{word}");
         }
         for word in ["gplx", "kys", "thuongf", "dd", "ddang", "xyzw"] {

@@ -32,7 +32,9 @@ fn decode_vni(word: &str) -> Option<String> {
 /// ends with s/f/r/x/j for the tone (z clears it). None of these letters can follow the
 /// first vowel in a real syllable, so after that vowel they are marks, not letters.
 fn decode_telex(word: &str) -> String {
-    let word = word.strip_prefix("dd").map_or_else(|| word.to_owned(), |rest| format!("d{rest}"));
+    let word = word
+        .strip_prefix("dd")
+        .map_or_else(|| word.to_owned(), |rest| format!("d{rest}"));
     let mut out = String::with_capacity(word.len());
     let mut seen_vowel = false;
     for c in word.chars() {
@@ -72,7 +74,11 @@ mod tests {
             ("hooj", "ho"),
         ];
         for (typed, expected) in cases {
-            assert_eq!(decode_keystrokes(typed).as_deref(), Some(expected), "{typed}");
+            assert_eq!(
+                decode_keystrokes(typed).as_deref(),
+                Some(expected),
+                "{typed}"
+            );
         }
     }
 

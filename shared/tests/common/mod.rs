@@ -7,6 +7,10 @@ use std::path::PathBuf;
 pub fn data_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = root.join("../shared/data");
-    assert!(dir.is_dir(), "test data not found at {} (clone the project beside shared/)", dir.display());
+    assert!(
+        dir.is_dir(),
+        "test data not found at {} (clone the project beside shared/)",
+        dir.display()
+    );
     dir
 }

@@ -45,7 +45,12 @@ impl Agencies {
     /// Every agency named, implementing first, without repeats; used for filters.
     pub fn all(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();
-        for name in self.implementing.iter().chain(&self.competent).chain(&self.authorized) {
+        for name in self
+            .implementing
+            .iter()
+            .chain(&self.competent)
+            .chain(&self.authorized)
+        {
             if !seen.contains(&name.as_str()) {
                 seen.push(name);
             }

@@ -18,36 +18,65 @@ async fn search_open_and_read_a_procedure() {
     // Typed as most people type on a phone: no diacritics.
     let input = session.find("#search-input").await;
     input.send_keys("dang ky khai sinh").await.expect("type");
-    input.send_keys(&char::from(Key::Enter).to_string()).await.expect("submit");
+    input
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .expect("submit");
 
     // Type-ahead results; open the right one with the keyboard.
     let result = session.find("button.result[data-code='1.001193']").await;
     let name = result.text().await.expect("result text");
     assert!(name.contains("Thủ tục đăng ký khai sinh"), "{name}");
-    session.script("document.querySelector(\"button.result[data-code='1.001193']\").focus()").await;
-    result.send_keys(&char::from(Key::Enter).to_string()).await.expect("open with Enter");
+    session
+        .script("document.querySelector(\"button.result[data-code='1.001193']\").focus()")
+        .await;
+    result
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .expect("open with Enter");
 
     session.wait_for_text("#procedure-code", "1.001193").await;
-    session.wait_for_text("#procedure-name", "Thủ tục đăng ký khai sinh").await;
+    session
+        .wait_for_text("#procedure-name", "Thủ tục đăng ký khai sinh")
+        .await;
     // Channels as a table with headers, documents as a checklist with labels.
     session.find("table.channels th[scope='col']").await;
     let checkbox_labels = session
         .script("return [...document.querySelectorAll('.checklist input[type=checkbox]')].every(c => document.querySelector(`label[for='${c.id}']`) !== null)")
         .await;
-    assert_eq!(checkbox_labels, serde_json::Value::Bool(true), "every document checkbox has a label");
+    assert_eq!(
+        checkbox_labels,
+        serde_json::Value::Bool(true),
+        "every document checkbox has a label"
+    );
     session.screenshot("procedure-1.001193.png").await;
 
     // English switches every label.
-    session.find("button[lang='en']").await.click().await.expect("switch to English");
-    session.wait_for_text("#channels-heading", "How to apply, time and fees").await;
+    session
+        .find("button[lang='en']")
+        .await
+        .click()
+        .await
+        .expect("switch to English");
+    session
+        .wait_for_text("#channels-heading", "How to apply, time and fees")
+        .await;
 
     // 200% text: the page still fits the window (no sideways scrolling).
     let largest = session.script("return [...document.querySelectorAll('.settings button')].find(b => b.textContent === 'Largest').click()").await;
     assert!(largest.is_null());
-    let size = session.script("return document.documentElement.style.fontSize").await;
+    let size = session
+        .script("return document.documentElement.style.fontSize")
+        .await;
     assert_eq!(size, serde_json::json!("200%"));
-    let fits = session.script("return document.documentElement.scrollWidth <= window.innerWidth + 1").await;
-    assert_eq!(fits, serde_json::Value::Bool(true), "no horizontal overflow at 200% text");
+    let fits = session
+        .script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        .await;
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "no horizontal overflow at 200% text"
+    );
     session.screenshot("procedure-200-percent.png").await;
 
     session.stop().await;

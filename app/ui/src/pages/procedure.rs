@@ -164,10 +164,16 @@ fn Fact(label: String, value: String, id: Option<String>) -> Element {
 fn DocumentItem(id: String, document: RequiredDocument) -> Element {
     let mut counts = Vec::new();
     if let Some(n) = document.originals.filter(|n| *n > 0) {
-        counts.push(t_args("document-originals", &[("count", FluentValue::from(n))]));
+        counts.push(t_args(
+            "document-originals",
+            &[("count", FluentValue::from(n))],
+        ));
     }
     if let Some(n) = document.copies.filter(|n| *n > 0) {
-        counts.push(t_args("document-copies", &[("count", FluentValue::from(n))]));
+        counts.push(t_args(
+            "document-copies",
+            &[("count", FluentValue::from(n))],
+        ));
     }
     rsx! {
         div { class: "check",

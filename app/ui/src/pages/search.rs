@@ -8,7 +8,11 @@ use crate::i18n::{t, t_args};
 const TYPE_AHEAD_LIMIT: u32 = 30;
 
 #[component]
-pub fn SearchBox(initial: String, on_submit: EventHandler<String>, on_input: Option<EventHandler<String>>) -> Element {
+pub fn SearchBox(
+    initial: String,
+    on_submit: EventHandler<String>,
+    on_input: Option<EventHandler<String>>,
+) -> Element {
     let mut value = use_signal(|| initial.clone());
     rsx! {
         form {
@@ -138,7 +142,13 @@ fn Filters(facets: Facets, filters: Signal<SearchFilters>) -> Element {
 }
 
 #[component]
-fn FilterSelect(id: String, label: String, options: Vec<String>, selected: Option<String>, on_change: EventHandler<String>) -> Element {
+fn FilterSelect(
+    id: String,
+    label: String,
+    options: Vec<String>,
+    selected: Option<String>,
+    on_change: EventHandler<String>,
+) -> Element {
     rsx! {
         div { class: "filter",
             label { r#for: "{id}", "{label}" }

@@ -1,10 +1,21 @@
 /// The portal's ways of saying "nothing here".
-const NO_INFORMATION: &[&str] = &["Không có thông tin", "Không", "Không có", "Không quy định", "--", "-"];
+const NO_INFORMATION: &[&str] = &[
+    "Không có thông tin",
+    "Không",
+    "Không có",
+    "Không quy định",
+    "--",
+    "-",
+];
 
 /// `None` for blank text and for the portal's "no information" placeholders.
 pub fn optional_text(text: &str) -> Option<String> {
     let trimmed = text.trim();
-    if trimmed.is_empty() || NO_INFORMATION.iter().any(|p| trimmed.eq_ignore_ascii_case(p) || trimmed == *p) {
+    if trimmed.is_empty()
+        || NO_INFORMATION
+            .iter()
+            .any(|p| trimmed.eq_ignore_ascii_case(p) || trimmed == *p)
+    {
         None
     } else {
         Some(trimmed.to_owned())
@@ -13,7 +24,9 @@ pub fn optional_text(text: &str) -> Option<String> {
 
 /// Splits on any of `separators`, trimming and dropping placeholders.
 pub fn split_list(text: &str, separators: &[char]) -> Vec<String> {
-    text.split(|c| separators.contains(&c)).filter_map(optional_text).collect()
+    text.split(|c| separators.contains(&c))
+        .filter_map(optional_text)
+        .collect()
 }
 
 /// Splits on commas outside parentheses: "Tổ chức (không bao gồm doanh nghiệp, HTX), Công dân"
@@ -45,13 +58,19 @@ mod tests {
     fn splits_target_groups_outside_parentheses() {
         assert_eq!(
             split_top_level_commas("Tổ chức (không bao gồm doanh nghiệp, HTX), Công dân Việt Nam"),
-            vec!["Tổ chức (không bao gồm doanh nghiệp, HTX)", "Công dân Việt Nam"]
+            vec![
+                "Tổ chức (không bao gồm doanh nghiệp, HTX)",
+                "Công dân Việt Nam"
+            ]
         );
     }
 
     #[test]
     fn placeholders_are_absent_values() {
         assert_eq!(optional_text(" Không có thông tin "), None);
-        assert_eq!(split_list("Cấp bộ, Cấp tỉnh, ", &[',']), vec!["Cấp bộ", "Cấp tỉnh"]);
+        assert_eq!(
+            split_list("Cấp bộ, Cấp tỉnh, ", &[',']),
+            vec!["Cấp bộ", "Cấp tỉnh"]
+        );
     }
 }

@@ -24,11 +24,18 @@ pub enum ImportError {
     #[error("cannot read the source: {0}")]
     Read(#[from] std::io::Error),
     #[error("line {line} is not a valid procedure record: {source}")]
-    Record { line: usize, source: serde_json::Error },
+    Record {
+        line: usize,
+        source: serde_json::Error,
+    },
     #[error("line {line} has no procedure code")]
     MissingCode { line: usize },
     #[error("procedure code {code} appears twice (lines {first} and {second})")]
-    DuplicateCode { code: String, first: usize, second: usize },
+    DuplicateCode {
+        code: String,
+        first: usize,
+        second: usize,
+    },
 }
 
 /// One line of the portal scrape, field names as the portal gives them.
@@ -68,7 +75,10 @@ pub fn import_jsonl(reader: impl BufRead) -> Result<(Vec<Procedure>, ImportRepor
             continue;
         }
         let record: PortalRecord =
-            serde_json::from_str(&line).map_err(|source| ImportError::Record { line: line_no, source })?;
+            serde_json::from_str(&line).map_err(|source| ImportError::Record {
+                line: line_no,
+                source,
+            })?;
         if record.ma_thu_tuc.trim().is_empty() {
             return Err(ImportError::MissingCode { line: line_no });
         }
@@ -91,38 +101,52 @@ pub fn import_jsonl(reader: impl BufRead) -> Result<(Vec<Procedure>, ImportRepor
 /// Converts one record, counting in `report` how each structured field fared.
 pub fn convert(record: &PortalRecord, report: &mut ImportReport) -> Procedure {
     let mut unparsed = Vec::new();
-    let mut structured = |field: &'static str, text: &str, parse: &dyn Fn(&str) -> Option<usize>| -> bool {
-        let counts = report.fields.entry(field.to_owned()).or_default();
-        if optional_text(text).is_none() {
-            counts.empty += 1;
-            return false;
-        }
-        match parse(text) {
-            Some(rows) => {
-                counts.parsed += 1;
-                counts.rows += rows;
-                true
+    let mut structured =
+        |field: &'static str, text: &str, parse: &dyn Fn(&str) -> Option<usize>| -> bool {
+            let counts = report.fields.entry(field.to_owned()).or_default();
+            if optional_text(text).is_none() {
+                counts.empty += 1;
+                return false;
             }
-            None => {
-                counts.kept_as_text += 1;
-                unparsed.push(UnparsedField { field: field.to_owned(), text: text.trim().to_owned() });
-                false
+            match parse(text) {
+                Some(rows) => {
+                    counts.parsed += 1;
+                    counts.rows += rows;
+                    true
+                }
+                None => {
+                    counts.kept_as_text += 1;
+                    unparsed.push(UnparsedField {
+                        field: field.to_owned(),
+                        text: text.trim().to_owned(),
+                    });
+                    false
+                }
             }
-        }
-    };
+        };
 
     let channels = parse_channels(&record.cach_thuc_thuc_hien);
-    structured("cach_thuc_thuc_hien", &record.cach_thuc_thuc_hien, &|_| channels.as_ref().map(Vec::len));
+    structured("cach_thuc_thuc_hien", &record.cach_thuc_thuc_hien, &|_| {
+        channels.as_ref().map(Vec::len)
+    });
     let document_groups = parse_documents(&record.thanh_phan_ho_so);
     structured("thanh_phan_ho_so", &record.thanh_phan_ho_so, &|_| {
-        document_groups.as_ref().map(|groups| groups.iter().map(|g| g.documents.len()).sum())
+        document_groups
+            .as_ref()
+            .map(|groups| groups.iter().map(|g| g.documents.len()).sum())
     });
     let legal_basis = parse_legal_basis(&record.can_cu_phap_ly);
-    structured("can_cu_phap_ly", &record.can_cu_phap_ly, &|_| legal_basis.as_ref().map(Vec::len));
+    structured("can_cu_phap_ly", &record.can_cu_phap_ly, &|_| {
+        legal_basis.as_ref().map(Vec::len)
+    });
     let results = parse_results(&record.ket_qua_xu_ly);
-    structured("ket_qua_xu_ly", &record.ket_qua_xu_ly, &|_| results.as_ref().map(Vec::len));
+    structured("ket_qua_xu_ly", &record.ket_qua_xu_ly, &|_| {
+        results.as_ref().map(Vec::len)
+    });
     let steps = parse_steps(&record.trinh_tu_thuc_hien);
-    structured("trinh_tu_thuc_hien", &record.trinh_tu_thuc_hien, &|_| Some(steps.len()));
+    structured("trinh_tu_thuc_hien", &record.trinh_tu_thuc_hien, &|_| {
+        Some(steps.len())
+    });
 
     Procedure {
         code: record.ma_thu_tuc.trim().to_owned(),

@@ -31,9 +31,17 @@ impl ImportReport {
 impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "procedures imported: {}", self.procedures)?;
-        writeln!(f, "{:<22} {:>7} {:>13} {:>6} {:>7}", "field", "parsed", "kept as text", "empty", "rows")?;
+        writeln!(
+            f,
+            "{:<22} {:>7} {:>13} {:>6} {:>7}",
+            "field", "parsed", "kept as text", "empty", "rows"
+        )?;
         for (field, c) in &self.fields {
-            writeln!(f, "{field:<22} {:>7} {:>13} {:>6} {:>7}", c.parsed, c.kept_as_text, c.empty, c.rows)?;
+            writeln!(
+                f,
+                "{field:<22} {:>7} {:>13} {:>6} {:>7}",
+                c.parsed, c.kept_as_text, c.empty, c.rows
+            )?;
         }
         Ok(())
     }

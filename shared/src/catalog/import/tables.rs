@@ -4,7 +4,8 @@
 use std::sync::LazyLock;
 
 use civic_types::{
-    Channel, ChannelKind, Currency, DocumentGroup, Fee, LegalDocument, ProcessingTime, RequiredDocument, TimeUnit,
+    Channel, ChannelKind, Currency, DocumentGroup, Fee, LegalDocument, ProcessingTime,
+    RequiredDocument, TimeUnit,
 };
 use regex::Regex;
 
@@ -85,10 +86,15 @@ fn parse_row_head(text: &str) -> Option<(ProcessingTime, Vec<Fee>, &str)> {
         let mut amountless = None;
         for len in (1..=digits.len()).rev() {
             let (amount_text, rest) = text.split_at(len);
-            let Ok(amount) = amount_text.replace(',', ".").parse::<f64>() else { continue };
+            let Ok(amount) = amount_text.replace(',', ".").parse::<f64>() else {
+                continue;
+            };
             let (unit, rest) = match UNIT.captures(rest) {
                 Some(c) => (unit_of(&c[1]), &rest[c.get(0).map_or(0, |m| m.end())..]),
-                None => (TimeUnit::Unspecified, rest.strip_prefix(' ').unwrap_or(rest)),
+                None => (
+                    TimeUnit::Unspecified,
+                    rest.strip_prefix(' ').unwrap_or(rest),
+                ),
             };
             if unit == TimeUnit::Unspecified && amount_text.contains(['.', ',']) {
                 // Only a time with a unit has a fractional part ("1,5 Ngày").
@@ -103,7 +109,11 @@ fn parse_row_head(text: &str) -> Option<(ProcessingTime, Vec<Fee>, &str)> {
                 amountless.get_or_insert(head);
             } else if len == digits.len() && unit != TimeUnit::Unspecified {
                 // Some offices leave the fee cell empty: the description follows the time.
-                amountless.get_or_insert((ProcessingTime::Duration { amount, unit }, Vec::new(), rest));
+                amountless.get_or_insert((
+                    ProcessingTime::Duration { amount, unit },
+                    Vec::new(),
+                    rest,
+                ));
             }
         }
         if amountless.is_some() {
@@ -115,7 +125,13 @@ fn parse_row_head(text: &str) -> Option<(ProcessingTime, Vec<Fee>, &str)> {
         if let Some((fees, rest)) = parse_fees(&text[at..]) {
             let words = text[..at].trim();
             if !words.is_empty() && !words.ends_with(|c: char| c.is_ascii_digit()) {
-                return Some((ProcessingTime::Text { text: words.to_owned() }, fees, rest));
+                return Some((
+                    ProcessingTime::Text {
+                        text: words.to_owned(),
+                    },
+                    fees,
+                    rest,
+                ));
             }
         }
     }
@@ -145,7 +161,11 @@ fn parse_fees(text: &str) -> Option<(Vec<Fee>, &str)> {
             break;
         }
     }
-    if fees.is_empty() { None } else { Some((fees, rest)) }
+    if fees.is_empty() {
+        None
+    } else {
+        Some((fees, rest))
+    }
 }
 
 fn starts_with_fee_label(text: &str) -> bool {
@@ -165,7 +185,11 @@ fn parse_fee(text: &str) -> Option<(Fee, &str)> {
         )
     });
     let caps = AMOUNT.captures(text)?;
-    let currency = if &caps[3] == "USD" { Currency::Usd } else { Currency::Vnd };
+    let currency = if &caps[3] == "USD" {
+        Currency::Usd
+    } else {
+        Currency::Vnd
+    };
     let amount = caps.get(2).and_then(|m| parse_amount(m.as_str(), currency));
     let mut rest = &text[caps.get(0).map_or(0, |m| m.end())..];
     let mut note = None;
@@ -174,7 +198,15 @@ fn parse_fee(text: &str) -> Option<(Fee, &str)> {
         rest = after;
     }
     let label = caps.get(1).map(|m| m.as_str().to_owned());
-    Some((Fee::Amount { label, amount, currency, note }, rest))
+    Some((
+        Fee::Amount {
+            label,
+            amount,
+            currency,
+            note,
+        },
+        rest,
+    ))
 }
 
 /// Amount in the currency's smallest unit. "4,000,000" and "2.000.000" are thousands;
@@ -184,9 +216,11 @@ fn parse_amount(text: &str, currency: Currency) -> Option<u64> {
     let thousands = groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3);
     match currency {
         Currency::Vnd => text.replace(['.', ','], "").parse().ok(),
-        Currency::Usd if thousands || groups.len() == 1 => {
-            text.replace(['.', ','], "").parse::<u64>().ok().map(|d| d * 100)
-        }
+        Currency::Usd if thousands || groups.len() == 1 => text
+            .replace(['.', ','], "")
+            .parse::<u64>()
+            .ok()
+            .map(|d| d * 100),
         Currency::Usd => {
             let whole: u64 = groups[0].parse().ok()?;
             let cents: u64 = format!("{:0<2}", groups[1]).parse().ok()?;
@@ -233,14 +267,22 @@ pub fn parse_documents(text: &str) -> Option<Vec<DocumentGroup>> {
         if is_last {
             // Text after the last quantity is a document whose quantity the portal left out.
             if let Some(name) = optional_text(trailing) {
-                documents.push(RequiredDocument { name, form: None, originals: None, copies: None });
+                documents.push(RequiredDocument {
+                    name,
+                    form: None,
+                    originals: None,
+                    copies: None,
+                });
             }
         }
         if documents.is_empty() && title.is_none() {
             title = next_title;
             continue;
         }
-        groups.push(DocumentGroup { title: title.take(), documents });
+        groups.push(DocumentGroup {
+            title: title.take(),
+            documents,
+        });
         title = next_title;
     }
     // A table with no rows ("Không quy định" — nothing to submit) is still a table.
@@ -248,7 +290,11 @@ pub fn parse_documents(text: &str) -> Option<Vec<DocumentGroup>> {
 }
 
 fn group_title(text: &str) -> Option<String> {
-    optional_text(text.trim().trim_start_matches(['-', '*', ' ']).trim_end_matches(':'))
+    optional_text(
+        text.trim()
+            .trim_start_matches(['-', '*', ' '])
+            .trim_end_matches(':'),
+    )
 }
 
 /// Rows of one group, and whatever follows the last quantity.
@@ -269,17 +315,32 @@ fn split_documents(text: &str) -> (Vec<RequiredDocument>, &str) {
         // "Mẫu số 01" + "1 bản chính" prints as "011 bản chính": the last digit is the count.
         let (quantity, quantity_start) = match digits.len() {
             2 if digits.starts_with('0') => continue,
-            3.. if digits.starts_with('0') => (&digits[digits.len() - 1..], digit_start + digits.len() - 1),
+            3.. if digits.starts_with('0') => {
+                (&digits[digits.len() - 1..], digit_start + digits.len() - 1)
+            }
             _ => (digits, digit_start),
         };
         let count: Option<u32> = quantity.parse().ok();
         let copies_with_originals = caps.get(2).and_then(|m| m.as_str().parse().ok());
-        let (originals, copies) = if caps.get(1).is_some() { (count, copies_with_originals) } else { (None, count) };
+        let (originals, copies) = if caps.get(1).is_some() {
+            (count, copies_with_originals)
+        } else {
+            (None, count)
+        };
         let name_text = &text[row_start..quantity_start];
         row_start = whole.end();
-        let Some(name_text) = optional_text(name_text.trim_start_matches(['-', '+', ' ', '\t', '\n'])) else { continue };
+        let Some(name_text) =
+            optional_text(name_text.trim_start_matches(['-', '+', ' ', '\t', '\n']))
+        else {
+            continue;
+        };
         let (name, form) = split_form(&name_text);
-        documents.push(RequiredDocument { name, form, originals, copies });
+        documents.push(RequiredDocument {
+            name,
+            form,
+            originals,
+            copies,
+        });
     }
     (documents, &text[row_start..])
 }
@@ -287,16 +348,26 @@ fn split_documents(text: &str) -> (Vec<RequiredDocument>, &str) {
 /// Separates an attached form's file name glued to the document name
 /// ("…theo mẫu thống nhấtMẫu TP-LS-02-sđ.docx").
 fn split_form(text: &str) -> (String, Option<String>) {
-    static EXTENSION: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\.(?:docx?|pdf|xlsx?|rtf|odt|zip|rar)$"));
-    let Some(extension) = EXTENSION.find(text) else { return (text.to_owned(), None) };
-    let window_start = text[..extension.start()].char_indices().rev().nth(80).map_or(0, |(i, _)| i);
+    static EXTENSION: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?i)\.(?:docx?|pdf|xlsx?|rtf|odt|zip|rar)$"));
+    let Some(extension) = EXTENSION.find(text) else {
+        return (text.to_owned(), None);
+    };
+    let window_start = text[..extension.start()]
+        .char_indices()
+        .rev()
+        .nth(80)
+        .map_or(0, |(i, _)| i);
     let mut previous: Option<char> = None;
     for (i, c) in text[window_start..extension.start()].char_indices() {
         let glued = previous.is_some_and(|p| p.is_lowercase() || matches!(p, ')' | ';' | ':'))
             && (c.is_uppercase() || c.is_ascii_digit());
         if glued {
             let at = window_start + i;
-            return (text[..at].trim().to_owned(), Some(text[at..].trim().to_owned()));
+            return (
+                text[..at].trim().to_owned(),
+                Some(text[at..].trim().to_owned()),
+            );
         }
         previous = Some(c);
     }
@@ -308,11 +379,14 @@ const LEGAL_HEADER: &str = "Tên văn bản pháp lýMã văn bản";
 /// `can_cu_phap_ly`: pairs of title and document number ("…công an nhân dân68/2013/TT-BCA").
 pub fn parse_legal_basis(text: &str) -> Option<Vec<LegalDocument>> {
     let body = text.trim().strip_prefix(LEGAL_HEADER)?;
-    static NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"([0-9]+)/((?:19|20)[0-9][0-9])/([A-ZĐ0-9][A-ZĐa-z0-9\-]*)"));
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"([0-9]+)/((?:19|20)[0-9][0-9])/([A-ZĐ0-9][A-ZĐa-z0-9\-]*)"));
     let mut documents: Vec<LegalDocument> = Vec::new();
     let mut title_start = 0;
     while let Some(caps) = NUMBER.captures_at(body, title_start) {
-        let (Some(digits), Some(glued)) = (caps.get(1), caps.get(3)) else { break };
+        let (Some(digits), Some(glued)) = (caps.get(1), caps.get(3)) else {
+            break;
+        };
         let number_start = number_start(body, digits.start(), digits.as_str());
         let mut suffix = document_suffix(glued.as_str());
         if body[glued.end()..].starts_with('/') {
@@ -325,21 +399,35 @@ pub fn parse_legal_basis(text: &str) -> Option<Vec<LegalDocument>> {
         title_start = number_end;
         if title.is_empty() {
             // "Nghị định 05/2012/NĐ-CP05/2012/NĐ-CP": the title itself was the number.
-            if let Some(last) = documents.last_mut().filter(|d| d.number.as_deref() == Some(number)) {
+            if let Some(last) = documents
+                .last_mut()
+                .filter(|d| d.number.as_deref() == Some(number))
+            {
                 last.title = format!("{} {number}", last.title);
                 continue;
             }
         }
         documents.push(LegalDocument {
-            title: if title.is_empty() { number.to_owned() } else { title.to_owned() },
+            title: if title.is_empty() {
+                number.to_owned()
+            } else {
+                title.to_owned()
+            },
             number: Some(number.to_owned()),
         });
     }
     let trailing = body[title_start..].trim();
     if !trailing.is_empty() {
-        documents.push(LegalDocument { title: trailing.to_owned(), number: None });
+        documents.push(LegalDocument {
+            title: trailing.to_owned(),
+            number: None,
+        });
     }
-    if documents.is_empty() { None } else { Some(documents) }
+    if documents.is_empty() {
+        None
+    } else {
+        Some(documents)
+    }
 }
 
 /// The number's digits are glued to the title ("Luật Khiếu nại năm 201102/2011/QH13"):
@@ -380,7 +468,11 @@ pub fn parse_results(text: &str) -> Option<Vec<String>> {
         let next = next.strip_prefix(NOT_STATED).unwrap_or(next);
         results.extend(optional_text(next));
     }
-    if results.is_empty() { None } else { Some(results) }
+    if results.is_empty() {
+        None
+    } else {
+        Some(results)
+    }
 }
 
 /// `trinh_tu_thuc_hien`: "Bước 1: …" markers when present, otherwise paragraphs.
@@ -398,7 +490,10 @@ mod tests {
     use super::*;
 
     fn days(amount: f64) -> ProcessingTime {
-        ProcessingTime::Duration { amount, unit: TimeUnit::WorkingDays }
+        ProcessingTime::Duration {
+            amount,
+            unit: TimeUnit::WorkingDays,
+        }
     }
 
     #[test]
@@ -409,7 +504,10 @@ mod tests {
         assert_eq!(channels[0].kind, ChannelKind::Online);
         assert_eq!(channels[0].processing_time, days(2.0));
         assert_eq!(channels[0].fees, vec![Fee::Free]);
-        assert_eq!(channels[0].description.as_deref(), Some("Trong thời hạn 02 ngày."));
+        assert_eq!(
+            channels[0].description.as_deref(),
+            Some("Trong thời hạn 02 ngày.")
+        );
         assert_eq!(channels[1].kind, ChannelKind::InPerson);
         assert_eq!(
             channels[1].fees,
@@ -420,25 +518,59 @@ mod tests {
                 note: Some("100.000 đồng/lần".into())
             }]
         );
-        assert_eq!(channels[1].description.as_deref(), Some("Nộp Trực tiếp tại xã"));
+        assert_eq!(
+            channels[1].description.as_deref(),
+            Some("Nộp Trực tiếp tại xã")
+        );
     }
 
     #[test]
     fn bare_number_glued_to_an_amount_is_split_where_the_fee_reads() {
         let text = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp1100,000 VNĐ";
         let channels = parse_channels(text).expect("parses");
-        assert_eq!(channels[0].processing_time, ProcessingTime::Duration { amount: 1.0, unit: TimeUnit::Unspecified });
-        assert!(matches!(channels[0].fees[0], Fee::Amount { amount: Some(100_000), .. }));
+        assert_eq!(
+            channels[0].processing_time,
+            ProcessingTime::Duration {
+                amount: 1.0,
+                unit: TimeUnit::Unspecified
+            }
+        );
+        assert!(matches!(
+            channels[0].fees[0],
+            Fee::Amount {
+                amount: Some(100_000),
+                ..
+            }
+        ));
     }
 
     #[test]
     fn free_text_time_and_labelled_fees() {
         let text = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyếnKhông quy địnhPhí : 0.5 USD (dưới 16 tuổi)\nLệ phí : 2.000.000 Đồng";
         let channels = parse_channels(text).expect("parses");
-        assert_eq!(channels[0].processing_time, ProcessingTime::Text { text: "Không quy định".into() });
+        assert_eq!(
+            channels[0].processing_time,
+            ProcessingTime::Text {
+                text: "Không quy định".into()
+            }
+        );
         assert_eq!(channels[0].fees.len(), 2);
-        assert!(matches!(channels[0].fees[0], Fee::Amount { amount: Some(50), currency: Currency::Usd, .. }));
-        assert!(matches!(channels[0].fees[1], Fee::Amount { amount: Some(2_000_000), currency: Currency::Vnd, .. }));
+        assert!(matches!(
+            channels[0].fees[0],
+            Fee::Amount {
+                amount: Some(50),
+                currency: Currency::Usd,
+                ..
+            }
+        ));
+        assert!(matches!(
+            channels[0].fees[1],
+            Fee::Amount {
+                amount: Some(2_000_000),
+                currency: Currency::Vnd,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -475,7 +607,10 @@ mod tests {
     fn splits_legal_titles_from_numbers() {
         let text = "Tên văn bản pháp lýMã văn bảnHướng dẫn xử lý khiếu nại68/2013/TT-BCALuật Khiếu nại  năm 201102/2011/QH13Quy chế ứng phó12/2021/QĐ-TTgNghị định 05/2012/NĐ-CP05/2012/NĐ-CP";
         let docs = parse_legal_basis(text).expect("parses");
-        let pairs: Vec<(&str, Option<&str>)> = docs.iter().map(|d| (d.title.as_str(), d.number.as_deref())).collect();
+        let pairs: Vec<(&str, Option<&str>)> = docs
+            .iter()
+            .map(|d| (d.title.as_str(), d.number.as_deref()))
+            .collect();
         assert_eq!(
             pairs,
             vec![
@@ -490,10 +625,18 @@ mod tests {
     #[test]
     fn results_and_steps() {
         assert_eq!(
-            parse_results("Giấy khai sinhMã: KQ.G01.00262Từ khóaKhông có thông tinMô tảKhông có thông tinTrích lụcMã: KQ.1Từ khóaMô tả"),
+            parse_results(
+                "Giấy khai sinhMã: KQ.G01.00262Từ khóaKhông có thông tinMô tảKhông có thông tinTrích lụcMã: KQ.1Từ khóaMô tả"
+            ),
             Some(vec!["Giấy khai sinh".to_owned(), "Trích lục".to_owned()])
         );
-        assert_eq!(parse_steps("Bước 1: Nộp hồ sơ.\nBước 2: Nhận kết quả."), vec!["Nộp hồ sơ.", "Nhận kết quả."]);
-        assert_eq!(parse_steps("Nộp hồ sơ.\n\nNhận kết quả."), vec!["Nộp hồ sơ.", "Nhận kết quả."]);
+        assert_eq!(
+            parse_steps("Bước 1: Nộp hồ sơ.\nBước 2: Nhận kết quả."),
+            vec!["Nộp hồ sơ.", "Nhận kết quả."]
+        );
+        assert_eq!(
+            parse_steps("Nộp hồ sơ.\n\nNhận kết quả."),
+            vec!["Nộp hồ sơ.", "Nhận kết quả."]
+        );
     }
 }

@@ -37,3 +37,6 @@ CREATE TABLE catalog_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Names weigh ten times the body in the FTS ranking.
+INSERT INTO procedure_search (procedure_search, rank) VALUES ('rank', 'bm25(10.0, 1.0)');

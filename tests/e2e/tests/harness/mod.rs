@@ -1,5 +1,5 @@
-//! Starts what a WebDriver session against the real app needs: a display (Xvfb when there is
-//! none), `tauri-driver` (which starts `WebKitWebDriver` and the app), and a client.
+//! Starts what a WebDriver session against the real app needs: `tauri-driver` (which starts
+//! `WebKitWebDriver` and the app) on the display `cargo xtask test` provides, and a client.
 #![allow(dead_code)]
 
 use std::os::unix::process::CommandExt;
@@ -17,30 +17,10 @@ pub struct Session {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-fn start_xvfb() -> (Child, String) {
-    for number in 140..200 {
-        if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-            continue;
-        }
-        let display = format!(":{number}");
-        let child = Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb runs (cargo xtask install)");
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(10) {
-            if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-                return (child, display);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    panic!("no free X display for Xvfb");
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 impl Session {
@@ -51,17 +31,19 @@ impl Session {
         assert!(Path::new(&app).is_file(), "no app at {app}");
         let data_dir = tempfile::tempdir().expect("tempdir");
         let mut processes = Vec::new();
-        let display = match std::env::var("DISPLAY") {
-            Ok(d) if !d.is_empty() => d,
-            _ => {
-                let (xvfb, display) = start_xvfb();
-                processes.push(xvfb);
-                display
-            }
-        };
+        // `cargo xtask test` provides a display (Xvfb on a headless machine).
+        let display = std::env::var("DISPLAY")
+            .ok()
+            .filter(|d| !d.is_empty())
+            .expect("DISPLAY must be set; run the end-to-end suite with `cargo xtask test`");
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("DISPLAY", &display)
             // The app under test gets a fresh data directory: first start, bundled catalog.
             .env("CIVIC_DATA_DIR", data_dir.path())
@@ -74,12 +56,19 @@ impl Session {
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => break client,
                 Err(error) if started.elapsed() < Duration::from_secs(60) => {
                     let _ = error;
@@ -90,7 +79,12 @@ impl Session {
         };
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
         std::fs::create_dir_all(&shots).expect("screenshot dir");
-        Session { client, processes, _data_dir: data_dir, shots }
+        Session {
+            client,
+            processes,
+            _data_dir: data_dir,
+            shots,
+        }
     }
 
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
@@ -110,13 +104,19 @@ impl Session {
             if text.trim() == expected {
                 return;
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "{css} says {text:?}, wanted {expected:?}");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{css} says {text:?}, wanted {expected:?}"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
     pub async fn script(&self, js: &str) -> serde_json::Value {
-        self.client.execute(js, vec![]).await.unwrap_or_else(|e| panic!("script {js:?} failed: {e}"))
+        self.client
+            .execute(js, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script {js:?} failed: {e}"))
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
@@ -132,8 +132,12 @@ impl Session {
         let _ = self.client.clone().close().await;
         for child in self.processes.iter_mut().rev() {
             // tauri-driver leaves WebKitWebDriver running when killed: stop its children first.
-            let _ = Command::new("pkill").args(["-TERM", "-P", &child.id().to_string()]).status();
-            let _ = Command::new("kill").args(["-TERM", &format!("-{}", child.id())]).status();
+            let _ = Command::new("pkill")
+                .args(["-TERM", "-P", &child.id().to_string()])
+                .status();
+            let _ = Command::new("kill")
+                .args(["-TERM", &format!("-{}", child.id())])
+                .status();
             let _ = child.kill();
             let _ = child.wait();
         }
