@@ -107,32 +107,31 @@ impl CatalogStore {
         // Tiers, each consulted only when the ones before found nothing: names holding every
         // word; procedures whose documents, results or agencies hold every word; names holding
         // some of the words. A precise short list beats one padded with weaker matches.
-        let mut ranked: Vec<(i64, f64)> = self
-            .names
-            .search(&plan.readings, plan.prefix, allowed.as_deref(), true, limit)
-            .into_iter()
-            .map(|s| (s.row_id, NAME_TIER + s.score))
-            .collect();
+        let by_name = |require_all| {
+            self.names
+                .search(
+                    &plan.readings,
+                    plan.prefix,
+                    allowed.as_deref(),
+                    require_all,
+                    limit,
+                )
+                .into_iter()
+                .map(|s| (s.row_id, s.score))
+                .collect::<Vec<_>>()
+        };
+        let mut ranked = by_name(true);
         if ranked.is_empty() {
-            for c in self.candidates(
-                &format!("body : ({})", plan.fts_all_words()),
-                &request.filters,
-                limit,
-            )? {
+            let fts = format!("body : ({})", plan.fts_all_words());
+            ranked = self
+                .candidates(&fts, &request.filters, limit)?
+                .into_iter()
                 // bm25 is negative, lower is better; squash it into (0, 1).
-                add_new(&mut ranked, c.id, BODY_TIER - c.bm25 / (1.0 - c.bm25));
-            }
+                .map(|c| (c.id, -c.bm25 / (1.0 - c.bm25)))
+                .collect();
         }
         if ranked.is_empty() {
-            for s in self.names.search(
-                &plan.readings,
-                plan.prefix,
-                allowed.as_deref(),
-                false,
-                limit,
-            ) {
-                add_new(&mut ranked, s.row_id, s.score);
-            }
+            ranked = by_name(false);
         }
         ranked.truncate(limit);
         let exact_phrase = typed_with_diacritics(query).then(|| query.to_lowercase());
@@ -270,20 +269,10 @@ impl CatalogStore {
     }
 }
 
-/// Scores of the result tiers (see `search`); within a tier the name score orders.
-const NAME_TIER: f64 = 100.0;
-const BODY_TIER: f64 = 50.0;
-
 #[derive(Debug)]
 struct Candidate {
     id: i64,
     bm25: f64,
-}
-
-fn add_new(ranked: &mut Vec<(i64, f64)>, id: i64, score: f64) {
-    if !ranked.iter().any(|(existing, _)| *existing == id) {
-        ranked.push((id, score));
-    }
 }
 
 /// SQL for the filters (`AND …`) and their values, bound after the query's own.
