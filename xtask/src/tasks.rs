@@ -125,8 +125,14 @@ pub fn run() -> Result {
     }
     // No display: show the first screen as a picture instead.
     let display = VirtualDisplay::start()?;
+    // The first screen a new user sees: no catalog, language or text size from earlier runs.
+    let fresh = target_dir().join("screenshots/first-start-data");
+    let _ = std::fs::remove_dir_all(&fresh);
     let mut child = Command::new(&app)
         .env("DISPLAY", &display.display)
+        .env("CIVIC_DATA_DIR", fresh.join("civic"))
+        .env("XDG_DATA_HOME", fresh.join("xdg-data"))
+        .env("XDG_CACHE_HOME", fresh.join("xdg-cache"))
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
     let shots = target_dir().join("screenshots");

@@ -140,7 +140,11 @@ mod tests {
             ("đăng ký khai tử", "đăng ký khai tử"),
         ];
         for (typed, means) in cases {
-            assert_eq!(lexicon.apply_synonyms(&words(typed)), words(means), "{typed}");
+            assert_eq!(
+                lexicon.apply_synonyms(&words(typed)),
+                words(means),
+                "{typed}"
+            );
         }
     }
 

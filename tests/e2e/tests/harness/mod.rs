@@ -45,8 +45,11 @@ impl Session {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display)
-            // The app under test gets a fresh data directory: first start, bundled catalog.
+            // The app under test starts fresh: its catalog and the webview's storage (language,
+            // text size) live in a new directory, whatever earlier runs left behind.
             .env("CIVIC_DATA_DIR", data_dir.path())
+            .env("XDG_DATA_HOME", data_dir.path().join("xdg-data"))
+            .env("XDG_CACHE_HOME", data_dir.path().join("xdg-cache"))
             .stdout(Stdio::null())
             // Its own process group, so stopping it also stops WebKitWebDriver and the app.
             .process_group(0)
