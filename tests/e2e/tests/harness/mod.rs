@@ -2,7 +2,6 @@
 //! `WebKitWebDriver` and the app) on the display `cargo xtask test` provides, and a client.
 #![allow(dead_code)]
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -51,8 +50,6 @@ impl Session {
             .env("XDG_DATA_HOME", data_dir.path().join("xdg-data"))
             .env("XDG_CACHE_HOME", data_dir.path().join("xdg-cache"))
             .stdout(Stdio::null())
-            // Its own process group, so stopping it also stops WebKitWebDriver and the app.
-            .process_group(0)
             .spawn()
             .expect("tauri-driver runs (cargo xtask install)");
         processes.push(driver);
@@ -134,15 +131,49 @@ impl Session {
     pub async fn stop(mut self) {
         let _ = self.client.clone().close().await;
         for child in self.processes.iter_mut().rev() {
-            // tauri-driver leaves WebKitWebDriver running when killed: stop its children first.
-            let _ = Command::new("pkill")
-                .args(["-TERM", "-P", &child.id().to_string()])
-                .status();
-            let _ = Command::new("kill")
-                .args(["-TERM", &format!("-{}", child.id())])
-                .status();
+            // tauri-driver leaves WebKitWebDriver (and through it the app) running when it is
+            // killed: stop every descendant, one pid at a time, deepest first.
+            for pid in descendants(child.id()).into_iter().rev() {
+                let _ = Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status();
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
     }
+}
+
+/// Every process below `root`, parents before children (from `/proc/<pid>/stat`).
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": comm may hold spaces, so read after the last ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root];
+    let mut index = 0;
+    while index < found.len() {
+        let parent = found[index];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        index += 1;
+    }
+    found.remove(0);
+    found
 }
