@@ -29,21 +29,30 @@ pub enum SnapshotError {
     UnknownFormat { found: u32 },
 }
 
+/// The snapshot without its procedures: enough to decide whether loading it is needed.
+#[derive(Debug, Deserialize)]
+struct Header {
+    format: u32,
+    data_date: String,
+}
+
 impl Snapshot {
     /// The snapshot compiled into this build.
     pub fn bundled() -> Result<Self, SnapshotError> {
         Self::read(BUNDLED_SNAPSHOT)
     }
 
+    /// The data date of the bundled snapshot, without building its procedures: every start
+    /// asks this, and only a stale catalog needs the whole snapshot.
+    pub fn bundled_data_date() -> Result<String, SnapshotError> {
+        let header: Header = decode(BUNDLED_SNAPSHOT)?;
+        check_format(header.format)?;
+        Ok(header.data_date)
+    }
+
     pub fn read(compressed: impl Read) -> Result<Self, SnapshotError> {
-        let mut json = Vec::new();
-        GzDecoder::new(compressed).read_to_end(&mut json)?;
-        let snapshot: Snapshot = serde_json::from_slice(&json)?;
-        if snapshot.format != FORMAT {
-            return Err(SnapshotError::UnknownFormat {
-                found: snapshot.format,
-            });
-        }
+        let snapshot: Snapshot = decode(compressed)?;
+        check_format(snapshot.format)?;
         Ok(snapshot)
     }
 
@@ -52,5 +61,19 @@ impl Snapshot {
         serde_json::to_writer(&mut encoder, self)?;
         encoder.finish()?;
         Ok(())
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(compressed: impl Read) -> Result<T, SnapshotError> {
+    let mut json = Vec::new();
+    GzDecoder::new(compressed).read_to_end(&mut json)?;
+    Ok(serde_json::from_slice(&json)?)
+}
+
+fn check_format(found: u32) -> Result<(), SnapshotError> {
+    if found == FORMAT {
+        Ok(())
+    } else {
+        Err(SnapshotError::UnknownFormat { found })
     }
 }

@@ -94,13 +94,13 @@ impl CatalogStore {
     fn load_bundled_if_newer(&mut self) -> Result<(), CatalogError> {
         let stored = self.meta(META_DATA_DATE)?;
         let source = self.meta(META_SOURCE)?;
-        let bundled = Snapshot::bundled()?;
         let stale = match (&stored, source.as_deref()) {
             (None, _) => true,
-            (Some(date), Some("bundled")) => *date < bundled.data_date,
+            (Some(date), Some("bundled")) => *date < Snapshot::bundled_data_date()?,
             (Some(_), _) => false,
         };
         if stale {
+            let bundled = Snapshot::bundled()?;
             let tx = self.conn.transaction()?;
             replace_all(&tx, &bundled, CatalogSource::Bundled)?;
             tx.commit()?;
