@@ -29,7 +29,9 @@ fn main() {
 fn App() -> Element {
     let page = use_context_provider(|| Signal::new(Page::Home));
     let settings = use_context_provider(|| Signal::new(Settings::load()));
+    // Fetched once; the banner and the home page's tiles both read it.
     let status = use_resource(ipc::status);
+    use_context_provider(|| status);
     use_effect(move || settings.read().apply());
 
     rsx! {

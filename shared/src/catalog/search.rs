@@ -68,7 +68,8 @@ impl QueryPlan {
     }
 
     fn fts_words(&self, words: &[String]) -> Vec<String> {
-        // Folded words are only [a-z0-9], so quoting is all the escaping FTS5 needs.
+        // Folding turns every non-alphanumeric character (quotes included) into a space, so
+        // quoting is all the escaping FTS5 needs.
         words
             .iter()
             .enumerate()

@@ -9,7 +9,7 @@ use crate::i18n::{t, t_args};
 #[component]
 pub fn Home() -> Element {
     let mut page = use_context::<Signal<Page>>();
-    let status = use_resource(crate::ipc::status);
+    let status = use_context::<Resource<Result<AppStatus, crate::ipc::IpcError>>>();
     let features: Vec<Feature> = match &*status.read() {
         Some(Ok(s)) => s.features.clone(),
         _ => Vec::new(),
