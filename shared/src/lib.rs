@@ -7,7 +7,9 @@
 pub mod catalog;
 pub mod db;
 pub mod paths;
+pub mod sync;
 pub mod text;
+pub mod time;
 
 pub use catalog::{CatalogError, CatalogStore, Opened, Snapshot};
 pub use civic_types as types;

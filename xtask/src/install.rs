@@ -6,7 +6,8 @@ use std::process::Command;
 use crate::util::{Result, cargo, output, root, run};
 
 /// Debian 12 / Ubuntu packages: the webview and its WebDriver, a virtual display, the
-/// screenshot tool, a font with Vietnamese glyphs, and the C toolchain for -sys crates.
+/// screenshot tool, a font with Vietnamese glyphs, the C toolchain for -sys crates, the
+/// PostgreSQL server the gateway's tests run against, and wrk for the gateway benchmark.
 const DEBIAN_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -18,6 +19,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "xauth",
     "imagemagick",
     "fonts-dejavu-core",
+    "postgresql",
+    "wrk",
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout)] // reporting progress is this binary's job
 
 mod install;
+mod postgres;
 mod tasks;
 mod util;
 
@@ -17,6 +18,8 @@ tasks:
   ui             build the wasm UI into app/ui/dist
   import         re-import ../shared/data/procedures into assets/catalog
   bench search   search latency over the real catalog and a generated 100,000-record one
+  bench sync     bytes on the wire per sync, and gateway throughput under wrk (SQLite, PostgreSQL)
+  postgres       start a throwaway PostgreSQL server and wait (for running tests by hand)
   sizes          build release artifacts and print the app binary and wasm bundle sizes";
 
 fn main() -> ExitCode {
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
         ["ui"] => tasks::build_ui(),
         ["import"] => tasks::import(),
         ["bench", "search"] => tasks::bench_search(),
+        ["bench", "sync"] => tasks::bench_sync(),
+        ["postgres"] => tasks::postgres(),
         ["sizes"] => tasks::sizes(),
         _ => {
             eprintln!("{USAGE}");

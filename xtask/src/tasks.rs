@@ -3,6 +3,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::install;
+use crate::postgres::TestPostgres;
 use crate::util::{Result, cargo, exe, output, root, run as run_command, target_dir};
 
 /// The date the bundled catalog was imported from the portal scrape.
@@ -162,14 +163,22 @@ pub fn run() -> Result {
 pub fn test() -> Result {
     install::all()?;
     build_ui()?;
-    run_command(cargo().args([
-        "test",
-        "--workspace",
-        "--exclude",
-        "civic-ui",
-        "--exclude",
-        "civic-e2e",
-    ]))?;
+    {
+        // The gateway's suites run against SQLite and this server alike.
+        let postgres = TestPostgres::start()?;
+        run_command(
+            cargo()
+                .args([
+                    "test",
+                    "--workspace",
+                    "--exclude",
+                    "civic-ui",
+                    "--exclude",
+                    "civic-e2e",
+                ])
+                .env(POSTGRES_URL_ENV, &postgres.url),
+        )?;
+    }
     let app = build_desktop(false)?;
     let mut e2e = cargo();
     e2e.args([
@@ -189,6 +198,19 @@ pub fn test() -> Result {
         Some(display)
     };
     run_command(&mut e2e)
+}
+
+/// Where the gateway's tests find the throwaway PostgreSQL server.
+const POSTGRES_URL_ENV: &str = "CIVIC_TEST_DATABASE_URL";
+
+/// Starts a throwaway PostgreSQL server and keeps it until Enter is pressed.
+pub fn postgres() -> Result {
+    let postgres = TestPostgres::start()?;
+    println!("export {POSTGRES_URL_ENV}={}", postgres.url);
+    println!("press Enter to stop the server");
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    Ok(())
 }
 
 pub fn import() -> Result {
@@ -236,4 +258,126 @@ pub fn sizes() -> Result {
         size(&js)?
     );
     Ok(())
+}
+
+/// Bytes on the wire per sync (a Rust benchmark against the real gateway and core), then
+/// `GET /v1/catalog` with `If-None-Match` under load from wrk, for each backend.
+pub fn bench_sync() -> Result {
+    install::all()?;
+    let postgres = TestPostgres::start()?;
+    run_command(
+        cargo()
+            .args(["bench", "-p", "civic-gateway", "--bench", "sync"])
+            .env(POSTGRES_URL_ENV, &postgres.url),
+    )?;
+    run_command(cargo().args(["build", "--release", "-p", "civic-gateway"]))?;
+    let gateway = target_dir().join("release").join(exe("civic-gateway"));
+    let data = target_dir().join("bench-gateway");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    let sqlite = data.join("gateway.sqlite3").display().to_string();
+    let mut summary = Vec::new();
+    for (name, database) in [
+        ("SQLite", sqlite.as_str()),
+        ("PostgreSQL", postgres.url.as_str()),
+    ] {
+        let mut child = Command::new(&gateway)
+            .args([
+                "--database",
+                database,
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--city",
+            ])
+            .arg(root().join("assets/cities/ninh-binh.toml"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", gateway.display()))?;
+        let result = load_test(&mut child, name);
+        let _ = child.kill();
+        let _ = child.wait();
+        summary.push(result?);
+    }
+    println!(
+        "\n== gateway under wrk (2 threads, 32 connections, 10 s, loopback; wrk and gateway share the 2 cores)"
+    );
+    for line in summary {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn load_test(child: &mut Child, name: &str) -> Result<String> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().ok_or("no stdout from the gateway")?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    // Seeding the catalog comes first; the listening line says the gateway is ready.
+    let url = loop {
+        let line = lines
+            .next()
+            .ok_or("the gateway exited before listening")?
+            .map_err(|e| e.to_string())?;
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+        }
+    };
+    let etag = head_etag(&url)?;
+    let wrk = output(Command::new("wrk").args([
+        "-t2",
+        "-c32",
+        "-d10s",
+        "--latency",
+        "-H",
+        &format!("If-None-Match: {etag}"),
+        "-H",
+        "Accept-Encoding: br, gzip",
+        &format!("{url}/v1/catalog"),
+    ]))
+    .ok_or("wrk failed")?;
+    println!(
+        "\n== {name}: wrk -t2 -c32 -d10s --latency -H 'If-None-Match: {etag}' {url}/v1/catalog\n{wrk}"
+    );
+    let field = |prefix: &str| {
+        wrk.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()))
+            .unwrap_or_else(|| "?".into())
+    };
+    if wrk.contains("Non-2xx or 3xx responses") {
+        return Err(format!("{name}: some responses were errors:\n{wrk}"));
+    }
+    Ok(format!(
+        "{name}: {} requests/s, p99 latency {}",
+        field("Requests/sec:"),
+        field("99%")
+    ))
+}
+
+/// The current catalog ETag, from a HEAD request.
+fn head_etag(url: &str) -> Result<String> {
+    use std::io::{Read, Write};
+    let host = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("{host}: {e}"))?;
+    write!(
+        stream,
+        "HEAD /v1/catalog HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: br, gzip\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .map_err(|e| e.to_string())?;
+    response
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("etag")
+                .then(|| value.trim().to_owned())
+        })
+        .ok_or_else(|| format!("no ETag in the gateway's answer:\n{response}"))
 }

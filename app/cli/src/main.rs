@@ -1,11 +1,11 @@
 //! `civic`: the Civic core from a terminal.
 #![allow(clippy::print_stdout)] // printing is this binary's job
 
-use std::io::{BufReader, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use civic_core::catalog::import::{ImportReport, import_jsonl};
+use civic_core::catalog::import::import_file;
 use civic_core::{CatalogStore, Snapshot, paths};
 use civic_types::{Notice, SearchFilters, SearchRequest};
 use clap::{Parser, Subcommand};
@@ -52,6 +52,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch catalog changes from the city's gateway and apply them (all or nothing).
+    Sync {
+        /// The gateway, e.g. http://127.0.0.1:8080 (default: $CIVIC_GATEWAY_URL, else the
+        /// gateway of the last sync).
+        #[arg(long)]
+        gateway: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import the portal scrape (JSON lines, gzip allowed) into a catalog snapshot.
     Import {
         /// Source file, e.g. ../shared/data/procedures/dvc_procedures_2642.jsonl.gz
@@ -82,9 +92,18 @@ enum CliError {
         "không có thủ tục mã {0} trong danh mục (no procedure with code {0}); try `civic search`"
     )]
     UnknownCode(String),
+    #[error(transparent)]
+    Sync(#[from] civic_core::sync::SyncError),
+    #[error(
+        "chưa có địa chỉ cổng dữ liệu của tỉnh/thành (no gateway): pass --gateway URL or set {GATEWAY_ENV}"
+    )]
+    NoGateway,
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
 }
+
+/// The gateway to sync with when `--gateway` is not given.
+const GATEWAY_ENV: &str = "CIVIC_GATEWAY_URL";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -141,13 +160,33 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 render::procedure(&mut out, &procedure)?;
             }
         }
+        Command::Sync { gateway, json } => {
+            let mut store = open_store(&data_dir)?;
+            let address = gateway
+                .or_else(|| std::env::var(GATEWAY_ENV).ok().filter(|g| !g.is_empty()))
+                .map_or_else(|| store.synced_gateway(), |g| Ok(Some(g)))?
+                .ok_or(CliError::NoGateway)?;
+            let gateway = civic_core::sync::Gateway::new(&address)?;
+            let show_progress = std::io::stderr().is_terminal();
+            let report = civic_core::sync::sync(&mut store, &gateway, &mut |received, total| {
+                if show_progress {
+                    render::progress(received, total);
+                }
+            })?;
+            if json {
+                serde_json::to_writer(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                render::sync_report(&mut out, &report)?;
+            }
+        }
         Command::Import {
             source,
             out: snapshot_path,
             data_date,
             report,
         } => {
-            let (procedures, import_report) = read_source(&source)?;
+            let (procedures, import_report) = import_file(&source)?;
             let snapshot = Snapshot {
                 format: civic_core::catalog::snapshot::FORMAT,
                 data_date,
@@ -183,16 +222,4 @@ fn open_store(data_dir: &std::path::Path) -> Result<CatalogStore, CliError> {
         }
     }
     Ok(opened.store)
-}
-
-fn read_source(
-    path: &std::path::Path,
-) -> Result<(Vec<civic_types::Procedure>, ImportReport), CliError> {
-    let file = std::fs::File::open(path)?;
-    let gzipped = path.extension().is_some_and(|e| e == "gz");
-    Ok(if gzipped {
-        import_jsonl(BufReader::new(flate2::read::GzDecoder::new(file)))?
-    } else {
-        import_jsonl(BufReader::new(file))?
-    })
 }

@@ -2,7 +2,10 @@
 
 use std::io::{self, Write};
 
-use civic_types::{ChannelKind, Currency, Fee, Procedure, ProcessingTime, SearchResults, TimeUnit};
+use civic_types::{
+    ChannelKind, Currency, Fee, Procedure, ProcessingTime, SearchResults, SyncOutcome, SyncReport,
+    TimeUnit,
+};
 
 pub fn search_results(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
     if results.hits.is_empty() {
@@ -12,6 +15,34 @@ pub fn search_results(out: &mut impl Write, results: &SearchResults) -> io::Resu
         writeln!(out, "{:<10} {}  [{}]", hit.code, hit.name, hit.field)?;
     }
     Ok(())
+}
+
+/// What a sync did, in one line a helper can read out to a resident.
+pub fn sync_report(out: &mut impl Write, r: &SyncReport) -> io::Result<()> {
+    let what = match r.outcome {
+        SyncOutcome::Unchanged => "Danh mục đã mới nhất, không có thay đổi".to_owned(),
+        SyncOutcome::Delta => format!(
+            "Đã cập nhật: {} thủ tục mới, {} thay đổi, {} bãi bỏ",
+            r.added, r.changed, r.removed
+        ),
+        SyncOutcome::Full => format!(
+            "Đã tải lại toàn bộ danh mục: {} thủ tục mới, {} thay đổi, {} bãi bỏ",
+            r.added, r.changed, r.removed
+        ),
+    };
+    writeln!(
+        out,
+        "{what} (dữ liệu ngày {}; nhận {} byte)",
+        r.data_date, r.bytes
+    )
+}
+
+/// Download progress on stderr, rewriting one line.
+pub fn progress(received: u64, total: Option<u64>) {
+    match total {
+        Some(total) if total > 0 => eprint!("\rđang tải… {}%   ", received * 100 / total),
+        _ => eprint!("\rđang tải… {} KB   ", received / 1024),
+    }
 }
 
 pub fn procedure(out: &mut impl Write, p: &Procedure) -> io::Result<()> {

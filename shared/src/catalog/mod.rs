@@ -9,10 +9,12 @@ mod name_index;
 mod search;
 pub mod snapshot;
 mod store;
+mod sync_state;
 
 pub use search::QueryPlan;
 pub use snapshot::{Snapshot, SnapshotError};
 pub use store::{CatalogError, CatalogStore, Opened};
+pub use sync_state::DEFAULT_MAX_AGE_HOURS;
 
 use crate::db::Migrations;
 

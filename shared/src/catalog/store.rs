@@ -38,8 +38,8 @@ pub struct Opened {
     pub notices: Vec<Notice>,
 }
 
-const META_DATA_DATE: &str = "data_date";
-const META_SOURCE: &str = "source";
+pub(super) const META_DATA_DATE: &str = "data_date";
+pub(super) const META_SOURCE: &str = "source";
 
 impl CatalogStore {
     /// Opens the catalog at `path`. A damaged file is moved aside (kept for support, never
@@ -78,7 +78,7 @@ impl CatalogStore {
         Ok(store)
     }
 
-    fn reindex_names(&mut self) -> Result<(), CatalogError> {
+    pub(super) fn reindex_names(&mut self) -> Result<(), CatalogError> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, name_folded FROM procedures ORDER BY id")?;
@@ -108,7 +108,7 @@ impl CatalogStore {
         Ok(())
     }
 
-    fn meta(&self, key: &str) -> Result<Option<String>, CatalogError> {
+    pub(super) fn meta(&self, key: &str) -> Result<Option<String>, CatalogError> {
         Ok(self
             .conn
             .query_row(
@@ -200,10 +200,14 @@ pub fn replace_all(
         CatalogSource::Bundled => "bundled",
         CatalogSource::Synced => "synced",
     };
-    let mut meta =
-        tx.prepare_cached("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?1, ?2)")?;
-    meta.execute([META_DATA_DATE, snapshot.data_date.as_str()])?;
-    meta.execute([META_SOURCE, source])?;
+    set_meta(tx, META_DATA_DATE, &snapshot.data_date)?;
+    set_meta(tx, META_SOURCE, source)?;
+    Ok(())
+}
+
+pub(super) fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), CatalogError> {
+    tx.prepare_cached("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?1, ?2)")?
+        .execute([key, value])?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Fields the importer could not split into structure are kept verbatim in `unparsed`
 /// (field name → original text), so nothing from the source is ever dropped silently.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Procedure {
     /// Official code, e.g. `1.001193`.
     pub code: String,
@@ -30,6 +31,7 @@ pub struct Procedure {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agencies {
     /// Cơ quan thực hiện: where the resident actually goes.
     pub implementing: Vec<String>,
@@ -61,6 +63,7 @@ impl Agencies {
 
 /// How a dossier can be submitted, with its processing time and fee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     pub kind: ChannelKind,
     pub processing_time: ProcessingTime,
@@ -69,6 +72,7 @@ pub struct Channel {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ChannelKind {
     /// Trực tiếp: at the one-stop office.
@@ -80,6 +84,7 @@ pub enum ChannelKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ProcessingTime {
     /// A number of units, e.g. 3 working days.
@@ -91,6 +96,7 @@ pub enum ProcessingTime {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum TimeUnit {
     WorkingDays,
@@ -104,6 +110,7 @@ pub enum TimeUnit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Fee {
     Free,
@@ -119,6 +126,7 @@ pub enum Fee {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Currency {
     Vnd,
@@ -126,6 +134,7 @@ pub enum Currency {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentGroup {
     /// A heading such as "Giấy tờ phải nộp"; `None` when the portal gives one flat list.
     pub title: Option<String>,
@@ -133,6 +142,7 @@ pub struct DocumentGroup {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequiredDocument {
     pub name: String,
     /// File name of the official form (mẫu đơn, tờ khai), when one is attached.
@@ -142,12 +152,14 @@ pub struct RequiredDocument {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalDocument {
     pub title: String,
     pub number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnparsedField {
     pub field: String,
     pub text: String,

@@ -6,10 +6,12 @@
 mod catalog;
 mod search;
 mod status;
+mod sync;
 
 pub use catalog::*;
 pub use search::*;
 pub use status::*;
+pub use sync::*;
 
 /// Names of the Tauri commands, shared by the host (which registers them) and the UI
 /// (which invokes them), so a rename cannot silently break the IPC boundary.
@@ -18,4 +20,11 @@ pub mod commands {
     pub const PROCEDURE: &str = "get_procedure";
     pub const FACETS: &str = "catalog_facets";
     pub const STATUS: &str = "app_status";
+    pub const SYNC_NOW: &str = "sync_now";
+}
+
+/// Names of the events the host emits to the UI.
+pub mod events {
+    /// Payload: [`crate::SyncStatus`], on every change (progress included).
+    pub const SYNC_STATUS: &str = "sync-status";
 }

@@ -8,6 +8,7 @@ pub struct AppStatus {
     pub notices: Vec<Notice>,
     /// Feature tiles to show: only features that work in this build.
     pub features: Vec<Feature>,
+    pub sync: crate::SyncStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +35,14 @@ pub enum Notice {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Feature {
     Procedures,
+    Feedback,
+    Bus,
+    Parking,
+    /// A feature named by a newer city profile than this app knows; never shown.
+    #[serde(other)]
+    Unknown,
 }

@@ -65,6 +65,19 @@ pub struct PortalRecord {
 }
 
 /// Reads JSON lines (already decompressed) into procedures, sorted by code.
+/// Imports a portal scrape file: JSON lines, gzip'd when the name ends in `.gz`.
+pub fn import_file(path: &std::path::Path) -> Result<(Vec<Procedure>, ImportReport), ImportError> {
+    let file = std::fs::File::open(path)?;
+    let reader = std::io::BufReader::new(file);
+    if path.extension().is_some_and(|e| e == "gz") {
+        import_jsonl(std::io::BufReader::new(flate2::read::GzDecoder::new(
+            reader,
+        )))
+    } else {
+        import_jsonl(reader)
+    }
+}
+
 pub fn import_jsonl(reader: impl BufRead) -> Result<(Vec<Procedure>, ImportReport), ImportError> {
     let mut report = ImportReport::default();
     let mut procedures: Vec<(usize, Procedure)> = Vec::new();

@@ -1,0 +1,373 @@
+//! Catalog versions: publishing (diff against the stored records), cursors, ETags and the
+//! encoded bodies of `GET /v1/catalog`.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+use axum::body::Bytes;
+use civic_types::{CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure};
+use sha2::{Digest, Sha256};
+
+use crate::repo::{
+    Delta, Head, PublishPlan, RepoError, Repository, StoredRecord, StoredSnapshot, VersionInfo,
+};
+
+/// Deltas stay available from cursors this many versions old; older ones get the snapshot.
+pub const DELTA_RETENTION: i64 = 50;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PublishError {
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error("procedure code {0} appears twice in the new catalog")]
+    DuplicateCode(String),
+    #[error("the new catalog is empty; refusing to withdraw every procedure")]
+    Empty,
+    #[error("cannot encode the catalog: {0}")]
+    Encode(#[from] std::io::Error),
+}
+
+impl From<serde_json::Error> for PublishError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Encode(error.into())
+    }
+}
+
+/// Publishes `procedures` as a new version if anything differs from the newest one.
+/// Returns the new version, or `None` when the catalog is unchanged.
+pub async fn publish<R: Repository>(
+    repo: &R,
+    procedures: Vec<Procedure>,
+    data_date: String,
+    published_at: i64,
+) -> Result<Option<VersionInfo>, PublishError> {
+    if procedures.is_empty() {
+        return Err(PublishError::Empty);
+    }
+    let head = repo.head().await?;
+    let stored = repo.digests().await?;
+    let mut seen = HashSet::new();
+    let mut upserts = Vec::new();
+    let (mut added, mut changed) = (0, 0);
+    for procedure in &procedures {
+        if !seen.insert(procedure.code.as_str()) {
+            return Err(PublishError::DuplicateCode(procedure.code.clone()));
+        }
+        let json = serde_json::to_string(procedure)?;
+        let digest = digest(&json);
+        match stored.get(&procedure.code) {
+            Some(old) if *old == digest => continue,
+            Some(_) => changed += 1,
+            None => added += 1,
+        }
+        upserts.push(StoredRecord {
+            code: procedure.code.clone(),
+            json,
+            digest,
+        });
+    }
+    let mut deletes: Vec<String> = stored
+        .into_keys()
+        .filter(|code| !seen.contains(code.as_str()))
+        .collect();
+    deletes.sort();
+    let same_date = head.as_ref().is_some_and(|h| h.data_date == data_date);
+    if upserts.is_empty() && deletes.is_empty() && same_date {
+        return Ok(None);
+    }
+    let base_version = head.as_ref().map_or(0, |h| h.version);
+    let version = base_version + 1;
+    let update = CatalogUpdate {
+        format: CATALOG_WIRE_FORMAT,
+        cursor: cursor(repo.epoch(), version),
+        data_date: data_date.clone(),
+        changes: CatalogChanges::Full { procedures },
+    };
+    let json = serde_json::to_vec(&update)?;
+    let info = VersionInfo {
+        version,
+        data_date,
+        published_at,
+        added,
+        changed,
+        removed: i64::try_from(deletes.len()).unwrap_or(i64::MAX),
+    };
+    let plan = PublishPlan {
+        base_version,
+        version: info.clone(),
+        upserts,
+        deletes,
+        snapshot: StoredSnapshot {
+            version,
+            json_len: i64::try_from(json.len()).unwrap_or(i64::MAX),
+            gzip: Coding::Gzip.encode(&json, Effort::Best)?,
+            br: Coding::Br.encode(&json, Effort::Best)?,
+        },
+        delta_floor: (version - DELTA_RETENTION).max(0),
+    };
+    repo.publish(plan).await?;
+    Ok(Some(info))
+}
+
+fn digest(json: &str) -> String {
+    Sha256::digest(json.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `<epoch>.<version>`: opaque to clients.
+pub fn cursor(epoch: &str, version: i64) -> String {
+    format!("{epoch}.{version}")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`since` must be a cursor this gateway returned (like `3f9a0c1d2b4e5f60.12`)")]
+pub struct BadCursor;
+
+/// Parses a cursor. A well-formed cursor from another epoch is still `Ok`: the caller answers
+/// it with the full snapshot, since the client's data may be from a database since reset.
+pub fn parse_cursor(text: &str) -> Result<(&str, i64), BadCursor> {
+    let (epoch, version) = text.split_once('.').ok_or(BadCursor)?;
+    let epoch_ok = (1..=32).contains(&epoch.len()) && epoch.bytes().all(|b| b.is_ascii_hexdigit());
+    let version_ok =
+        (1..=18).contains(&version.len()) && version.bytes().all(|b| b.is_ascii_digit());
+    if !epoch_ok || !version_ok {
+        return Err(BadCursor);
+    }
+    let version = version.parse().map_err(|_| BadCursor)?;
+    Ok((epoch, version))
+}
+
+/// A content coding the gateway can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+/// How hard to compress: once per version for snapshots, per request for deltas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    Best,
+    Fast,
+}
+
+impl Coding {
+    pub fn token(self) -> &'static str {
+        match self {
+            Coding::Br => "br",
+            Coding::Gzip => "gzip",
+            Coding::Identity => "identity",
+        }
+    }
+
+    pub fn encode(self, data: &[u8], effort: Effort) -> std::io::Result<Bytes> {
+        match self {
+            Coding::Identity => Ok(Bytes::copy_from_slice(data)),
+            Coding::Gzip => {
+                let level = match effort {
+                    Effort::Best => flate2::Compression::best(),
+                    Effort::Fast => flate2::Compression::new(5),
+                };
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), level);
+                encoder.write_all(data)?;
+                Ok(Bytes::from(encoder.finish()?))
+            }
+            Coding::Br => {
+                let quality = match effort {
+                    Effort::Best => 9,
+                    Effort::Fast => 5,
+                };
+                let mut out = Vec::new();
+                {
+                    let mut writer =
+                        brotli::CompressorWriter::new(&mut out, 64 * 1024, quality, 22);
+                    writer.write_all(data)?;
+                }
+                Ok(Bytes::from(out))
+            }
+        }
+    }
+
+    /// The client's preferred coding among those offered in `Accept-Encoding` (RFC 9110
+    /// §12.5.3): brotli, then gzip, then none. Anything unparsable counts as not offered.
+    pub fn negotiate(accept_encoding: Option<&str>) -> Coding {
+        let Some(header) = accept_encoding else {
+            return Coding::Identity;
+        };
+        let mut q: HashMap<String, f32> = HashMap::new();
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let token = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            if token.is_empty() {
+                continue;
+            }
+            let weight = parts
+                .find_map(|p| {
+                    let (key, value) = p.split_once('=')?;
+                    (key.trim().eq_ignore_ascii_case("q"))
+                        .then(|| value.trim().parse::<f32>().ok())?
+                })
+                .filter(|w| w.is_finite())
+                .map_or(1.0, |w| w.clamp(0.0, 1.0));
+            q.insert(token, weight);
+        }
+        let wildcard = q.get("*").copied();
+        let weight = |token: &str| q.get(token).copied().or(wildcard).unwrap_or(0.0);
+        let (br, gzip) = (weight("br"), weight("gzip"));
+        if br > 0.0 && br >= gzip {
+            Coding::Br
+        } else if gzip > 0.0 {
+            Coding::Gzip
+        } else {
+            Coding::Identity
+        }
+    }
+}
+
+/// The strong ETag of `version` in `coding`: representations differ per coding (RFC 9110 §8.8.3).
+pub fn etag(epoch: &str, version: i64, coding: Coding) -> String {
+    format!("\"{}.{}\"", cursor(epoch, version), coding.token())
+}
+
+/// Whether `If-None-Match` names the current version, in any coding (weak comparison, as
+/// RFC 9110 §13.1.2 asks for this header).
+pub fn not_modified(if_none_match: &str, epoch: &str, head: &Head) -> bool {
+    let current = cursor(epoch, head.version);
+    if_none_match.split(',').any(|tag| {
+        let tag = tag.trim();
+        if tag == "*" {
+            return true;
+        }
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag.strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .and_then(|t| t.rsplit_once('.'))
+            .is_some_and(|(version, _coding)| version == current)
+    })
+}
+
+/// The body for a delta: the changed records, whole, and the codes withdrawn.
+pub fn delta_update(
+    epoch: &str,
+    since: i64,
+    delta: Delta,
+) -> Result<CatalogUpdate, serde_json::Error> {
+    let mut upserts = Vec::new();
+    let mut deletes = Vec::new();
+    for change in delta.changes {
+        match change.record {
+            Some(json) => upserts.push(serde_json::from_str::<Procedure>(&json)?),
+            None => deletes.push(change.code),
+        }
+    }
+    Ok(CatalogUpdate {
+        format: CATALOG_WIRE_FORMAT,
+        cursor: cursor(epoch, delta.head.version),
+        data_date: delta.head.data_date,
+        changes: CatalogChanges::Delta {
+            since: cursor(epoch, since),
+            upserts,
+            deletes,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn cursors() {
+        let cases: &[(&str, Result<(&str, i64), BadCursor>)] = &[
+            ("ab12.7", Ok(("ab12", 7))),
+            ("AB12.0", Ok(("AB12", 0))),
+            ("ab12", Err(BadCursor)),
+            (".7", Err(BadCursor)),
+            ("ab12.", Err(BadCursor)),
+            ("xyz.7", Err(BadCursor)),
+            ("ab12.-7", Err(BadCursor)),
+            ("ab12.7.1", Err(BadCursor)),
+            ("ab12.9999999999999999999", Err(BadCursor)),
+            ("ab12.٣", Err(BadCursor)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_cursor(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn negotiation() {
+        let cases = [
+            (None, Coding::Identity),
+            (Some(""), Coding::Identity),
+            (Some("gzip"), Coding::Gzip),
+            (Some("gzip, deflate, br"), Coding::Br),
+            (Some("br;q=0, gzip"), Coding::Gzip),
+            (Some("br;q=0.5, gzip;q=0.8"), Coding::Gzip),
+            (Some("*"), Coding::Br),
+            (Some("*;q=0, gzip"), Coding::Gzip),
+            (Some("identity"), Coding::Identity),
+            (Some("GZIP;Q=1"), Coding::Gzip),
+            (Some("br;q=nan, gzip;q=abc"), Coding::Gzip),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(Coding::negotiate(header), expected, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn if_none_match() {
+        let head = Head {
+            version: 4,
+            data_date: "2026-11-23".into(),
+            published_at: 0,
+            delta_floor: 0,
+        };
+        let hit = etag("ab", 4, Coding::Gzip);
+        assert!(not_modified(&hit, "ab", &head));
+        assert!(not_modified(&format!("\"x.1.br\", W/{hit}"), "ab", &head));
+        assert!(not_modified("*", "ab", &head));
+        assert!(!not_modified(&etag("ab", 3, Coding::Gzip), "ab", &head));
+        assert!(!not_modified(&etag("cd", 4, Coding::Gzip), "ab", &head));
+        assert!(!not_modified("ab.4", "ab", &head), "unquoted is not a tag");
+        assert!(!not_modified("", "ab", &head));
+    }
+
+    #[test]
+    fn encodings_round_trip() {
+        let data = br#"{"procedures":["a","b","c"]}"#.repeat(100);
+        for effort in [Effort::Best, Effort::Fast] {
+            let gz = Coding::Gzip.encode(&data, effort).expect("gzip");
+            let mut back = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut back)
+                .expect("gunzip");
+            assert_eq!(back, data);
+            let br = Coding::Br.encode(&data, effort).expect("br");
+            let mut back = Vec::new();
+            std::io::Read::read_to_end(&mut brotli::Decompressor::new(&br[..], 4096), &mut back)
+                .expect("unbrotli");
+            assert_eq!(back, data);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn header_parsers_never_panic(header in ".{0,200}") {
+            let _ = Coding::negotiate(Some(&header));
+            let _ = parse_cursor(&header);
+            let head = Head { version: 1, data_date: String::new(), published_at: 0, delta_floor: 0 };
+            let _ = not_modified(&header, "ab", &head);
+        }
+
+        #[test]
+        fn cursors_round_trip(epoch in "[0-9a-f]{1,32}", version in 0i64..i64::MAX / 10) {
+            let text = cursor(&epoch, version);
+            prop_assert_eq!(parse_cursor(&text), Ok((epoch.as_str(), version)));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The city profile: a TOML file the operator edits, served as JSON at `GET /v1/city`.
+
+use std::path::Path;
+
+use civic_types::{CityProfile, Feature};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CityError {
+    #[error("cannot read the city profile {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the city profile {path} is not valid: {source}")]
+    Parse {
+        path: String,
+        source: Box<toml::de::Error>,
+    },
+    #[error("the city profile {path} is not valid: {problem}")]
+    Invalid { path: String, problem: &'static str },
+}
+
+/// Reads and checks a profile, so a typo stops the gateway at start-up rather than
+/// reaching every phone in the province.
+pub fn load(path: &Path) -> Result<CityProfile, CityError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| CityError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let profile: CityProfile = toml::from_str(&text).map_err(|source| CityError::Parse {
+        path: shown.clone(),
+        source: Box::new(source),
+    })?;
+    let problem = validate(&profile);
+    match problem {
+        Some(problem) => Err(CityError::Invalid {
+            path: shown,
+            problem,
+        }),
+        None => Ok(profile),
+    }
+}
+
+fn validate(profile: &CityProfile) -> Option<&'static str> {
+    let id_ok = !profile.id.is_empty()
+        && profile
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !id_ok {
+        return Some("`id` must be lowercase letters, digits and dashes");
+    }
+    if profile.name.vi.trim().is_empty() || profile.name.en.trim().is_empty() {
+        return Some("`name.vi` and `name.en` are required");
+    }
+    if profile.province_code.len() != 2
+        || !profile.province_code.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some("`province_code` must be the two-digit province code");
+    }
+    if profile.features.is_empty() {
+        return Some("`features` must name at least one feature");
+    }
+    if profile.features.contains(&Feature::Unknown) {
+        return Some("`features` names a feature this gateway does not know");
+    }
+    if profile.sync.interval_minutes == 0 || profile.sync.catalog_max_age_hours == 0 {
+        return Some("`sync.interval_minutes` and `sync.catalog_max_age_hours` must be positive");
+    }
+    None
+}

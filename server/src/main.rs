@@ -1,0 +1,218 @@
+//! `civic-gateway`: serve the API, publish catalog versions, list them.
+#![allow(clippy::print_stdout)] // printing is this binary's job
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use civic_core::Snapshot;
+use civic_gateway::catalog::{self, PublishError};
+use civic_gateway::city::{self, CityError};
+use civic_gateway::repo::{Backend, RepoError, Repository, VersionInfo};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "civic-gateway",
+    version,
+    about = "The city gateway for the Civic app"
+)]
+struct Cli {
+    /// `postgres://…` for PostgreSQL; otherwise a SQLite file
+    /// (default: $CIVIC_GATEWAY_DATA_DIR/gateway.sqlite3, else ~/.local/share/civic-gateway/).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API. An empty catalog is first seeded from the snapshot built into
+    /// this gateway, so a new city works at once.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// The city profile (TOML), e.g. assets/cities/ninh-binh.toml.
+        #[arg(long)]
+        city: PathBuf,
+    },
+    /// Publish a new catalog version from a portal scrape (JSON lines, `.gz` allowed).
+    ImportCatalog {
+        file: PathBuf,
+        /// Date of the data, ISO 8601 (default: today, UTC).
+        #[arg(long)]
+        data_date: Option<String>,
+    },
+    /// List the published catalog versions, newest first.
+    Versions,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum GatewayError {
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error(transparent)]
+    City(#[from] CityError),
+    #[error(transparent)]
+    Import(#[from] civic_core::catalog::import::ImportError),
+    #[error(transparent)]
+    Snapshot(#[from] civic_core::catalog::SnapshotError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot encode the city profile: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("`{0}` is not an ISO date (YYYY-MM-DD)")]
+    BadDate(String),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("civic-gateway: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("civic-gateway: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_database() -> Result<String, GatewayError> {
+    let dir = std::env::var_os("CIVIC_GATEWAY_DATA_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/civic-gateway"))
+        })
+        .unwrap_or_else(|| PathBuf::from("civic-gateway-data"));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir.join("gateway.sqlite3").display().to_string())
+}
+
+async fn run(cli: Cli) -> Result<(), GatewayError> {
+    let database = match cli.database {
+        Some(database) => database,
+        None => default_database()?,
+    };
+    let repo = Backend::connect(&database).await?;
+    match cli.command {
+        Command::Serve { addr, city } => serve(repo, addr, &city).await,
+        Command::ImportCatalog { file, data_date } => {
+            let data_date = match data_date {
+                Some(date) if civic_core::time::parse_iso_date(&date).is_some() => date,
+                Some(date) => return Err(GatewayError::BadDate(date)),
+                None => civic_core::time::iso_date(civic_core::time::now_unix()),
+            };
+            let (procedures, report) = civic_core::catalog::import::import_file(&file)?;
+            print!("{report}");
+            let published =
+                catalog::publish(&repo, procedures, data_date, civic_core::time::now_unix())
+                    .await?;
+            print_published(published.as_ref());
+            Ok(())
+        }
+        Command::Versions => {
+            for v in repo.versions().await? {
+                println!(
+                    "version {}: data {} · published {} · +{} ~{} -{}",
+                    v.version,
+                    v.data_date,
+                    civic_core::time::iso_date(v.published_at),
+                    v.added,
+                    v.changed,
+                    v.removed
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_published(published: Option<&VersionInfo>) {
+    match published {
+        Some(v) => println!(
+            "published catalog version {} (data {}): {} added, {} changed, {} withdrawn",
+            v.version, v.data_date, v.added, v.changed, v.removed
+        ),
+        None => println!("the catalog is unchanged; no new version"),
+    }
+}
+
+async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), GatewayError> {
+    let city = city::load(city_path)?;
+    if repo.head().await?.is_none() {
+        let bundled = Snapshot::bundled()?;
+        tracing::info!(
+            procedures = bundled.procedures.len(),
+            "empty catalog: seeding from the bundled snapshot"
+        );
+        let published = catalog::publish(
+            &repo,
+            bundled.procedures,
+            bundled.data_date,
+            civic_core::time::now_unix(),
+        )
+        .await?;
+        print_published(published.as_ref());
+    }
+    let state = civic_gateway::api::AppState::new(repo.clone(), &city)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| GatewayError::Listen { addr, source })?;
+    let local = listener.local_addr()?;
+    // The first line on stdout: scripts and tests read the port from it.
+    println!(
+        "civic-gateway listening on http://{local} ({} database, city {})",
+        repo.kind(),
+        city.id
+    );
+    axum::serve(listener, civic_gateway::api::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,200 @@
+//! The gateway's storage: one [`Repository`] trait, two real backends (SQLite embedded by
+//! default, PostgreSQL for larger deployments). `tests/conformance.rs` runs one suite against
+//! both, so they cannot drift.
+//!
+//! Invariants: a publish is one transaction and fails (changing nothing) if another publish
+//! landed first; a delta is read in one transaction, so it matches the head it reports.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use axum::body::Bytes;
+
+pub mod postgres;
+pub mod sqlite;
+
+pub use postgres::PostgresRepo;
+pub use sqlite::SqliteRepo;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RepoError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    SqliteOpen(#[from] civic_core::db::OpenError),
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("PostgreSQL connection pool: {0}")]
+    Pool(String),
+    #[error(
+        "another catalog version was published meanwhile (expected head {expected}, found {found}); publish again"
+    )]
+    Conflict { expected: i64, found: i64 },
+    #[error(
+        "the gateway database was written by a newer gateway (schema {found}, this one knows up to {supported})"
+    )]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("a database task stopped unexpectedly: {0}")]
+    Task(String),
+}
+
+/// The newest published version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub version: i64,
+    pub data_date: String,
+    pub published_at: i64,
+    /// Deltas can be computed only from cursors at or after this version.
+    pub delta_floor: i64,
+}
+
+/// What a published version changed, for operators (`civic-gateway versions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub version: i64,
+    pub data_date: String,
+    pub published_at: i64,
+    pub added: i64,
+    pub changed: i64,
+    pub removed: i64,
+}
+
+/// A full snapshot, compressed both ways once, at publish time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSnapshot {
+    pub version: i64,
+    pub json_len: i64,
+    pub gzip: Bytes,
+    pub br: Bytes,
+}
+
+/// One record as it changed after a cursor: `record` is `None` when it was withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordChange {
+    pub code: String,
+    pub record: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delta {
+    pub head: Head,
+    pub changes: Vec<RecordChange>,
+}
+
+/// A record to store: its JSON and the digest that detects its next change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub code: String,
+    pub json: String,
+    pub digest: String,
+}
+
+/// Everything one publish writes, computed before the transaction starts.
+#[derive(Debug, Clone)]
+pub struct PublishPlan {
+    /// The head the plan was computed against (0: an empty catalog).
+    pub base_version: i64,
+    pub version: VersionInfo,
+    pub upserts: Vec<StoredRecord>,
+    pub deletes: Vec<String>,
+    pub snapshot: StoredSnapshot,
+    pub delta_floor: i64,
+}
+
+/// The gateway's catalog storage. Every method is one transaction.
+pub trait Repository: Clone + Send + Sync + 'static {
+    /// Identifies this database: a cursor from another database (or one reset since) must
+    /// not be mistaken for one of ours.
+    fn epoch(&self) -> &str;
+
+    fn head(&self) -> impl Future<Output = Result<Option<Head>, RepoError>> + Send;
+
+    /// The stored snapshot of `version`, if it is still kept (only the head's is).
+    fn snapshot(
+        &self,
+        version: i64,
+    ) -> impl Future<Output = Result<Option<StoredSnapshot>, RepoError>> + Send;
+
+    /// Changes after `since` up to the head, or `None` when there is no head or `since` is
+    /// older than the head's delta floor.
+    fn delta(&self, since: i64) -> impl Future<Output = Result<Option<Delta>, RepoError>> + Send;
+
+    /// Digest of every live (not withdrawn) record, by code.
+    fn digests(&self) -> impl Future<Output = Result<HashMap<String, String>, RepoError>> + Send;
+
+    fn publish(&self, plan: PublishPlan) -> impl Future<Output = Result<(), RepoError>> + Send;
+
+    /// Every version, newest first.
+    fn versions(&self) -> impl Future<Output = Result<Vec<VersionInfo>, RepoError>> + Send;
+}
+
+/// A fresh random epoch: 16 hex digits.
+pub(crate) fn new_epoch() -> Result<String, RepoError> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| RepoError::Task(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The backend chosen at start-up (`--database`), so the HTTP layer is not generic.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite(SqliteRepo),
+    Postgres(PostgresRepo),
+}
+
+impl Backend {
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite path
+    /// (`sqlite://` prefix optional).
+    pub async fn connect(database: &str) -> Result<Self, RepoError> {
+        if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+            Ok(Self::Postgres(PostgresRepo::connect(database).await?))
+        } else {
+            let path = database.strip_prefix("sqlite://").unwrap_or(database);
+            Ok(Self::Sqlite(
+                SqliteRepo::open(std::path::Path::new(path)).await?,
+            ))
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Calls the same method on whichever backend this is.
+macro_rules! on_backend {
+    ($self:ident, $repo:ident => $call:expr) => {
+        match $self {
+            Backend::Sqlite($repo) => $call,
+            Backend::Postgres($repo) => $call,
+        }
+    };
+}
+
+impl Repository for Backend {
+    fn epoch(&self) -> &str {
+        on_backend!(self, r => r.epoch())
+    }
+    async fn head(&self) -> Result<Option<Head>, RepoError> {
+        on_backend!(self, r => r.head().await)
+    }
+    async fn snapshot(&self, version: i64) -> Result<Option<StoredSnapshot>, RepoError> {
+        on_backend!(self, r => r.snapshot(version).await)
+    }
+    async fn delta(&self, since: i64) -> Result<Option<Delta>, RepoError> {
+        on_backend!(self, r => r.delta(since).await)
+    }
+    async fn digests(&self) -> Result<HashMap<String, String>, RepoError> {
+        on_backend!(self, r => r.digests().await)
+    }
+    async fn publish(&self, plan: PublishPlan) -> Result<(), RepoError> {
+        on_backend!(self, r => r.publish(plan).await)
+    }
+    async fn versions(&self) -> Result<Vec<VersionInfo>, RepoError> {
+        on_backend!(self, r => r.versions().await)
+    }
+}

@@ -1,0 +1,242 @@
+//! The PostgreSQL backend (`--database postgres://…`), through a deadpool connection pool.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::{IsolationLevel, NoTls};
+
+use super::{
+    Delta, Head, PublishPlan, RecordChange, RepoError, Repository, StoredSnapshot, VersionInfo,
+};
+
+/// Schema steps; step `i` upgrades schema version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("sql/postgres_001.sql")];
+/// Serialises schema upgrades between gateways starting at once (any constant works).
+const MIGRATION_LOCK: i64 = 0x0C1C_0001;
+
+#[derive(Debug, Clone)]
+pub struct PostgresRepo {
+    pool: Pool,
+    epoch: String,
+}
+
+fn pool_error(e: impl std::fmt::Display) -> RepoError {
+    RepoError::Pool(e.to_string())
+}
+
+impl PostgresRepo {
+    pub async fn connect(url: &str) -> Result<Self, RepoError> {
+        let config: tokio_postgres::Config = url.parse()?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(pool_error)?;
+        let mut client = pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS gateway_schema (version BIGINT NOT NULL)")
+            .await?;
+        let found: i64 = match tx
+            .query_opt("SELECT version FROM gateway_schema", &[])
+            .await?
+        {
+            Some(row) => row.get(0),
+            None => {
+                tx.execute("INSERT INTO gateway_schema (version) VALUES (0)", &[])
+                    .await?;
+                0
+            }
+        };
+        let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        if found > supported {
+            return Err(RepoError::NewerSchema { found, supported });
+        }
+        for step in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
+            tx.batch_execute(step).await?;
+        }
+        tx.execute("UPDATE gateway_schema SET version = $1", &[&supported])
+            .await?;
+        tx.execute(
+            "INSERT INTO gateway_meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING",
+            &[&super::new_epoch()?],
+        )
+        .await?;
+        let epoch: String = tx
+            .query_one("SELECT value FROM gateway_meta WHERE key = 'epoch'", &[])
+            .await?
+            .get(0);
+        tx.commit().await?;
+        drop(client);
+        Ok(Self { pool, epoch })
+    }
+}
+
+async fn head(client: &impl GenericClient) -> Result<Option<Head>, RepoError> {
+    Ok(client
+        .query_opt(
+            "SELECT version, data_date, published_at, delta_floor FROM catalog_versions ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await?
+        .map(|r| Head {
+            version: r.get(0),
+            data_date: r.get(1),
+            published_at: r.get(2),
+            delta_floor: r.get(3),
+        }))
+}
+
+impl Repository for PostgresRepo {
+    fn epoch(&self) -> &str {
+        &self.epoch
+    }
+
+    async fn head(&self) -> Result<Option<Head>, RepoError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        head(&client).await
+    }
+
+    async fn snapshot(&self, version: i64) -> Result<Option<StoredSnapshot>, RepoError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        Ok(client
+            .query_opt(
+                "SELECT json_len, gzip, br FROM catalog_snapshots WHERE version = $1",
+                &[&version],
+            )
+            .await?
+            .map(|r| StoredSnapshot {
+                version,
+                json_len: r.get(0),
+                gzip: Bytes::from(r.get::<_, Vec<u8>>(1)),
+                br: Bytes::from(r.get::<_, Vec<u8>>(2)),
+            }))
+    }
+
+    async fn delta(&self, since: i64) -> Result<Option<Delta>, RepoError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        // One snapshot for the head and the changes, so they agree.
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let Some(head) = head(&tx).await? else {
+            return Ok(None);
+        };
+        if since < head.delta_floor || since > head.version {
+            return Ok(None);
+        }
+        let changes = tx
+            .query(
+                "SELECT code, record FROM catalog_records WHERE version > $1 ORDER BY code",
+                &[&since],
+            )
+            .await?
+            .into_iter()
+            .map(|r| RecordChange {
+                code: r.get(0),
+                record: r.get(1),
+            })
+            .collect();
+        tx.commit().await?;
+        Ok(Some(Delta { head, changes }))
+    }
+
+    async fn digests(&self) -> Result<HashMap<String, String>, RepoError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        Ok(client
+            .query(
+                "SELECT code, digest FROM catalog_records WHERE record IS NOT NULL",
+                &[],
+            )
+            .await?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    async fn publish(&self, plan: PublishPlan) -> Result<(), RepoError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await?;
+        // Publishes queue behind each other; readers are never blocked.
+        tx.execute("LOCK TABLE catalog_versions IN EXCLUSIVE MODE", &[])
+            .await?;
+        let found = head(&tx).await?.map_or(0, |h| h.version);
+        if found != plan.base_version {
+            return Err(RepoError::Conflict {
+                expected: plan.base_version,
+                found,
+            });
+        }
+        let v = &plan.version;
+        tx.execute(
+            "INSERT INTO catalog_versions (version, data_date, published_at, added, changed, removed, delta_floor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&v.version, &v.data_date, &v.published_at, &v.added, &v.changed, &v.removed, &plan.delta_floor],
+        )
+        .await?;
+        let upsert = tx
+            .prepare(
+                "INSERT INTO catalog_records (code, record, digest, version) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (code) DO UPDATE SET record = excluded.record, digest = excluded.digest, version = excluded.version",
+            )
+            .await?;
+        for record in &plan.upserts {
+            tx.execute(
+                &upsert,
+                &[&record.code, &record.json, &record.digest, &v.version],
+            )
+            .await?;
+        }
+        let delete = tx
+            .prepare("UPDATE catalog_records SET record = NULL, digest = '', version = $2 WHERE code = $1")
+            .await?;
+        for code in &plan.deletes {
+            tx.execute(&delete, &[code, &v.version]).await?;
+        }
+        tx.execute(
+            "DELETE FROM catalog_records WHERE record IS NULL AND version < $1",
+            &[&plan.delta_floor],
+        )
+        .await?;
+        tx.execute("DELETE FROM catalog_snapshots", &[]).await?;
+        let s = &plan.snapshot;
+        tx.execute(
+            "INSERT INTO catalog_snapshots (version, json_len, gzip, br) VALUES ($1, $2, $3, $4)",
+            &[&s.version, &s.json_len, &s.gzip.as_ref(), &s.br.as_ref()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn versions(&self) -> Result<Vec<VersionInfo>, RepoError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        Ok(client
+            .query(
+                "SELECT version, data_date, published_at, added, changed, removed FROM catalog_versions ORDER BY version DESC",
+                &[],
+            )
+            .await?
+            .into_iter()
+            .map(|r| VersionInfo {
+                version: r.get(0),
+                data_date: r.get(1),
+                published_at: r.get(2),
+                added: r.get(3),
+                changed: r.get(4),
+                removed: r.get(5),
+            })
+            .collect())
+    }
+}
