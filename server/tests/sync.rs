@@ -1,0 +1,198 @@
+//! The app's core syncing with a real gateway over loopback HTTP, for both backends: full,
+//! unchanged, delta, a transfer cut off half-way, an unreachable gateway, a gateway error.
+
+mod support;
+
+use std::sync::atomic::Ordering;
+
+use civic_core::CatalogStore;
+use civic_core::sync::{Gateway, SyncError, sync};
+use civic_gateway::catalog;
+use civic_gateway::repo::Backend;
+use civic_types::{CatalogSource, SearchRequest, SyncOutcome, SyncReport};
+
+fn run_sync(store: &mut CatalogStore, gateway: &str) -> Result<SyncReport, SyncError> {
+    let gateway = Gateway::new(gateway).expect("address");
+    let mut last = None;
+    let report = sync(store, &gateway, &mut |received, total| {
+        last = Some((received, total))
+    });
+    if let Ok(r) = &report
+        && r.bytes > 0
+    {
+        let (received, _) = last.expect("progress was reported");
+        assert!(received > 0);
+    }
+    report
+}
+
+fn count(store: &CatalogStore) -> u32 {
+    store.status().expect("status").procedures
+}
+
+async fn story(backend: Backend, name: &'static str) {
+    let all = support::procedures(2642);
+    let first: Vec<_> = all[..300].to_vec();
+    catalog::publish(&backend, first.clone(), "2026-11-01".into(), 1)
+        .await
+        .expect("publish")
+        .expect("v1");
+    let upstream = support::serve(backend.clone()).await;
+    let (proxy, counters) = support::proxy::start(upstream).await;
+    let address = format!("http://{proxy}");
+    let app_dir = tempfile::tempdir().expect("tempdir");
+    let app_path = app_dir.path().join("catalog.sqlite3");
+
+    let first_counters = std::sync::Arc::clone(&counters);
+    let (mut store, address) = tokio::task::spawn_blocking(move || {
+        let counters = first_counters;
+        let mut store = CatalogStore::open(&app_path).expect("open").store;
+        assert_eq!(count(&store), 2642, "{name}: bundled first");
+
+        // First contact: the whole catalog.
+        let report = run_sync(&mut store, &address).expect("first sync");
+        assert_eq!(report.outcome, SyncOutcome::Full, "{name}");
+        assert_eq!((report.added, report.changed, report.removed), (0, 0, 2342));
+        assert_eq!(report.data_date, "2026-11-01");
+        let status = store.status().expect("status");
+        assert_eq!(
+            (status.procedures, status.source),
+            (300, CatalogSource::Synced)
+        );
+        let sync_status = store
+            .sync_status(None, civic_core::time::now_unix())
+            .expect("sync status");
+        assert!(!sync_status.stale);
+        assert_eq!(
+            sync_status.city.map(|c| c.vi),
+            Some("Tỉnh Ninh Bình".to_owned())
+        );
+        let week_later = civic_core::time::now_unix() + 8 * 24 * 3600;
+        assert!(
+            store.sync_status(None, week_later).expect("later").stale,
+            "older than the city's 168 h"
+        );
+
+        // Nothing changed: two conditional requests, no bodies.
+        counters.take();
+        let report = run_sync(&mut store, &address).expect("no-change sync");
+        assert_eq!(
+            (report.outcome, report.bytes),
+            (SyncOutcome::Unchanged, 0),
+            "{name}"
+        );
+        let (sent, received) = counters.take();
+        assert!(
+            sent + received < 2048,
+            "{name}: {sent} + {received} bytes for two 304s"
+        );
+        (store, address)
+    })
+    .await
+    .expect("join");
+
+    // Version 2: three changed, one withdrawn, one added.
+    let mut second = first.clone();
+    for p in &mut second[..3] {
+        p.name.push_str(" (sửa đổi)");
+    }
+    let withdrawn = second.remove(10).code;
+    let newcomer = all[300].clone();
+    second.push(newcomer.clone());
+    catalog::publish(&backend, second.clone(), "2026-11-02".into(), 2)
+        .await
+        .expect("publish")
+        .expect("v2");
+    let (changed_code, changed_name) = (second[0].code.clone(), second[0].name.clone());
+    let (mut store, address) = tokio::task::spawn_blocking(move || {
+        let report = run_sync(&mut store, &address).expect("delta sync");
+        assert_eq!(report.outcome, SyncOutcome::Delta, "{name}");
+        assert_eq!(
+            (report.added, report.changed, report.removed),
+            (1, 3, 1),
+            "{name}"
+        );
+        assert_eq!(count(&store), 300);
+        assert_eq!(
+            store.get(&changed_code).expect("get").map(|p| p.name),
+            Some(changed_name)
+        );
+        assert_eq!(store.get(&withdrawn).expect("get"), None);
+        let found = store
+            .search(&SearchRequest {
+                query: newcomer.name.clone(),
+                limit: 3,
+                ..Default::default()
+            })
+            .expect("search");
+        assert_eq!(
+            found.hits.first().map(|h| h.code.as_str()),
+            Some(newcomer.code.as_str()),
+            "{name}: name index rebuilt"
+        );
+        (store, address)
+    })
+    .await
+    .expect("join");
+
+    // Version 3 is large, and the connection drops half-way through it.
+    catalog::publish(&backend, all.clone(), "2026-11-03".into(), 3)
+        .await
+        .expect("publish")
+        .expect("v3");
+    counters.cut_large_bodies.store(true, Ordering::SeqCst);
+    let (mut store, address, counters) = tokio::task::spawn_blocking(move || {
+        let checkpoint = store.checkpoint(&address).expect("checkpoint");
+        let error = run_sync(&mut store, &address).expect_err("cut off");
+        assert!(
+            matches!(error, SyncError::Interrupted { .. }),
+            "{name}: {error}"
+        );
+        assert!(error.is_offline());
+        assert_eq!(count(&store), 300, "{name}: the old data stays");
+        assert_eq!(
+            store.checkpoint(&address).expect("checkpoint"),
+            checkpoint,
+            "nothing applied"
+        );
+        assert_eq!(store.status().expect("status").data_date, "2026-11-02");
+        (store, address, counters)
+    })
+    .await
+    .expect("join");
+    counters.cut_large_bodies.store(false, Ordering::SeqCst);
+    tokio::task::spawn_blocking(move || {
+        let report = run_sync(&mut store, &address).expect("sync after the cut");
+        assert_eq!(count(&store), 2642, "{name}: {report:?}");
+        assert_eq!(report.data_date, "2026-11-03");
+
+        // Unreachable: offline, nothing changed.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr");
+        let error = run_sync(&mut store, &format!("http://{closed}")).expect_err("nobody listens");
+        assert!(matches!(error, SyncError::Offline(_)), "{name}: {error}");
+        // The gateway answers with an error: shown as such, nothing changed.
+        let error = run_sync(&mut store, &format!("{address}/not-a-gateway")).expect_err("404");
+        assert!(
+            matches!(&error, SyncError::Gateway { status: 404, code, .. } if code == "not-found"),
+            "{name}: {error}"
+        );
+        assert_eq!(count(&store), 2642);
+    })
+    .await
+    .expect("join");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_syncs_with_a_sqlite_gateway() {
+    let db = support::sqlite().await;
+    story(db.backend.clone(), "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_syncs_with_a_postgres_gateway() {
+    let db = support::postgres().await;
+    story(db.backend.clone(), "postgres").await;
+}
