@@ -288,7 +288,13 @@ async fn get_catalog(
         let small = i64::try_from(json.len()).unwrap_or(i64::MAX) * DELTA_SHARE_OF_SNAPSHOT
             <= snapshot.json_len;
         if small || version != snapshot.version {
-            let body = coding.encode(&json, Effort::Fast)?;
+            // Small deltas (the usual case) are worth the best compression even per request.
+            let effort = if json.len() < 1 << 20 {
+                Effort::Best
+            } else {
+                Effort::Fast
+            };
+            let body = coding.encode(&json, effort)?;
             return Ok(respond(
                 StatusCode::OK,
                 &catalog::etag(&epoch, version, coding),

@@ -205,14 +205,18 @@ impl Coding {
             if token.is_empty() {
                 continue;
             }
-            let weight = parts
-                .find_map(|p| {
-                    let (key, value) = p.split_once('=')?;
-                    (key.trim().eq_ignore_ascii_case("q"))
-                        .then(|| value.trim().parse::<f32>().ok())?
-                })
-                .filter(|w| w.is_finite())
-                .map_or(1.0, |w| w.clamp(0.0, 1.0));
+            let q_value = parts.find_map(|p| {
+                let (key, value) = p.split_once('=')?;
+                key.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+            });
+            let weight = match q_value {
+                None => 1.0,
+                Some(value) => value
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|w| w.is_finite())
+                    .map_or(0.0, |w| w.clamp(0.0, 1.0)),
+            };
             q.insert(token, weight);
         }
         let wildcard = q.get("*").copied();
@@ -281,9 +285,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    type Parsed<'a> = Result<(&'a str, i64), BadCursor>;
+
     #[test]
     fn cursors() {
-        let cases: &[(&str, Result<(&str, i64), BadCursor>)] = &[
+        let cases: &[(&str, Parsed<'_>)] = &[
             ("ab12.7", Ok(("ab12", 7))),
             ("AB12.0", Ok(("AB12", 0))),
             ("ab12", Err(BadCursor)),
@@ -313,7 +319,8 @@ mod tests {
             (Some("*;q=0, gzip"), Coding::Gzip),
             (Some("identity"), Coding::Identity),
             (Some("GZIP;Q=1"), Coding::Gzip),
-            (Some("br;q=nan, gzip;q=abc"), Coding::Gzip),
+            (Some("br;q=nan, gzip;q=abc"), Coding::Identity),
+            (Some("br;q=abc, gzip"), Coding::Gzip),
         ];
         for (header, expected) in cases {
             assert_eq!(Coding::negotiate(header), expected, "{header:?}");

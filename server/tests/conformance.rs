@@ -1,4 +1,5 @@
 //! One suite, every backend: the SQLite and PostgreSQL repositories must behave the same.
+#![allow(clippy::expect_used)] // test helpers: a failure is a failed test
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! The HTTP contract of the gateway, against both backends, over real loopback sockets.
+#![allow(clippy::expect_used)] // test helpers: a failure is a failed test
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! The app's core syncing with a real gateway over loopback HTTP, for both backends: full,
+#![allow(clippy::expect_used)] // test helpers: a failure is a failed test
 //! unchanged, delta, a transfer cut off half-way, an unreachable gateway, a gateway error.
 
 mod support;

@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's task runner (see README).
 #![allow(clippy::print_stdout)] // reporting progress is this binary's job
 
+mod gateway;
 mod install;
 mod postgres;
 mod tasks;
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  run            install what is missing, build, start the desktop app on the bundled data
+  run            install what is missing, build, start a local city gateway (SQLite, seeded with
+                 the bundled catalog) and the desktop app syncing with it
                  (with no display: under Xvfb, saving a screenshot of the first screen)
   test           install what is missing, build, run every test (unit, data, WebDriver end-to-end)
   install        only install what is missing (Debian packages, wasm32 target, wasm-bindgen, tauri-driver)

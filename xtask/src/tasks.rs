@@ -2,6 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::gateway::GatewayProcess;
 use crate::install;
 use crate::postgres::TestPostgres;
 use crate::util::{Result, cargo, exe, output, root, run as run_command, target_dir};
@@ -117,12 +118,26 @@ impl Drop for VirtualDisplay {
     }
 }
 
+/// Builds the gateway and starts it on a SQLite file under `target/run/`, seeded with the
+/// bundled catalog on first start.
+fn start_local_gateway() -> Result<GatewayProcess> {
+    run_command(cargo().args(["build", "-p", "civic-gateway"]))?;
+    let dir = target_dir().join("run");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let binary = target_dir().join("debug").join(exe("civic-gateway"));
+    let gateway =
+        GatewayProcess::start(&binary, &dir.join("gateway.sqlite3").display().to_string())?;
+    println!("city gateway (Ninh Bình demo profile): {}", gateway.url);
+    Ok(gateway)
+}
+
 pub fn run() -> Result {
     install::all()?;
     build_ui()?;
     let app = build_desktop(false)?;
+    let gateway = start_local_gateway()?;
     if has_display() {
-        return run_command(&mut Command::new(&app));
+        return run_command(Command::new(&app).env(GATEWAY_URL_ENV, &gateway.url));
     }
     // No display: show the first screen as a picture instead.
     let display = VirtualDisplay::start()?;
@@ -134,6 +149,7 @@ pub fn run() -> Result {
         .env("CIVIC_DATA_DIR", fresh.join("civic"))
         .env("XDG_DATA_HOME", fresh.join("xdg-data"))
         .env("XDG_CACHE_HOME", fresh.join("xdg-cache"))
+        .env(GATEWAY_URL_ENV, &gateway.url)
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
     let shots = target_dir().join("screenshots");
@@ -200,6 +216,8 @@ pub fn test() -> Result {
     run_command(&mut e2e)
 }
 
+/// The gateway the app syncs with (read by the desktop host and the CLI).
+const GATEWAY_URL_ENV: &str = "CIVIC_GATEWAY_URL";
 /// Where the gateway's tests find the throwaway PostgreSQL server.
 const POSTGRES_URL_ENV: &str = "CIVIC_TEST_DATABASE_URL";
 
@@ -281,24 +299,8 @@ pub fn bench_sync() -> Result {
         ("SQLite", sqlite.as_str()),
         ("PostgreSQL", postgres.url.as_str()),
     ] {
-        let mut child = Command::new(&gateway)
-            .args([
-                "--database",
-                database,
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--city",
-            ])
-            .arg(root().join("assets/cities/ninh-binh.toml"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", gateway.display()))?;
-        let result = load_test(&mut child, name);
-        let _ = child.kill();
-        let _ = child.wait();
-        summary.push(result?);
+        let gateway = GatewayProcess::start(&gateway, database)?;
+        summary.push(load_test(&gateway.url, name)?);
     }
     println!(
         "\n== gateway under wrk (2 threads, 32 connections, 10 s, loopback; wrk and gateway share the 2 cores)"
@@ -309,25 +311,8 @@ pub fn bench_sync() -> Result {
     Ok(())
 }
 
-fn load_test(child: &mut Child, name: &str) -> Result<String> {
-    use std::io::BufRead;
-    let stdout = child.stdout.take().ok_or("no stdout from the gateway")?;
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    // Seeding the catalog comes first; the listening line says the gateway is ready.
-    let url = loop {
-        let line = lines
-            .next()
-            .ok_or("the gateway exited before listening")?
-            .map_err(|e| e.to_string())?;
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-        }
-    };
-    let etag = head_etag(&url)?;
+fn load_test(url: &str, name: &str) -> Result<String> {
+    let etag = head_etag(url)?;
     let wrk = output(Command::new("wrk").args([
         "-t2",
         "-c32",

@@ -1,6 +1,8 @@
 //! Tauri commands. Names must match `civic_types::commands` (checked by a test below).
 
-use civic_types::{AppStatus, Facets, Feature, Procedure, SearchRequest, SearchResults};
+use civic_types::{
+    AppStatus, Facets, Feature, Procedure, SearchRequest, SearchResults, SyncReport,
+};
 use serde::Serialize;
 use tauri::State;
 
@@ -56,13 +58,43 @@ pub fn catalog_facets(state: State<'_, AppState>) -> Result<Facets, CommandError
     with_catalog(&state, |store| store.facets())
 }
 
+/// Features this build has pages for.
+const SUPPORTED: &[Feature] = &[Feature::Procedures];
+
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
     let catalog = with_catalog(&state, |store| store.status())?;
+    // The city decides which of the features this build supports it offers.
+    let offered = with_catalog(&state, |store| store.city())?.map(|c| c.features);
+    let features = SUPPORTED
+        .iter()
+        .copied()
+        .filter(|f| offered.as_ref().is_none_or(|o| o.contains(f)))
+        .collect();
     Ok(AppStatus {
         catalog,
         notices: state.notices.clone(),
-        features: vec![Feature::Procedures],
+        features,
+        sync: crate::sync::status(&state)?,
+    })
+}
+
+/// Syncs with the gateway now; progress arrives as `sync-status` events.
+#[tauri::command]
+pub async fn sync_now(app: tauri::AppHandle) -> Result<Option<SyncReport>, CommandError> {
+    let result = tauri::async_runtime::spawn_blocking(move || crate::sync::sync_once(&app))
+        .await
+        .map_err(|e| CommandError {
+            code: "sync",
+            message: e.to_string(),
+        })?;
+    result.transpose().map_err(|error| CommandError {
+        code: if error.is_offline() {
+            "offline"
+        } else {
+            "sync"
+        },
+        message: error.to_string(),
     })
 }
 
@@ -76,5 +108,6 @@ mod tests {
         assert_eq!(stringify!(get_procedure), commands::PROCEDURE);
         assert_eq!(stringify!(catalog_facets), commands::FACETS);
         assert_eq!(stringify!(app_status), commands::STATUS);
+        assert_eq!(stringify!(sync_now), commands::SYNC_NOW);
     }
 }

@@ -2,6 +2,7 @@
 //! the only one that knows about IPC; the UI reaches it through `civic-ui`'s `ipc` module.
 
 mod commands;
+mod sync;
 
 use std::sync::Mutex;
 
@@ -14,6 +15,7 @@ use tauri::Manager;
 pub struct AppState {
     catalog: Mutex<CatalogStore>,
     notices: Vec<Notice>,
+    sync: sync::Live,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,9 +37,11 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
     };
     std::fs::create_dir_all(&dir)?;
     let opened = CatalogStore::open(&dir.join(civic_core::paths::CATALOG_FILE))?;
+    let gateway = sync::configured_gateway(&opened.store);
     Ok(AppState {
         catalog: Mutex::new(opened.store),
         notices: opened.notices,
+        sync: sync::Live::new(gateway),
     })
 }
 
@@ -47,6 +51,7 @@ pub fn run() {
         .setup(|app| {
             let state = open_state(app)?;
             app.manage(state);
+            sync::start_background(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -54,6 +59,7 @@ pub fn run() {
             commands::get_procedure,
             commands::catalog_facets,
             commands::app_status,
+            commands::sync_now,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -82,3 +82,14 @@ fn group_thousands(n: u64) -> String {
     }
     out
 }
+
+/// A Unix time as the user's language writes dates and times.
+pub fn local_time(unix_seconds: i64, lang: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        unix_seconds as f64 * 1000.0,
+    ));
+    let locale = if lang == "en" { "en-GB" } else { "vi-VN" };
+    date.to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+        .unwrap_or_default()
+}

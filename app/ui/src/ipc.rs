@@ -1,7 +1,10 @@
 //! The one place the UI crosses into the Tauri host. Command names and payload types
 //! come from `civic-types`, shared with the host, so both sides change together.
 
-use civic_types::{AppStatus, Facets, Procedure, SearchRequest, SearchResults, commands};
+use civic_types::{
+    AppStatus, Facets, Procedure, SearchRequest, SearchResults, SyncReport, SyncStatus, commands,
+    events,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -10,6 +13,10 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// Registers a JS callback with the host and returns its id (Tauri's own event API does this).
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = transformCallback)]
+    fn transform_callback(callback: &JsValue, once: bool) -> f64;
 }
 
 /// What went wrong, in words the user can be shown.
@@ -59,4 +66,42 @@ pub async fn facets() -> Result<Facets, IpcError> {
 
 pub async fn status() -> Result<AppStatus, IpcError> {
     invoke(commands::STATUS, &NoArgs {}).await
+}
+
+pub async fn sync_now() -> Result<Option<SyncReport>, IpcError> {
+    invoke(commands::SYNC_NOW, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ListenTarget {
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct ListenArgs {
+    event: &'static str,
+    target: ListenTarget,
+    handler: f64,
+}
+
+/// Calls `on_status` with every `sync-status` event from the host, for the app's lifetime.
+pub async fn listen_sync_status(
+    mut on_status: impl FnMut(SyncStatus) + 'static,
+) -> Result<(), IpcError> {
+    let callback = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let payload = js_sys::Reflect::get(&event, &"payload".into()).unwrap_or(JsValue::NULL);
+        if let Ok(status) = serde_wasm_bindgen::from_value::<SyncStatus>(payload) {
+            on_status(status);
+        }
+    });
+    let handler = transform_callback(callback.as_ref(), false);
+    // Lives as long as the page: the host may call it at any time.
+    callback.forget();
+    let args = ListenArgs {
+        event: events::SYNC_STATUS,
+        target: ListenTarget { kind: "Any" },
+        handler,
+    };
+    let _id: f64 = invoke("plugin:event|listen", &args).await?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod ipc;
 mod pages;
 mod settings;
 
+use civic_types::{SyncState, SyncStatus};
 use dioxus::prelude::*;
 
 use i18n::t;
@@ -30,8 +31,23 @@ fn App() -> Element {
     let page = use_context_provider(|| Signal::new(Page::Home));
     let settings = use_context_provider(|| Signal::new(Settings::load()));
     // Fetched once; the banner and the home page's tiles both read it.
-    let status = use_resource(ipc::status);
+    let mut status = use_resource(ipc::status);
     use_context_provider(|| status);
+    // Sync progress as the host reports it; a finished sync refreshes the whole status.
+    let mut live_sync = use_signal(|| None::<SyncStatus>);
+    use_future(move || async move {
+        let listening = ipc::listen_sync_status(move |update: SyncStatus| {
+            let finished = !matches!(update.state, SyncState::Syncing { .. });
+            live_sync.set(Some(update));
+            if finished {
+                status.restart();
+            }
+        })
+        .await;
+        if let Err(error) = listening {
+            tracing_error(&error.0);
+        }
+    });
     use_effect(move || settings.read().apply());
 
     rsx! {
@@ -47,7 +63,10 @@ fn App() -> Element {
             settings::SettingsBar {}
         }
         if let Some(Ok(status)) = &*status.read() {
-            pages::StatusBanner { status: status.clone() }
+            pages::StatusBanner {
+                status: status.clone(),
+                live: live_sync.read().clone().filter(|s| matches!(s.state, SyncState::Syncing { .. })),
+            }
         }
         main { id: "main", tabindex: "-1",
             match page.read().clone() {
@@ -57,4 +76,9 @@ fn App() -> Element {
             }
         }
     }
+}
+
+/// For developers only (the browser console); users see the offline banner instead.
+fn tracing_error(message: &str) {
+    web_sys::console::warn_1(&message.into());
 }

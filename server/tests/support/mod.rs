@@ -1,5 +1,6 @@
 //! Shared by the gateway's test suites: both real backends, test catalogs, a running gateway.
 #![allow(dead_code)] // each suite uses a different part
+#![allow(clippy::expect_used)] // test support: a failure here is a failed test
 
 pub mod proxy;
 

@@ -1,9 +1,11 @@
 //! A loopback HTTP/1.1 proxy in front of the real gateway: counts the bytes each way (the
 //! bytes on the wire) and can drop the connection half-way through a large response.
 
+#![allow(clippy::expect_used)] // test support: a failure here is a failed test
+
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -16,9 +18,22 @@ pub struct Counters {
     pub received: AtomicU64,
     /// While set, a response with a body over 10 kB is cut off half-way and the connection dropped.
     pub cut_large_bodies: AtomicBool,
+    /// Each exchange: request line, request bytes, response bytes.
+    pub exchanges: Mutex<Vec<Exchange>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    pub request_line: String,
+    pub sent: u64,
+    pub received: u64,
 }
 
 impl Counters {
+    pub fn take_exchanges(&self) -> Vec<Exchange> {
+        std::mem::take(&mut *self.exchanges.lock().expect("lock"))
+    }
+
     pub fn take(&self) -> (u64, u64) {
         (
             self.sent.swap(0, Ordering::SeqCst),
@@ -107,6 +122,15 @@ async fn relay(
         counters
             .received
             .fetch_add((head.len() + sent_body.len()) as u64, Ordering::SeqCst);
+        counters.exchanges.lock().expect("lock").push(Exchange {
+            request_line: String::from_utf8_lossy(&request)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+            sent: request.len() as u64,
+            received: (head.len() + sent_body.len()) as u64,
+        });
         if cut {
             client.flush().await?;
             return Ok(()); // drops both connections mid-body

@@ -1,4 +1,4 @@
-use civic_types::{AppStatus, Feature, Notice};
+use civic_types::{AppStatus, Feature, Notice, SyncState, SyncStatus};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
@@ -34,6 +34,8 @@ pub fn Home() -> Element {
                                 span { class: "tile-hint", {t("feature-procedures-hint")} }
                             }
                         },
+                        // The host lists only features this build has pages for.
+                        Feature::Feedback | Feature::Bus | Feature::Parking | Feature::Unknown => rsx! {},
                     }
                 }
             }
@@ -41,15 +43,66 @@ pub fn Home() -> Element {
     }
 }
 
-/// How fresh the offline data is, and anything the user must be told once.
+/// How fresh the offline data is, where it came from, and anything the user must be told once.
+/// `live` carries progress while a sync is under way.
 #[component]
-pub fn StatusBanner(status: AppStatus) -> Element {
+pub fn StatusBanner(status: AppStatus, live: Option<SyncStatus>) -> Element {
     let catalog = &status.catalog;
+    let sync = live.unwrap_or_else(|| status.sync.clone());
+    let mut syncing_by_hand = use_signal(|| false);
+    let mut status_resource = use_context::<Resource<Result<AppStatus, crate::ipc::IpcError>>>();
+    let lang = crate::i18n::LANG.read().code();
     rsx! {
         div { class: "status", role: "status",
+            if let Some(city) = &sync.city {
+                span { class: "status-city", {city.get(lang).to_owned()} }
+                span { " · " }
+            }
             span { {t_args("offline-data", &[("date", FluentValue::from(catalog.data_date.clone()))])} }
             span { " · " }
             span { {t_args("offline-data-procedures", &[("count", FluentValue::from(catalog.procedures))])} }
+            span { " · " }
+            span { id: "last-updated",
+                match sync.last_checked {
+                    Some(at) => t_args("sync-last-checked", &[("time", FluentValue::from(crate::format::local_time(at, lang)))]),
+                    None => t("sync-never"),
+                }
+            }
+            if sync.gateway.is_some() {
+                button {
+                    class: "link-button",
+                    id: "sync-now",
+                    disabled: matches!(sync.state, SyncState::Syncing { .. }) || syncing_by_hand(),
+                    onclick: move |_| async move {
+                        syncing_by_hand.set(true);
+                        let _ = crate::ipc::sync_now().await;
+                        syncing_by_hand.set(false);
+                        status_resource.restart();
+                    },
+                    {t("sync-now")}
+                }
+            }
+        }
+        match &sync.state {
+            SyncState::Syncing { received, total } => rsx! {
+                div { class: "sync-progress",
+                    label { r#for: "sync-progress-bar", {t("sync-in-progress")} }
+                    match total {
+                        Some(total) => rsx! { progress { id: "sync-progress-bar", max: "{total}", value: "{received}" } },
+                        None => rsx! { progress { id: "sync-progress-bar" } },
+                    }
+                }
+            },
+            SyncState::Offline => rsx! {
+                div { class: "notice", id: "offline-banner", role: "status", {t("sync-offline")} }
+            },
+            SyncState::Failed { message } => rsx! {
+                div { class: "notice", role: "alert", {t_args("sync-failed", &[("reason", FluentValue::from(message.clone()))])} }
+            },
+            SyncState::Idle => rsx! {},
+        }
+        if sync.stale {
+            div { class: "notice", id: "stale-banner", role: "status", {t("sync-stale")} }
         }
         for notice in status.notices.iter().copied() {
             div { class: "notice", role: "alert",
