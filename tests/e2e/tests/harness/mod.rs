@@ -24,6 +24,11 @@ fn free_port() -> u16 {
 
 impl Session {
     pub async fn start() -> Session {
+        Self::start_with_env(&[]).await
+    }
+
+    /// Starts the app with extra environment variables (e.g. the gateway to sync with).
+    pub async fn start_with_env(env: &[(&str, &str)]) -> Session {
         let app = std::env::var("CIVIC_E2E_APP").expect(
             "CIVIC_E2E_APP must point at the built app; run the end-to-end suite with `cargo xtask test`",
         );
@@ -49,6 +54,7 @@ impl Session {
             .env("CIVIC_DATA_DIR", data_dir.path())
             .env("XDG_DATA_HOME", data_dir.path().join("xdg-data"))
             .env("XDG_CACHE_HOME", data_dir.path().join("xdg-cache"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver runs (cargo xtask install)");
@@ -98,10 +104,20 @@ impl Session {
 
     /// Polls until `css` has exactly `expected` as its text.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        self.wait_for(css, expected, |text| text.trim() == expected)
+            .await;
+    }
+
+    /// Polls until the text of `css` contains `part`.
+    pub async fn wait_for_text_containing(&self, css: &str, part: &str) {
+        self.wait_for(css, part, |text| text.contains(part)).await;
+    }
+
+    async fn wait_for(&self, css: &str, expected: &str, done: impl Fn(&str) -> bool) {
         let started = Instant::now();
         loop {
             let text = self.find(css).await.text().await.unwrap_or_default();
-            if text.trim() == expected {
+            if done(&text) {
                 return;
             }
             assert!(
