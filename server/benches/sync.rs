@@ -21,13 +21,8 @@ fn catalog_bytes(exchanges: &[Exchange]) -> u64 {
 
 async fn measure(backend: Backend, name: &str) {
     let all = support::procedures(2642);
-    catalog::publish(&backend, all.clone(), "2026-11-01".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
-    let upstream = support::serve(backend.clone()).await;
-    let (proxy, counters) = support::proxy::start(upstream).await;
-    let address = format!("http://{proxy}");
+    let (address, counters) =
+        support::publish_behind_proxy(&backend, all.clone(), "2026-11-01").await;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("catalog.sqlite3");
 

@@ -34,13 +34,8 @@ fn count(store: &CatalogStore) -> u32 {
 async fn story(backend: Backend, name: &'static str) {
     let all = support::procedures(2642);
     let first: Vec<_> = all[..300].to_vec();
-    catalog::publish(&backend, first.clone(), "2026-11-01".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
-    let upstream = support::serve(backend.clone()).await;
-    let (proxy, counters) = support::proxy::start(upstream).await;
-    let address = format!("http://{proxy}");
+    let (address, counters) =
+        support::publish_behind_proxy(&backend, first.clone(), "2026-11-01").await;
     let app_dir = tempfile::tempdir().expect("tempdir");
     let app_path = app_dir.path().join("catalog.sqlite3");
 

@@ -83,15 +83,22 @@ pub fn city() -> CityProfile {
 
 /// Serves the gateway API on a loopback port until the test's runtime ends.
 pub async fn serve(backend: Backend) -> SocketAddr {
-    let state = civic_gateway::api::AppState::new(backend, &city()).expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    civic_gateway::serve_loopback(backend, &city())
         .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(listener, civic_gateway::api::router(state))
-            .await
-            .expect("serve");
-    });
-    addr
+        .expect("serve")
+        .0
+}
+
+/// Publishes `procedures` as the first version, serves it, and puts a counting proxy in front.
+pub async fn publish_behind_proxy(
+    backend: &Backend,
+    procedures: Vec<Procedure>,
+    data_date: &str,
+) -> (String, std::sync::Arc<proxy::Counters>) {
+    civic_gateway::catalog::publish(backend, procedures, data_date.into(), 1)
+        .await
+        .expect("publish")
+        .expect("a first version");
+    let (proxy, counters) = proxy::start(serve(backend.clone()).await).await;
+    (format!("http://{proxy}"), counters)
 }

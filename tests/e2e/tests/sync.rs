@@ -25,13 +25,10 @@ async fn syncs_then_works_offline() {
         "/../../assets/cities/da-nang.toml"
     );
     let city = civic_gateway::city::load(std::path::Path::new(city_path)).expect("city");
-    let state = civic_gateway::api::AppState::new(backend, &city).expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let (addr, server) = civic_gateway::serve_loopback(backend, &city)
         .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let server =
-        tokio::spawn(async move { axum::serve(listener, civic_gateway::api::router(state)).await });
+        .expect("serve");
+    let url = format!("http://{addr}");
 
     let session = Session::start_with_env(&[("CIVIC_GATEWAY_URL", &url)]).await;
     session
