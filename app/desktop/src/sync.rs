@@ -15,6 +15,8 @@ use crate::AppState;
 pub const GATEWAY_ENV: &str = "CIVIC_GATEWAY_URL";
 /// How often to try when no city profile says otherwise.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(60 * 60);
+/// After failing to reach the gateway, try again sooner: rural coverage comes and goes.
+const OFFLINE_RETRY: Duration = Duration::from_secs(5 * 60);
 /// Progress events at most this often: enough for a smooth bar, cheap over IPC.
 const PROGRESS_EVERY: Duration = Duration::from_millis(150);
 
@@ -132,9 +134,10 @@ pub fn start_background(app: AppHandle) {
         .name("civic-sync".into())
         .spawn(move || {
             loop {
-                if sync_once(&app).is_none() {
-                    return; // no gateway: nothing to do, ever
-                }
+                let offline = match sync_once(&app) {
+                    None => return, // no gateway: nothing to do, ever
+                    Some(result) => result.is_err_and(|e| e.is_offline()),
+                };
                 let interval = app
                     .state::<AppState>()
                     .catalog
@@ -146,7 +149,11 @@ pub fn start_background(app: AppHandle) {
                     .map_or(DEFAULT_INTERVAL, |c| {
                         Duration::from_secs(u64::from(c.sync.interval_minutes.max(1)) * 60)
                     });
-                std::thread::sleep(interval);
+                std::thread::sleep(if offline {
+                    interval.min(OFFLINE_RETRY)
+                } else {
+                    interval
+                });
             }
         });
     if let Err(error) = spawned {

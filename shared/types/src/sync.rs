@@ -59,6 +59,7 @@ pub struct CityProfile {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct LocalizedText {
     pub vi: String,
     pub en: String,

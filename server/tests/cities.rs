@@ -1,0 +1,73 @@
+//! Every city profile shipped as data loads, and names a real province of the 2025 units.
+#![allow(clippy::expect_used)]
+
+use std::path::Path;
+
+#[test]
+fn shipped_profiles_match_the_administrative_units() {
+    let units: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/data/admin-units/vn_units_2025_full.json"
+        ))
+        .expect("admin units"),
+    )
+    .expect("JSON");
+    let provinces = units.as_array().expect("a list of provinces");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/cities");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("assets/cities") {
+        let path = entry.expect("entry").path();
+        let profile = civic_gateway::city::load(&path).expect("a valid profile");
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        assert_eq!(profile.id, stem, "{}", path.display());
+        let province = provinces
+            .iter()
+            .find(|p| p["Code"] == profile.province_code.as_str())
+            .unwrap_or_else(|| panic!("{stem}: no province {}", profile.province_code));
+        assert_eq!(province["FullName"], profile.name.vi.as_str(), "{stem}");
+        assert_eq!(province["FullNameEn"], profile.name.en.as_str(), "{stem}");
+        seen += 1;
+    }
+    assert!(seen >= 3, "Ninh Bình, Đà Nẵng and Thanh Hoá at least");
+}
+
+#[test]
+fn invalid_profiles_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/cities/da-nang.toml"),
+    )
+    .expect("profile");
+    let cases = [
+        (base.replace("id = \"da-nang\"", "id = \"Đà Nẵng\""), "`id`"),
+        (
+            base.replace("province_code = \"48\"", "province_code = \"4\""),
+            "province_code",
+        ),
+        (
+            base.replace("features = [\"procedures\"]", "features = []"),
+            "at least one feature",
+        ),
+        (
+            base.replace("features = [\"procedures\"]", "features = [\"teleport\"]"),
+            "does not know",
+        ),
+        (
+            base.replace("interval_minutes = 30", "interval_minutes = 0"),
+            "positive",
+        ),
+        (
+            base.replace("[sync]", "colour = \"red\"\n[sync]"),
+            "unknown field",
+        ),
+    ];
+    for (text, reason) in cases {
+        let path = dir.path().join("city.toml");
+        std::fs::write(&path, &text).expect("write");
+        let error = civic_gateway::city::load(&path)
+            .expect_err(reason)
+            .to_string();
+        assert!(error.contains(reason), "{reason}: {error}");
+    }
+}
