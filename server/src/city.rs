@@ -17,6 +17,8 @@ pub enum CityError {
         path: String,
         source: Box<toml::de::Error>,
     },
+    #[error("the city profile {path} has an unknown key `{key}` (a typo?)")]
+    UnknownKey { path: String, key: String },
     #[error("the city profile {path} is not valid: {problem}")]
     Invalid { path: String, problem: &'static str },
 }
@@ -29,10 +31,25 @@ pub fn load(path: &Path) -> Result<CityProfile, CityError> {
         path: shown.clone(),
         source,
     })?;
-    let profile: CityProfile = toml::from_str(&text).map_err(|source| CityError::Parse {
+    // A key the gateway does not know is most likely a typo that would silently do nothing.
+    let mut unknown = Vec::new();
+    let deserializer = toml::Deserializer::parse(&text).map_err(|source| CityError::Parse {
         path: shown.clone(),
         source: Box::new(source),
     })?;
+    let profile: CityProfile =
+        serde_ignored::deserialize(deserializer, |key| unknown.push(key.to_string())).map_err(
+            |source| CityError::Parse {
+                path: shown.clone(),
+                source: Box::new(source),
+            },
+        )?;
+    if let Some(key) = unknown.first() {
+        return Err(CityError::UnknownKey {
+            path: shown,
+            key: key.clone(),
+        });
+    }
     let problem = validate(&profile);
     match problem {
         Some(problem) => Err(CityError::Invalid {

@@ -59,8 +59,13 @@ fn invalid_profiles_are_refused_with_the_reason() {
         ),
         (
             base.replace("[sync]", "colour = \"red\"\n[sync]"),
-            "unknown field",
+            "unknown key `name.colour`",
         ),
+        (
+            format!("{base}\nintervall_minutes = 5\n"),
+            "unknown key `sync.intervall_minutes`",
+        ),
+        ("id = ".to_owned(), "not valid"),
     ];
     for (text, reason) in cases {
         let path = dir.path().join("city.toml");

@@ -42,10 +42,11 @@ pub struct ApiError {
 }
 
 /// What a city's gateway tells the app about the city (`GET /v1/city`). Operators edit it as
-/// a data file, so one app build serves any province.
+/// a data file, so one app build serves any province. Unknown fields are ignored here, so an
+/// older app keeps working with a newer gateway; the gateway itself rejects unknown keys in
+/// the operator's file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
 pub struct CityProfile {
     /// Stable identifier, e.g. `ninh-binh`.
     pub id: String,
@@ -59,7 +60,6 @@ pub struct CityProfile {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
 pub struct LocalizedText {
     pub vi: String,
     pub en: String,
@@ -74,7 +74,6 @@ impl LocalizedText {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
 pub struct SyncPolicy {
     /// How often a running app asks for changes.
     pub interval_minutes: u32,
@@ -130,4 +129,31 @@ pub enum SyncOutcome {
     Delta,
     /// The whole catalog was transferred and replaced the offline copy.
     Full,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_app_reads_a_newer_city_profile() {
+        let json = r#"{
+            "id": "da-nang", "province_code": "48",
+            "name": {"vi": "Thành phố Đà Nẵng", "en": "Da Nang City", "fr": "Da Nang"},
+            "features": ["procedures", "teleport"],
+            "sync": {"interval_minutes": 30, "catalog_max_age_hours": 72, "jitter_seconds": 5},
+            "identity_provider": {"issuer": "https://id.example"}
+        }"#;
+        let profile: CityProfile = serde_json::from_str(json).expect("still readable");
+        assert_eq!(
+            profile.features,
+            vec![Feature::Procedures, Feature::Unknown]
+        );
+        assert_eq!(profile.name.get("en"), "Da Nang City");
+        assert_eq!(
+            profile.name.get("fr"),
+            "Thành phố Đà Nẵng",
+            "Vietnamese by default"
+        );
+    }
 }
