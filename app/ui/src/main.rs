@@ -33,19 +33,25 @@ fn App() -> Element {
     // Fetched once; the banner and the home page's tiles both read it.
     let mut status = use_resource(ipc::status);
     use_context_provider(|| status);
-    // Sync progress as the host reports it; a finished sync refreshes the whole status.
+    // Sync progress as the host reports it; a finished sync refreshes the whole status. The
+    // host calls back from outside Dioxus, so updates cross a channel into this task.
     let mut live_sync = use_signal(|| None::<SyncStatus>);
     use_future(move || async move {
-        let listening = ipc::listen_sync_status(move |update: SyncStatus| {
+        let (sender, mut updates) = futures_channel::mpsc::unbounded::<SyncStatus>();
+        let listening = ipc::listen_sync_status(move |update| {
+            let _ = sender.unbounded_send(update);
+        })
+        .await;
+        if let Err(error) = listening {
+            tracing_error(&error.0);
+            return;
+        }
+        while let Some(update) = futures_util::StreamExt::next(&mut updates).await {
             let finished = !matches!(update.state, SyncState::Syncing { .. });
             live_sync.set(Some(update));
             if finished {
                 status.restart();
             }
-        })
-        .await;
-        if let Err(error) = listening {
-            tracing_error(&error.0);
         }
     });
     use_effect(move || settings.read().apply());

@@ -50,7 +50,6 @@ pub fn StatusBanner(status: AppStatus, live: Option<SyncStatus>) -> Element {
     let catalog = &status.catalog;
     let sync = live.unwrap_or_else(|| status.sync.clone());
     let mut syncing_by_hand = use_signal(|| false);
-    let mut status_resource = use_context::<Resource<Result<AppStatus, crate::ipc::IpcError>>>();
     let lang = crate::i18n::LANG.read().code();
     rsx! {
         div { class: "status", role: "status",
@@ -73,11 +72,11 @@ pub fn StatusBanner(status: AppStatus, live: Option<SyncStatus>) -> Element {
                     class: "link-button",
                     id: "sync-now",
                     disabled: matches!(sync.state, SyncState::Syncing { .. }) || syncing_by_hand(),
+                    // The outcome arrives as sync-status events, like a background sync's.
                     onclick: move |_| async move {
                         syncing_by_hand.set(true);
                         let _ = crate::ipc::sync_now().await;
                         syncing_by_hand.set(false);
-                        status_resource.restart();
                     },
                     {t("sync-now")}
                 }
