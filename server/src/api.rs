@@ -46,15 +46,7 @@ struct CityDocument {
 impl AppState {
     pub fn new(repo: Backend, city: &CityProfile) -> Result<Self, serde_json::Error> {
         let json = serde_json::to_vec(city)?;
-        let digest = Sha256::digest(&json);
-        let etag = format!(
-            "\"{}\"",
-            digest
-                .iter()
-                .take(12)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let etag = format!("\"{}\"", crate::hex(&Sha256::digest(&json)[..12]));
         Ok(Self {
             repo,
             city: Arc::new(CityDocument {

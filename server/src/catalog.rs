@@ -111,10 +111,7 @@ pub async fn publish<R: Repository>(
 }
 
 fn digest(json: &str) -> String {
-    Sha256::digest(json.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex(&Sha256::digest(json.as_bytes()))
 }
 
 /// `<epoch>.<version>`: opaque to clients.

@@ -11,6 +11,11 @@ pub mod repo;
 
 use std::net::SocketAddr;
 
+/// Lowercase hex: record digests, ETags, database epochs.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Serves the API for `backend` on a free loopback port, in the caller's tokio runtime: for
 /// other crates' tests and local demos. Abort the handle to take the gateway offline.
 pub async fn serve_loopback(

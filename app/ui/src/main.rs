@@ -43,7 +43,7 @@ fn App() -> Element {
         })
         .await;
         if let Err(error) = listening {
-            tracing_error(&error.0);
+            console_warn(&error.0);
             return;
         }
         while let Some(update) = futures_util::StreamExt::next(&mut updates).await {
@@ -85,6 +85,6 @@ fn App() -> Element {
 }
 
 /// For developers only (the browser console); users see the offline banner instead.
-fn tracing_error(message: &str) {
+fn console_warn(message: &str) {
     web_sys::console::warn_1(&message.into());
 }

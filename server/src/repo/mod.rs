@@ -133,7 +133,7 @@ pub trait Repository: Clone + Send + Sync + 'static {
 pub(crate) fn new_epoch() -> Result<String, RepoError> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| RepoError::Task(format!("no randomness: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex(&bytes))
 }
 
 /// The backend chosen at start-up (`--database`), so the HTTP layer is not generic.

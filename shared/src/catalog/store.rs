@@ -39,7 +39,7 @@ pub struct Opened {
 }
 
 pub(super) const META_DATA_DATE: &str = "data_date";
-pub(super) const META_SOURCE: &str = "source";
+const META_SOURCE: &str = "source";
 
 impl CatalogStore {
     /// Opens the catalog at `path`. A damaged file is moved aside (kept for support, never
@@ -196,13 +196,17 @@ pub fn replace_all(
     for procedure in &snapshot.procedures {
         insert_procedure(tx, procedure)?;
     }
-    let source = match source {
+    set_meta(tx, META_DATA_DATE, &snapshot.data_date)?;
+    set_source(tx, source)
+}
+
+/// Records where the catalog's data came from (read back by [`CatalogStore::status`]).
+pub(super) fn set_source(tx: &Transaction<'_>, source: CatalogSource) -> Result<(), CatalogError> {
+    let tag = match source {
         CatalogSource::Bundled => "bundled",
         CatalogSource::Synced => "synced",
     };
-    set_meta(tx, META_DATA_DATE, &snapshot.data_date)?;
-    set_meta(tx, META_SOURCE, source)?;
-    Ok(())
+    set_meta(tx, META_SOURCE, tag)
 }
 
 pub(super) fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), CatalogError> {

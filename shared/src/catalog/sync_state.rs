@@ -9,7 +9,7 @@ use civic_types::{
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::store::{META_DATA_DATE, insert_procedure, replace_all, set_meta};
+use super::store::{META_DATA_DATE, insert_procedure, replace_all, set_meta, set_source};
 use super::{CatalogError, CatalogStore, Snapshot};
 use crate::sync::{Checkpoint, Fetched, SyncError};
 
@@ -106,7 +106,7 @@ impl CatalogStore {
                         }
                     }
                     set_meta(&tx, META_DATA_DATE, &update.data_date)?;
-                    set_meta(&tx, super::store::META_SOURCE, "synced")?;
+                    set_source(&tx, CatalogSource::Synced)?;
                     report.outcome = SyncOutcome::Delta;
                 }
             }

@@ -64,7 +64,6 @@ pub struct PortalRecord {
     pub ket_qua_xu_ly: String,
 }
 
-/// Reads JSON lines (already decompressed) into procedures, sorted by code.
 /// Imports a portal scrape file: JSON lines, gzip'd when the name ends in `.gz`.
 pub fn import_file(path: &std::path::Path) -> Result<(Vec<Procedure>, ImportReport), ImportError> {
     let file = std::fs::File::open(path)?;
@@ -78,6 +77,7 @@ pub fn import_file(path: &std::path::Path) -> Result<(Vec<Procedure>, ImportRepo
     }
 }
 
+/// Reads JSON lines (already decompressed) into procedures, sorted by code.
 pub fn import_jsonl(reader: impl BufRead) -> Result<(Vec<Procedure>, ImportReport), ImportError> {
     let mut report = ImportReport::default();
     let mut procedures: Vec<(usize, Procedure)> = Vec::new();
