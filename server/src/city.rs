@@ -86,5 +86,34 @@ fn validate(profile: &CityProfile) -> Option<&'static str> {
     if profile.sync.interval_minutes == 0 || profile.sync.catalog_max_age_hours == 0 {
         return Some("`sync.interval_minutes` and `sync.catalog_max_age_hours` must be positive");
     }
+    if !profile.qr.trusted_domains.iter().all(|d| is_host_name(d)) {
+        return Some("`qr.trusted_domains` must be lowercase host names like `ninhbinh.gov.vn`");
+    }
+    let keys_ok = profile.qr.signing_keys.iter().all(|key| {
+        civic_core::qr::validate_public_key(&key.public_key)
+            && !key.issuer.vi.trim().is_empty()
+            && !key.issuer.en.trim().is_empty()
+    });
+    if !keys_ok {
+        return Some(
+            "each `qr.signing_keys` entry needs `issuer.vi`, `issuer.en` and a 32-byte Ed25519 `public_key` (see `civic qr keygen`)",
+        );
+    }
     None
+}
+
+/// ASCII labels of letters, digits and inner dashes, at least two of them: what a trusted
+/// domain must look like (an IDN must be given in its `xn--` form, on purpose).
+fn is_host_name(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }

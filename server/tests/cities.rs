@@ -66,6 +66,21 @@ fn invalid_profiles_are_refused_with_the_reason() {
             "unknown key `sync.intervall_minutes`",
         ),
         ("id = ".to_owned(), "not valid"),
+        (
+            base.replace("trusted_domains = [\"danang.gov.vn\"]", "trusted_domains = [\"đà nẵng.vn\"]"),
+            "lowercase host names",
+        ),
+        (
+            base.replace("trusted_domains = [\"danang.gov.vn\"]", "trusted_domains = [\"gov\"]"),
+            "lowercase host names",
+        ),
+        (
+            base.replace(
+                "\n[name]",
+                "\n[[qr.signing_keys]]\npublic_key = \"AAAA\"\nissuer = { vi = \"UBND\", en = \"PPC\" }\n\n[name]",
+            ),
+            "Ed25519",
+        ),
     ];
     for (text, reason) in cases {
         let path = dir.path().join("city.toml");
@@ -75,4 +90,26 @@ fn invalid_profiles_are_refused_with_the_reason() {
             .to_string();
         assert!(error.contains(reason), "{reason}: {error}");
     }
+}
+
+#[test]
+fn a_profile_with_a_signing_key_is_served_with_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let signer = civic_core::qr::BoardSigner::generate().expect("key");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/cities/ninh-binh.toml"),
+    )
+    .expect("profile")
+        + &format!(
+            "\n[[qr.signing_keys]]\npublic_key = \"{}\"\nissuer = {{ vi = \"UBND tỉnh Ninh Bình\", en = \"Ninh Binh PPC\" }}\n",
+            signer.public_key()
+        );
+    let path = dir.path().join("city.toml");
+    std::fs::write(&path, text).expect("write");
+    let profile = civic_gateway::city::load(&path).expect("valid");
+    assert_eq!(
+        profile.qr.trusted_domains,
+        vec!["ninhbinh.gov.vn".to_owned()]
+    );
+    assert_eq!(profile.qr.signing_keys[0].public_key, signer.public_key());
 }

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod db;
 pub mod paths;
+pub mod qr;
 pub mod sync;
 pub mod text;
 pub mod time;

@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use crate::util::{Result, root};
+use crate::util::Result;
 
 /// A gateway on a free loopback port, stopped when dropped.
 pub struct GatewayProcess {
@@ -14,9 +14,9 @@ pub struct GatewayProcess {
 }
 
 impl GatewayProcess {
-    /// Starts the gateway on `database` with the Ninh Bình demo profile and waits until it
+    /// Starts the gateway on `database` with the city profile `city` and waits until it
     /// listens (an empty catalog is seeded from the bundled snapshot first).
-    pub fn start(binary: &Path, database: &str) -> Result<Self> {
+    pub fn start(binary: &Path, database: &str, city: &Path) -> Result<Self> {
         let mut child = Command::new(binary)
             .args([
                 "--database",
@@ -26,7 +26,7 @@ impl GatewayProcess {
                 "127.0.0.1:0",
                 "--city",
             ])
-            .arg(root().join("assets/cities/ninh-binh.toml"))
+            .arg(city)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()

@@ -7,7 +7,8 @@ use crate::util::{Result, cargo, output, root, run};
 
 /// Debian 12 / Ubuntu packages: the webview and its WebDriver, a virtual display, the
 /// screenshot tool, a font with Vietnamese glyphs, the C toolchain for -sys crates, the
-/// PostgreSQL server the gateway's tests run against, and wrk for the gateway benchmark.
+/// PostgreSQL server the gateway's tests run against, wrk for the gateway benchmark, and
+/// poppler's `pdftoppm`, which renders printed QR boards back to pixels in the tests.
 const DEBIAN_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -21,6 +22,7 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
     "postgresql",
     "wrk",
+    "poppler-utils",
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

@@ -21,6 +21,7 @@ tasks:
   import         re-import ../shared/data/procedures into assets/catalog
   bench search   search latency over the real catalog and a generated 100,000-record one
   bench sync     bytes on the wire per sync, and gateway throughput under wrk (SQLite, PostgreSQL)
+  bench qr       QR decoding time per photo and per 1280x720 camera frame (p50/p95)
   postgres       start a throwaway PostgreSQL server and wait (for running tests by hand)
   sizes          build release artifacts and print the app binary and wasm bundle sizes";
 
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         ["import"] => tasks::import(),
         ["bench", "search"] => tasks::bench_search(),
         ["bench", "sync"] => tasks::bench_sync(),
+        ["bench", "qr"] => tasks::bench_qr(),
         ["postgres"] => tasks::postgres(),
         ["sizes"] => tasks::sizes(),
         _ => {

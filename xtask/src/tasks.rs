@@ -119,16 +119,51 @@ impl Drop for VirtualDisplay {
 }
 
 /// Builds the gateway and starts it on a SQLite file under `target/run/`, seeded with the
-/// bundled catalog on first start.
+/// bundled catalog on first start. The demo profile is Ninh Bình's plus a board signing key
+/// made for this checkout (`target/run/board-key.pem`), so boards printed from the app
+/// scan as verified.
 fn start_local_gateway() -> Result<GatewayProcess> {
-    run_command(cargo().args(["build", "-p", "civic-gateway"]))?;
+    run_command(cargo().args(["build", "-p", "civic-gateway", "-p", "civic-cli"]))?;
     let dir = target_dir().join("run");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let city = demo_city_profile(&dir)?;
     let binary = target_dir().join("debug").join(exe("civic-gateway"));
-    let gateway =
-        GatewayProcess::start(&binary, &dir.join("gateway.sqlite3").display().to_string())?;
+    let gateway = GatewayProcess::start(
+        &binary,
+        &dir.join("gateway.sqlite3").display().to_string(),
+        &city,
+    )?;
     println!("city gateway (Ninh Bình demo profile): {}", gateway.url);
     Ok(gateway)
+}
+
+/// `target/run/city.toml`: Ninh Bình's profile plus the demo board key's public half.
+fn demo_city_profile(dir: &Path) -> Result<PathBuf> {
+    let key = dir.join(DEMO_SIGNING_KEY);
+    let entry_path = dir.join("board-key.toml");
+    if !key.exists() || !entry_path.exists() {
+        let _ = std::fs::remove_file(&key);
+        let civic = target_dir().join("debug").join(exe("civic"));
+        let entry = output(
+            Command::new(civic)
+                .args(["qr", "keygen", "--out"])
+                .arg(&key)
+                .args([
+                    "--issuer-vi",
+                    "Tổ công nghệ số cộng đồng (bản chạy thử)",
+                    "--issuer-en",
+                    "Community digital-tech team (demo)",
+                ]),
+        )
+        .ok_or("`civic qr keygen` failed")?;
+        std::fs::write(&entry_path, entry).map_err(|e| e.to_string())?;
+    }
+    let profile = std::fs::read_to_string(root().join("assets/cities/ninh-binh.toml"))
+        .map_err(|e| e.to_string())?;
+    let entry = std::fs::read_to_string(&entry_path).map_err(|e| e.to_string())?;
+    let city = dir.join("city.toml");
+    std::fs::write(&city, format!("{profile}\n{entry}")).map_err(|e| e.to_string())?;
+    Ok(city)
 }
 
 pub fn run() -> Result {
@@ -137,7 +172,10 @@ pub fn run() -> Result {
     let app = build_desktop(false)?;
     let gateway = start_local_gateway()?;
     if has_display() {
-        return run_command(Command::new(&app).env(GATEWAY_URL_ENV, &gateway.url));
+        return run_command(Command::new(&app).env(GATEWAY_URL_ENV, &gateway.url).env(
+            SIGNING_KEY_ENV,
+            target_dir().join("run").join(DEMO_SIGNING_KEY),
+        ));
     }
     // No display: show the first screen as a picture instead.
     let display = VirtualDisplay::start()?;
@@ -150,6 +188,10 @@ pub fn run() -> Result {
         .env("XDG_DATA_HOME", fresh.join("xdg-data"))
         .env("XDG_CACHE_HOME", fresh.join("xdg-cache"))
         .env(GATEWAY_URL_ENV, &gateway.url)
+        .env(
+            SIGNING_KEY_ENV,
+            target_dir().join("run").join(DEMO_SIGNING_KEY),
+        )
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
     let shots = target_dir().join("screenshots");
@@ -218,6 +260,9 @@ pub fn test() -> Result {
 
 /// The gateway the app syncs with (read by the desktop host and the CLI).
 const GATEWAY_URL_ENV: &str = "CIVIC_GATEWAY_URL";
+/// Tells the app which key signs the boards it prints (see `civic_core::paths`).
+const SIGNING_KEY_ENV: &str = "CIVIC_SIGNING_KEY";
+const DEMO_SIGNING_KEY: &str = "board-key.pem";
 /// Where the gateway's tests find the throwaway PostgreSQL server.
 const POSTGRES_URL_ENV: &str = "CIVIC_TEST_DATABASE_URL";
 
@@ -245,6 +290,10 @@ pub fn import() -> Result {
                 CATALOG_DATA_DATE,
             ]),
     )
+}
+
+pub fn bench_qr() -> Result {
+    run_command(cargo().args(["bench", "-p", "civic-core", "--bench", "qr"]))
 }
 
 pub fn bench_search() -> Result {
@@ -299,7 +348,8 @@ pub fn bench_sync() -> Result {
         ("SQLite", sqlite.as_str()),
         ("PostgreSQL", postgres.url.as_str()),
     ] {
-        let gateway = GatewayProcess::start(&gateway, database)?;
+        let city = root().join("assets/cities/ninh-binh.toml");
+        let gateway = GatewayProcess::start(&gateway, database, &city)?;
         summary.push(load_test(&gateway.url, name)?);
     }
     println!(

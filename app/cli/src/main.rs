@@ -62,6 +62,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// QR codes: read them from photos, print boards of them, make a board signing key.
+    Qr {
+        #[command(subcommand)]
+        command: QrCommand,
+    },
     /// Import the portal scrape (JSON lines, gzip allowed) into a catalog snapshot.
     Import {
         /// Source file, e.g. ../shared/data/procedures/dvc_procedures_2642.jsonl.gz
@@ -75,6 +80,47 @@ enum Command {
         /// Also write the import report as JSON here.
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum QrCommand {
+    /// Read every QR code in PNG/JPEG photos; one JSON line per file:
+    /// {"file", "codes": [{"text", "kind", "procedure", "verified", …}]}.
+    Decode {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Make an A4 board of signed QR codes for a one-stop office (.pdf or .svg by --out).
+    Board {
+        /// Heading and issuing office, e.g. "UBND xã Xuân Hồng".
+        #[arg(long)]
+        title: String,
+        /// Procedure codes, comma-separated, in board order (at most 12).
+        #[arg(long, value_delimiter = ',', required = true)]
+        codes: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Signing key (default: qr-signing-key.pem in the data directory).
+        #[arg(long, conflicts_with = "unsigned")]
+        key: Option<PathBuf>,
+        /// Print codes without signatures (they then never show as verified).
+        #[arg(long)]
+        unsigned: bool,
+        /// Issue date, ISO 8601 (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Make a board signing key and print the entry to add to the city profile.
+    Keygen {
+        /// Where to write the private key (default: qr-signing-key.pem in the data directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Who holds the key, in Vietnamese and English, as residents will read it.
+        #[arg(long)]
+        issuer_vi: String,
+        #[arg(long)]
+        issuer_en: String,
     },
 }
 
@@ -98,6 +144,20 @@ enum CliError {
         "chưa có địa chỉ cổng dữ liệu của tỉnh/thành (no gateway): pass --gateway URL or set {GATEWAY_ENV}"
     )]
     NoGateway,
+    #[error(transparent)]
+    Board(#[from] civic_core::qr::BoardError),
+    #[error(
+        "chưa có khóa ký bảng mã QR (no signing key) at {0}: run `civic qr keygen` or pass --key or --unsigned"
+    )]
+    NoSigningKey(PathBuf),
+    #[error(transparent)]
+    Key(#[from] civic_core::qr::KeyError),
+    #[error("--out must end in .pdf or .svg")]
+    BoardFormat,
+    #[error("--date must be an ISO date like 2026-11-23")]
+    BadDate,
+    #[error("{0} of the files could not be read")]
+    SomeFilesFailed(usize),
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -180,6 +240,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 render::sync_report(&mut out, &report)?;
             }
         }
+        Command::Qr { command } => qr(command, &data_dir, &mut out)?,
         Command::Import {
             source,
             out: snapshot_path,
@@ -209,6 +270,119 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+fn qr(
+    command: QrCommand,
+    data_dir: &std::path::Path,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    use civic_core::qr::{Board, BoardSigner, Trust, decode_image, resolve};
+    match command {
+        QrCommand::Decode { files } => {
+            let store = open_store(data_dir)?;
+            let trust = Trust::for_store(&store)?;
+            let mut failed = 0;
+            for file in files {
+                let name = file.display().to_string();
+                let decoded = std::fs::read(&file)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| decode_image(&bytes).map_err(|e| e.to_string()));
+                let line = match decoded {
+                    Ok(texts) => {
+                        let codes = texts
+                            .iter()
+                            .map(|text| resolve(text, &store, &trust))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        serde_json::json!({ "file": name, "codes": codes })
+                    }
+                    Err(error) => {
+                        failed += 1;
+                        serde_json::json!({ "file": name, "error": error })
+                    }
+                };
+                serde_json::to_writer(&mut *out, &line)?;
+                writeln!(out)?;
+            }
+            if failed > 0 {
+                return Err(CliError::SomeFilesFailed(failed));
+            }
+        }
+        QrCommand::Board {
+            title,
+            codes,
+            out: path,
+            key,
+            unsigned,
+            date,
+        } => {
+            let store = open_store(data_dir)?;
+            let issued = match date {
+                Some(date) => civic_core::time::parse_iso_date(&date)
+                    .map(|_| date)
+                    .ok_or(CliError::BadDate)?,
+                None => civic_core::time::iso_date(civic_core::time::now_unix()),
+            };
+            let signer = if unsigned {
+                None
+            } else {
+                let key = key.unwrap_or_else(|| data_dir.join(paths::SIGNING_KEY_FILE));
+                if !key.exists() {
+                    return Err(CliError::NoSigningKey(key));
+                }
+                Some(BoardSigner::read(&key)?)
+            };
+            let board = Board::new(&title, &codes, &store, signer.as_ref(), &issued)?;
+            let bytes = match path.extension().and_then(|e| e.to_str()) {
+                Some(ext) if ext.eq_ignore_ascii_case("pdf") => board.pdf()?,
+                Some(ext) if ext.eq_ignore_ascii_case("svg") => board.svg()?.into_bytes(),
+                _ => return Err(CliError::BoardFormat),
+            };
+            std::fs::write(&path, bytes)?;
+            writeln!(
+                out,
+                "{}: {} thủ tục, {}",
+                path.display(),
+                board.codes.len(),
+                if board.signed {
+                    "mã có chữ ký số"
+                } else {
+                    "mã không có chữ ký"
+                }
+            )?;
+        }
+        QrCommand::Keygen {
+            out: path,
+            issuer_vi,
+            issuer_en,
+        } => {
+            let path = path.unwrap_or_else(|| data_dir.join(paths::SIGNING_KEY_FILE));
+            let signer = BoardSigner::generate()?;
+            signer.write(&path)?;
+            eprintln!(
+                "civic: private key written to {} (keep it secret; it is never overwritten)",
+                path.display()
+            );
+            let entry = toml_entry(&issuer_vi, &issuer_en, &signer.public_key());
+            write!(
+                out,
+                "# Add to the city profile (key {}):\n{entry}",
+                signer.fingerprint()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The `[[qr.signing_keys]]` table for a city profile.
+fn toml_entry(issuer_vi: &str, issuer_en: &str, public_key: &str) -> String {
+    let quote = |s: &str| serde_json::Value::String(s.to_owned()).to_string();
+    format!(
+        "[[qr.signing_keys]]\npublic_key = {}\nissuer = {{ vi = {}, en = {} }}\n",
+        quote(public_key),
+        quote(issuer_vi),
+        quote(issuer_en)
+    )
 }
 
 fn open_store(data_dir: &std::path::Path) -> Result<CatalogStore, CliError> {

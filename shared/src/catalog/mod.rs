@@ -18,4 +18,7 @@ pub use sync_state::DEFAULT_MAX_AGE_HOURS;
 
 use crate::db::Migrations;
 
-pub(crate) const MIGRATIONS: Migrations = Migrations(&[include_str!("sql/001_catalog.sql")]);
+pub(crate) const MIGRATIONS: Migrations = Migrations(&[
+    include_str!("sql/001_catalog.sql"),
+    include_str!("sql/002_portal_url.sql"),
+]);

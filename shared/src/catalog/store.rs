@@ -8,6 +8,9 @@ use super::{MIGRATIONS, Snapshot, SnapshotError};
 use crate::db::OpenError;
 use crate::text::fold;
 
+/// Where the national portal shows a procedure, followed by its own id.
+pub const PORTAL_PROCEDURE_URL: &str = "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/";
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
@@ -129,6 +132,19 @@ impl CatalogStore {
             )
             .optional()?;
         Ok(record.map(|json| serde_json::from_str(&json)).transpose()?)
+    }
+
+    /// The code of the procedure the national portal shows at `/thu-tuc-hanh-chinh/<id>`.
+    pub fn code_for_portal_id(&self, id: &str) -> Result<Option<String>, CatalogError> {
+        let url = format!("{PORTAL_PROCEDURE_URL}{}", id.to_ascii_lowercase());
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT code FROM procedures WHERE json_extract(record, '$.portal_url') = ?1",
+                [url],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     pub fn status(&self) -> Result<CatalogStatus, CatalogError> {

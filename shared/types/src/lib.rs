@@ -4,11 +4,13 @@
 //! Every type here is a value: no handles, no behaviour beyond small pure helpers.
 
 mod catalog;
+mod qr;
 mod search;
 mod status;
 mod sync;
 
 pub use catalog::*;
+pub use qr::*;
 pub use search::*;
 pub use status::*;
 pub use sync::*;
@@ -21,6 +23,8 @@ pub mod commands {
     pub const FACETS: &str = "catalog_facets";
     pub const STATUS: &str = "app_status";
     pub const SYNC_NOW: &str = "sync_now";
+    pub const SCAN_IMAGE: &str = "scan_image";
+    pub const MAKE_BOARD: &str = "make_board";
 }
 
 /// Names of the events the host emits to the UI.

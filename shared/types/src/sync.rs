@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Feature, Procedure};
+use crate::{Feature, Procedure, QrPolicy};
 
 /// Version of the catalog wire format (`GET /v1/catalog`); the app refuses other versions.
 pub const CATALOG_WIRE_FORMAT: u32 = 1;
@@ -56,6 +56,9 @@ pub struct CityProfile {
     /// Features the city offers; the app shows those it also supports.
     pub features: Vec<Feature>,
     pub sync: SyncPolicy,
+    /// What QR codes may point at and which board signatures count. Older gateways send none.
+    #[serde(default)]
+    pub qr: QrPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
