@@ -70,6 +70,14 @@ fn ui_uses_exactly_the_defined_messages() {
         }
         for call in ["t(\"", "t_args(\""] {
             for (at, _) in source.match_indices(call) {
+                // `create_element("canvas")` ends in `t("` too: only whole-word calls count.
+                let whole_word = source[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                if !whole_word {
+                    continue;
+                }
                 let id: String = source[at + call.len()..]
                     .chars()
                     .take_while(|c| *c != '"')

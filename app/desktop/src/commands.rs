@@ -1,10 +1,11 @@
 //! Tauri commands. Names must match `civic_types::commands` (checked by a test below).
 
 use civic_types::{
-    AppStatus, Facets, Feature, Procedure, SearchRequest, SearchResults, SyncReport,
+    AppStatus, BoardRequest, BoardResult, Facets, Feature, Procedure, ScanReport, ScanRequest,
+    SearchRequest, SearchResults, SyncReport,
 };
 use serde::Serialize;
-use tauri::State;
+use tauri::{Manager, State};
 
 use crate::AppState;
 
@@ -98,6 +99,133 @@ pub async fn sync_now(app: tauri::AppHandle) -> Result<Option<SyncReport>, Comma
     })
 }
 
+impl CommandError {
+    fn new(code: &'static str, error: impl std::fmt::Display) -> Self {
+        CommandError {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Runs `f` off the async runtime: decoding images and drawing boards take tens of ms.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CommandError> + Send + 'static,
+) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CommandError::new("internal", e))?
+}
+
+/// Reads the QR codes in a photo, a dropped file or a camera frame and resolves each offline.
+/// The image is decoded without holding the catalog lock, so search never waits on it.
+#[tauri::command]
+pub async fn scan_image(
+    app: tauri::AppHandle,
+    request: ScanRequest,
+) -> Result<ScanReport, CommandError> {
+    use base64::Engine;
+    blocking(move || {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(request.image_base64.as_bytes())
+            .map_err(|e| CommandError::new("image", e))?;
+        let decode = if request.camera_frame {
+            civic_core::qr::decode_camera_image
+        } else {
+            civic_core::qr::decode_image
+        };
+        let texts = decode(&bytes).map_err(|e| CommandError::new("image", e))?;
+        let state = app.state::<AppState>();
+        with_catalog(&state, |store| {
+            let trust = civic_core::qr::Trust::for_store(store)?;
+            let codes = texts
+                .iter()
+                .map(|text| civic_core::qr::resolve(text, store, &trust))
+                .collect::<Result<_, _>>()?;
+            Ok(ScanReport { codes })
+        })
+    })
+    .await
+}
+
+/// Makes an A4 board (PDF and SVG) in the Downloads folder, signed when this device holds
+/// a board signing key.
+#[tauri::command]
+pub async fn make_board(
+    app: tauri::AppHandle,
+    request: BoardRequest,
+) -> Result<BoardResult, CommandError> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let signer = if state.signing_key.exists() {
+            Some(
+                civic_core::qr::BoardSigner::read(&state.signing_key)
+                    .map_err(|e| CommandError::new("key", e))?,
+            )
+        } else {
+            None
+        };
+        let issued = civic_core::time::iso_date(civic_core::time::now_unix());
+        let board = with_catalog(&state, |store| {
+            Ok(civic_core::qr::Board::new(
+                &request.title,
+                &request.codes,
+                store,
+                signer.as_ref(),
+                &issued,
+            ))
+        })?
+        .map_err(|e| CommandError::new("board", e))?;
+        let svg = board.svg().map_err(|e| CommandError::new("board", e))?;
+        let pdf = board.pdf().map_err(|e| CommandError::new("board", e))?;
+        let dir = app
+            .path()
+            .download_dir()
+            .or_else(|_| app.path().app_data_dir())
+            .map_err(|e| CommandError::new("save", e))?;
+        let (pdf_path, svg_path) = free_names(&dir, &format!("bang-ma-qr-{issued}"));
+        let save = |path: &std::path::Path, bytes: &[u8]| {
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::write(path, bytes))
+                .map_err(|e| CommandError::new("save", format!("{}: {e}", path.display())))
+        };
+        save(&pdf_path, &pdf)?;
+        save(&svg_path, svg.as_bytes())?;
+        Ok(BoardResult {
+            svg,
+            pdf_path: pdf_path.display().to_string(),
+            svg_path: svg_path.display().to_string(),
+            signed: board.signed,
+        })
+    })
+    .await
+}
+
+/// `stem.pdf`/`stem.svg`, or `stem-2.*` … so an earlier board is never overwritten.
+fn free_names(dir: &std::path::Path, stem: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                stem.to_owned()
+            } else {
+                format!("{stem}-{n}")
+            }
+        })
+        .map(|name| {
+            (
+                dir.join(format!("{name}.pdf")),
+                dir.join(format!("{name}.svg")),
+            )
+        })
+        .find(|(pdf, svg)| !pdf.exists() && !svg.exists())
+        .unwrap_or_else(|| {
+            (
+                dir.join(format!("{stem}.pdf")),
+                dir.join(format!("{stem}.svg")),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use civic_types::commands;
@@ -109,5 +237,7 @@ mod tests {
         assert_eq!(stringify!(catalog_facets), commands::FACETS);
         assert_eq!(stringify!(app_status), commands::STATUS);
         assert_eq!(stringify!(sync_now), commands::SYNC_NOW);
+        assert_eq!(stringify!(scan_image), commands::SCAN_IMAGE);
+        assert_eq!(stringify!(make_board), commands::MAKE_BOARD);
     }
 }

@@ -16,6 +16,8 @@ pub struct AppState {
     catalog: Mutex<CatalogStore>,
     notices: Vec<Notice>,
     sync: sync::Live,
+    /// Where boards made from the app's board page are signed from, if a key is there.
+    signing_key: std::path::PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,9 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
         catalog: Mutex::new(opened.store),
         notices: opened.notices,
         sync: sync::Live::new(gateway),
+        signing_key: std::env::var_os(civic_core::paths::SIGNING_KEY_ENV)
+            .filter(|p| !p.is_empty())
+            .map_or_else(|| dir.join(civic_core::paths::SIGNING_KEY_FILE), Into::into),
     })
 }
 
@@ -60,6 +65,8 @@ pub fn run() {
             commands::catalog_facets,
             commands::app_status,
             commands::sync_now,
+            commands::scan_image,
+            commands::make_board,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

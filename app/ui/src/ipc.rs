@@ -2,8 +2,8 @@
 //! come from `civic-types`, shared with the host, so both sides change together.
 
 use civic_types::{
-    AppStatus, Facets, Procedure, SearchRequest, SearchResults, SyncReport, SyncStatus, commands,
-    events,
+    AppStatus, BoardRequest, BoardResult, Facets, Procedure, ScanReport, ScanRequest,
+    SearchRequest, SearchResults, SyncReport, SyncStatus, commands, events,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -70,6 +70,19 @@ pub async fn status() -> Result<AppStatus, IpcError> {
 
 pub async fn sync_now() -> Result<Option<SyncReport>, IpcError> {
     invoke(commands::SYNC_NOW, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct RequestArgs<'a, T> {
+    request: &'a T,
+}
+
+pub async fn scan_image(request: ScanRequest) -> Result<ScanReport, IpcError> {
+    invoke(commands::SCAN_IMAGE, &RequestArgs { request: &request }).await
+}
+
+pub async fn make_board(request: BoardRequest) -> Result<BoardResult, IpcError> {
+    invoke(commands::MAKE_BOARD, &RequestArgs { request: &request }).await
 }
 
 #[derive(Serialize)]

@@ -18,8 +18,17 @@ use settings::Settings;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Page {
     Home,
-    Search { query: String },
-    Procedure { code: String, back_to: Box<Page> },
+    Search {
+        query: String,
+    },
+    /// `scanned`: the QR code that led here, to say whether it was verified.
+    Procedure {
+        code: String,
+        back_to: Box<Page>,
+        scanned: Option<civic_types::ScannedCode>,
+    },
+    Scan,
+    Board,
 }
 
 fn main() {
@@ -78,7 +87,9 @@ fn App() -> Element {
             match page.read().clone() {
                 Page::Home => rsx! { pages::Home {} },
                 Page::Search { query } => rsx! { pages::Search { initial: query } },
-                Page::Procedure { code, back_to } => rsx! { pages::ProcedurePage { code, back_to: *back_to } },
+                Page::Procedure { code, back_to, scanned } => rsx! { pages::ProcedurePage { code, back_to: *back_to, scanned } },
+                Page::Scan => rsx! { pages::Scan {} },
+                Page::Board => rsx! { pages::BoardMaker {} },
             }
         }
     }

@@ -26,6 +26,17 @@ const MIN_SIDE_FOR_HALF: u32 = 160;
 
 /// Every QR code text in a PNG or JPEG image, in the order found.
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, DecodeError> {
+    let luma = load_luma(bytes)?;
+    decode_luma(luma.as_raw(), luma.width(), luma.height())
+}
+
+/// A camera frame the webview encoded as PNG or JPEG: the quick path of [`decode_frame`].
+pub fn decode_camera_image(bytes: &[u8]) -> Result<Vec<String>, DecodeError> {
+    let luma = load_luma(bytes)?;
+    decode_frame(luma.as_raw(), luma.width(), luma.height())
+}
+
+fn load_luma(bytes: &[u8]) -> Result<image::GrayImage, DecodeError> {
     // The header alone first, so a hostile size is refused before anything is allocated.
     let (width, height) = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -41,9 +52,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, DecodeError> {
     let image = reader(bytes)?
         .decode()
         .map_err(|e| DecodeError::Image(e.to_string()))?;
-    let luma = image.to_luma8();
-    let (width, height) = luma.dimensions();
-    decode_luma(luma.as_raw(), width, height)
+    Ok(image.to_luma8())
 }
 
 fn reader(bytes: &[u8]) -> Result<image::ImageReader<Cursor<&[u8]>>, DecodeError> {

@@ -12,7 +12,7 @@ mod trust;
 use civic_types::{ScanKind, ScanReport, ScannedCode, SignatureCheck, SignedBy};
 
 pub use board::{Board, BoardCode, MAX_BOARD_CODES, board_link};
-pub use decode::{MAX_SIDE, decode_frame, decode_image, decode_luma};
+pub use decode::{MAX_SIDE, decode_camera_image, decode_frame, decode_image, decode_luma};
 pub use error::{BoardError, DecodeError, KeyError};
 pub use payload::{Classified, MAX_TEXT, Target, classify, split_procedure_code};
 pub use signed::{

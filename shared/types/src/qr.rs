@@ -124,6 +124,9 @@ pub struct ScannedCode {
 pub struct ScanRequest {
     /// PNG or JPEG bytes in standard base64.
     pub image_base64: String,
+    /// A live camera frame: scanned quickly, since the next frame follows anyway.
+    #[serde(default)]
+    pub camera_frame: bool,
 }
 
 /// Every code found in one image.

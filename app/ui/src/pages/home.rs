@@ -39,6 +39,19 @@ pub fn Home() -> Element {
                     }
                 }
             }
+            // QR codes work offline in every city.
+            li {
+                button { class: "tile", id: "tile-scan", onclick: move |_| page.set(Page::Scan),
+                    span { class: "tile-title", {t("feature-scan")} }
+                    span { class: "tile-hint", {t("feature-scan-hint")} }
+                }
+            }
+            li {
+                button { class: "tile", id: "tile-board", onclick: move |_| page.set(Page::Board),
+                    span { class: "tile-title", {t("feature-board")} }
+                    span { class: "tile-hint", {t("feature-board-hint")} }
+                }
+            }
         }
     }
 }

@@ -1,7 +1,11 @@
+mod board;
 mod home;
 mod procedure;
+mod scan;
 mod search;
 
+pub use board::BoardMaker;
 pub use home::{Home, StatusBanner};
 pub use procedure::ProcedurePage;
+pub use scan::Scan;
 pub use search::Search;

@@ -7,13 +7,20 @@ use crate::format;
 use crate::i18n::{t, t_args};
 
 #[component]
-pub fn ProcedurePage(code: String, back_to: Page) -> Element {
+pub fn ProcedurePage(
+    code: String,
+    back_to: Page,
+    scanned: Option<civic_types::ScannedCode>,
+) -> Element {
     let mut page = use_context::<Signal<Page>>();
     let lookup = code.clone();
     let procedure = use_resource(move || crate::ipc::procedure(lookup.clone()));
     rsx! {
         nav {
             button { class: "back", onclick: move |_| page.set(back_to.clone()), "← " {t("nav-back")} }
+        }
+        if let Some(scanned) = scanned {
+            ScanVerdict { scanned }
         }
         match &*procedure.read() {
             None => rsx! { p { {t("loading")} } },
@@ -186,5 +193,26 @@ fn DocumentItem(id: String, document: RequiredDocument) -> Element {
                 }
             }
         }
+    }
+}
+
+/// What the QR code that led here proves: a verified board code names who issued it.
+#[component]
+fn ScanVerdict(scanned: civic_types::ScannedCode) -> Element {
+    let lang = crate::i18n::LANG.read().code();
+    match (&scanned.signed_by, scanned.signature) {
+        (Some(by), _) if scanned.verified => rsx! {
+            p { class: "verified", id: "scan-verified", role: "status",
+                {t_args("scan-verified", &[
+                    ("office", FluentValue::from(by.office.clone())),
+                    ("issuer", FluentValue::from(by.issuer.get(lang).to_owned())),
+                    ("date", FluentValue::from(by.issued.clone())),
+                ])}
+            }
+        },
+        (_, Some(_)) => {
+            rsx! { p { class: "notice", id: "scan-unverified", role: "status", {t("scan-unverified")} } }
+        }
+        _ => rsx! {},
     }
 }

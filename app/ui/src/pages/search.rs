@@ -94,7 +94,7 @@ pub fn Search(initial: String) -> Element {
                                     onclick: {
                                         let code = hit.code.clone();
                                         let back = current_query.clone();
-                                        move |_| page.set(Page::Procedure { code: code.clone(), back_to: Box::new(Page::Search { query: back.clone() }) })
+                                        move |_| page.set(Page::Procedure { code: code.clone(), back_to: Box::new(Page::Search { query: back.clone() }), scanned: None })
                                     },
                                     span { class: "result-name", "{hit.name}" }
                                     span { class: "result-meta", "{hit.code} · {hit.field} · {hit.levels.join(\", \")}" }
