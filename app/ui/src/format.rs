@@ -93,3 +93,11 @@ pub fn local_time(unix_seconds: i64, lang: &str) -> String {
         .as_string()
         .unwrap_or_default()
 }
+
+/// An ISO date (`2026-11-23`) as Vietnamese and British English both write it: `23/11/2026`.
+pub fn date(iso: &str) -> String {
+    match iso.splitn(3, '-').collect::<Vec<_>>().as_slice() {
+        [year, month, day] => format!("{day}/{month}/{year}"),
+        _ => iso.to_owned(),
+    }
+}

@@ -17,15 +17,19 @@ pub fn BoardMaker() -> Element {
         h1 { {t("board-heading")} }
         p { class: "hint", {t("board-hint")} }
         form { class: "board-form",
-            onsubmit: move |evt| async move {
+            // Synchronously, before any await: an async handler runs too late to stop the
+            // browser's own form submission (which would reload the app).
+            onsubmit: move |evt| {
                 evt.prevent_default();
                 busy.set(true);
                 let request = BoardRequest {
                     title: title.read().trim().to_owned(),
                     codes: codes.read().split(|c: char| c == ',' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned).collect(),
                 };
-                result.set(Some(crate::ipc::make_board(request).await.map_err(|e| e.0)));
-                busy.set(false);
+                spawn(async move {
+                    result.set(Some(crate::ipc::make_board(request).await.map_err(|e| e.0)));
+                    busy.set(false);
+                });
             },
             label { r#for: "board-title", {t("board-title")} }
             input { id: "board-title", value: "{title}", placeholder: t("board-title-placeholder"), oninput: move |e| title.set(e.value()) }

@@ -206,7 +206,7 @@ fn ScanVerdict(scanned: civic_types::ScannedCode) -> Element {
                 {t_args("scan-verified", &[
                     ("office", FluentValue::from(by.office.clone())),
                     ("issuer", FluentValue::from(by.issuer.get(lang).to_owned())),
-                    ("date", FluentValue::from(by.issued.clone())),
+                    ("date", FluentValue::from(crate::format::date(&by.issued))),
                 ])}
             }
         },

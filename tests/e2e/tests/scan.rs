@@ -1,0 +1,258 @@
+//! Scanning as a resident does it: a photo of a signed board code opens the procedure with
+//! "verified" and who issued it; a fake code gets the full-screen warning with its real host
+//! and opens nothing. And a helper makes a board from the app that scans back verified.
+#![allow(clippy::expect_used, clippy::print_stdout)]
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use civic_core::qr::{Board, BoardSigner, Trust};
+use civic_gateway::repo::Backend;
+use harness::Session;
+
+/// A gateway serving the bundled catalog and Ninh Bình's profile with `signer`'s key.
+async fn gateway(
+    signer: &BoardSigner,
+    dir: &Path,
+) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let backend = Backend::connect(&dir.join("g.sqlite3").display().to_string())
+        .await
+        .expect("db");
+    let procedures = civic_core::Snapshot::bundled().expect("bundled").procedures;
+    civic_gateway::catalog::publish(&backend, procedures, "2026-11-20".into(), 1)
+        .await
+        .expect("publish")
+        .expect("v1");
+    let profile = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/cities/ninh-binh.toml"
+    ))
+    .expect("profile")
+        + &format!(
+            "\n[[qr.signing_keys]]\npublic_key = \"{}\"\nissuer = {{ vi = \"UBND tỉnh Ninh Bình\", en = \"Ninh Binh PPC\" }}\n",
+            signer.public_key()
+        );
+    let city_path = dir.join("city.toml");
+    std::fs::write(&city_path, profile).expect("write");
+    let city = civic_gateway::city::load(&city_path).expect("city");
+    let (addr, server) = civic_gateway::serve_loopback(backend, &city)
+        .await
+        .expect("serve");
+    (format!("http://{addr}"), server)
+}
+
+fn pdf_to_png(pdf: &Path, dir: &Path) -> PathBuf {
+    let stem = dir.join(pdf.file_stem().expect("stem"));
+    let status = Command::new("pdftoppm")
+        .args(["-r", "120", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&stem)
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    stem.with_extension("png")
+}
+
+fn qr_png(text: &str, path: &Path) {
+    let code = qrcode::QrCode::new(text.as_bytes()).expect("encode");
+    code.render::<image::Luma<u8>>()
+        .module_dimensions(6, 6)
+        .build()
+        .save(path)
+        .expect("save png");
+}
+
+async fn open_scan_page(session: &Session) {
+    session
+        .find("#tile-scan")
+        .await
+        .click()
+        .await
+        .expect("scan tile");
+    session.find("#scan-drop-zone").await;
+}
+
+async fn choose_photo(session: &Session, path: &Path) {
+    session
+        .find("#scan-file")
+        .await
+        .send_keys(&path.display().to_string())
+        .await
+        .expect("choose a photo");
+}
+
+#[tokio::test]
+async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let signer = BoardSigner::generate().expect("key");
+    let (url, _server) = gateway(&signer, work.path()).await;
+
+    // A board as the commune printed it, photographed (rendered) to PNG.
+    let store =
+        civic_core::CatalogStore::in_memory(&civic_core::Snapshot::bundled().expect("bundled"))
+            .expect("store");
+    let board = Board::new(
+        "UBND xã Xuân Hồng",
+        &["1.001193".to_owned()],
+        &store,
+        Some(&signer),
+        "2026-11-23",
+    )
+    .expect("board");
+    let pdf = work.path().join("board.pdf");
+    std::fs::write(&pdf, board.pdf().expect("pdf")).expect("write");
+    let board_png = pdf_to_png(&pdf, work.path());
+    let fake_png = work.path().join("fake.png");
+    qr_png(
+        "https://dichvucong.gov.vn.evil.com/?ma_thu_tuc=1.001193",
+        &fake_png,
+    );
+
+    let session = Session::start_with_env(&[("CIVIC_GATEWAY_URL", &url)]).await;
+    // The city's keys arrive with its profile.
+    session
+        .wait_for_text(".status-city", "Tỉnh Ninh Bình")
+        .await;
+
+    open_scan_page(&session).await;
+    choose_photo(&session, &board_png).await;
+    session
+        .wait_for_text_containing("h1", "Thủ tục đăng ký khai sinh")
+        .await;
+    session
+        .wait_for_text_containing("#scan-verified", "Đã xác minh")
+        .await;
+    session
+        .wait_for_text_containing("#scan-verified", "UBND xã Xuân Hồng")
+        .await;
+    session
+        .wait_for_text_containing("#scan-verified", "UBND tỉnh Ninh Bình")
+        .await;
+    session
+        .wait_for_text_containing("#scan-verified", "23/11/2026")
+        .await;
+    session.screenshot("scan-verified.png").await;
+
+    session
+        .find("button.back")
+        .await
+        .click()
+        .await
+        .expect("back to scanning");
+    choose_photo(&session, &fake_png).await;
+    session
+        .wait_for_text_containing("#unsafe-warning", "không an toàn")
+        .await;
+    session
+        .wait_for_text("#unsafe-host", "dichvucong.gov.vn.evil.com")
+        .await;
+    session.screenshot("scan-unsafe.png").await;
+    // Keyboard first: the close button has focus.
+    let focused = session
+        .script("return document.activeElement && document.activeElement.className")
+        .await;
+    assert_eq!(focused, serde_json::json!("danger-button"));
+    session
+        .find(".danger-button")
+        .await
+        .click()
+        .await
+        .expect("close");
+    session.find("#scan-drop-zone").await;
+    let still_here = session
+        .script("return document.querySelectorAll('#unsafe-warning').length")
+        .await;
+    assert_eq!(
+        still_here,
+        serde_json::json!(0),
+        "the warning closes and nothing was opened"
+    );
+    session.stop().await;
+}
+
+#[tokio::test]
+async fn a_board_made_in_the_app_scans_back_verified() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let key = work.path().join("board-key.pem");
+    let signer = BoardSigner::generate().expect("key");
+    signer.write(&key).expect("write key");
+    let session =
+        Session::start_with_env(&[("CIVIC_SIGNING_KEY", key.to_str().expect("utf-8"))]).await;
+    session
+        .find("#tile-board")
+        .await
+        .click()
+        .await
+        .expect("board tile");
+    session
+        .find("#board-title")
+        .await
+        .send_keys("UBND phường Đông Thành")
+        .await
+        .expect("title");
+    session
+        .find("#board-codes")
+        .await
+        .send_keys("1.001193, 1.000656")
+        .await
+        .expect("codes");
+    session
+        .find("#board-make")
+        .await
+        .click()
+        .await
+        .expect("make");
+    session
+        .wait_for_text_containing("#board-saved", ".pdf")
+        .await;
+    session.find(".board-preview").await;
+    // Still the same page with what the helper typed: the form did not reload the app.
+    let title = session
+        .script("return document.getElementById('board-title').value")
+        .await;
+    assert_eq!(title, serde_json::json!("UBND phường Đông Thành"));
+    session.screenshot("board.png").await;
+    let saved = session
+        .find("#board-saved")
+        .await
+        .text()
+        .await
+        .expect("text");
+    let pdf = saved
+        .split_whitespace()
+        .find(|w| w.ends_with(".pdf"))
+        .map(PathBuf::from)
+        .expect("the saved PDF's path is shown");
+    // Saved where the app said, beside its SVG; copied out before the session's data goes.
+    let copy = work.path().join("saved.pdf");
+    std::fs::copy(&pdf, &copy).expect("the saved PDF exists");
+    assert!(pdf.with_extension("svg").exists(), "and the SVG beside it");
+    session.stop().await;
+
+    let png = pdf_to_png(&copy, work.path());
+    let store =
+        civic_core::CatalogStore::in_memory(&civic_core::Snapshot::bundled().expect("bundled"))
+            .expect("store");
+    let trust = Trust::new(Some(&civic_types::QrPolicy {
+        trusted_domains: vec![],
+        signing_keys: vec![civic_types::QrSigningKey {
+            issuer: civic_types::LocalizedText {
+                vi: "UBND".into(),
+                en: "PPC".into(),
+            },
+            public_key: signer.public_key(),
+        }],
+    }));
+    let report = civic_core::qr::scan_image(&std::fs::read(&png).expect("png"), &store, &trust)
+        .expect("scan");
+    let mut codes: Vec<_> = report
+        .codes
+        .iter()
+        .inspect(|c| assert!(c.verified, "{c:?}"))
+        .filter_map(|c| c.procedure.clone())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, ["1.000656", "1.001193"]);
+}
