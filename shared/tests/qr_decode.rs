@@ -108,3 +108,40 @@ fn qrcode_2_matches_the_peer_at_every_rotation() {
 fn qrcode_5_matches_the_peer_at_every_rotation() {
     check_set("zxing-qrcode-5", 19);
 }
+
+/// The camera path on 1280×720 frames: each photo of set 1 scaled to 360 px high on a noisy
+/// light background, as a phone at arm's length sees a board. It may miss a frame (the next
+/// one is tried), but never reads a wrong text.
+#[test]
+fn camera_frames_read_quickly_and_never_wrongly() {
+    use civic_core::qr::decode_frame;
+    let mut read = 0;
+    let files = data_set("zxing-qrcode-1");
+    for (i, (png, expected)) in files.iter().enumerate() {
+        let photo = image::open(png).expect("photo").to_luma8();
+        let width = (photo.width() * 360 / photo.height()).min(1280);
+        let scaled =
+            image::imageops::resize(&photo, width, 360, image::imageops::FilterType::Triangle);
+        let mut state = (i as u32 + 1).wrapping_mul(2_654_435_761) | 1;
+        let mut frame = image::GrayImage::from_fn(1280, 720, |x, _| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            image::Luma([(160 + x * 50 / 1280 + state % 20) as u8])
+        });
+        image::imageops::overlay(&mut frame, &scaled, i64::from((1280 - width) / 2), 180);
+        let texts = decode_frame(frame.as_raw(), 1280, 720).expect("a frame");
+        assert!(
+            texts.iter().all(|t| t.as_bytes() == expected.as_slice()),
+            "{}: {texts:?}",
+            png.display()
+        );
+        read += usize::from(!texts.is_empty());
+    }
+    println!("camera path: {read}/{} framed photos read", files.len());
+    assert_eq!(
+        read,
+        files.len(),
+        "the camera path reads every framed photo of this set"
+    );
+}

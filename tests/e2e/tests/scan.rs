@@ -83,6 +83,24 @@ async fn choose_photo(session: &Session, path: &Path) {
         .expect("choose a photo");
 }
 
+/// Drops a photo on the scan page as a file manager would (an HTML drag-and-drop `drop`).
+async fn drop_photo(session: &Session, path: &Path) {
+    use base64::Engine;
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(std::fs::read(path).expect("photo"));
+    let dropped = session
+        .script(&format!(
+            "const bytes = Uint8Array.from(atob('{encoded}'), c => c.charCodeAt(0));
+             const data = new DataTransfer();
+             data.items.add(new File([bytes], 'photo.png', {{ type: 'image/png' }}));
+             document.getElementById('scan-drop-zone').dispatchEvent(
+                 new DragEvent('drop', {{ dataTransfer: data, bubbles: true, cancelable: true }}));
+             return data.files.length;"
+        ))
+        .await;
+    assert_eq!(dropped, serde_json::json!(1));
+}
+
 #[tokio::test]
 async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
     let work = tempfile::tempdir().expect("tempdir");
@@ -141,7 +159,7 @@ async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
         .click()
         .await
         .expect("back to scanning");
-    choose_photo(&session, &fake_png).await;
+    drop_photo(&session, &fake_png).await;
     session
         .wait_for_text_containing("#unsafe-warning", "không an toàn")
         .await;
@@ -149,6 +167,19 @@ async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
         .wait_for_text("#unsafe-host", "dichvucong.gov.vn.evil.com")
         .await;
     session.screenshot("scan-unsafe.png").await;
+    // At 200% text the warning still fits the window's width (it scrolls, never clips sideways).
+    session
+        .script("[...document.querySelectorAll('.settings button')].find(b => b.textContent === 'Rất lớn').click()")
+        .await;
+    let fits = session
+        .script("const box = document.getElementById('unsafe-warning'); return box.scrollWidth <= box.clientWidth")
+        .await;
+    assert_eq!(
+        fits,
+        serde_json::json!(true),
+        "no sideways scrolling at 200%"
+    );
+    session.screenshot("scan-unsafe-200.png").await;
     // Keyboard first: the close button has focus.
     let focused = session
         .script("return document.activeElement && document.activeElement.className")

@@ -57,6 +57,15 @@ pub fn Scan() -> Element {
         });
     };
 
+    let scan_file = move |file: web_sys::File| {
+        spawn(async move {
+            match read_file(file).await {
+                Ok(bytes) => scan_bytes(bytes),
+                Err(error) => state.set(ScanState::Failed(error)),
+            }
+        });
+    };
+
     // Camera: a frame every 400 ms while the stream is on, until a code is found.
     use_future(move || async move {
         loop {
@@ -93,15 +102,9 @@ pub fn Scan() -> Element {
                 evt.prevent_default();
                 let file = evt.data().try_as_web_event().and_then(|e| e.data_transfer()).and_then(|d| d.files()).and_then(|f| f.get(0));
                 if let Some(file) = file {
-                    spawn(async move {
-                        match read_file(file).await {
-                            Ok(bytes) => scan_bytes(bytes),
-                            Err(error) => state.set(ScanState::Failed(error)),
-                        }
-                    });
+                    scan_file(file);
                 }
             },
-            label { class: "file-button", r#for: "scan-file", {t("scan-open-image")} }
             input {
                 id: "scan-file",
                 r#type: "file",
@@ -110,15 +113,12 @@ pub fn Scan() -> Element {
                 onchange: move |_| {
                     let file = input_file("scan-file");
                     if let Some(file) = file {
-                        spawn(async move {
-                            match read_file(file).await {
-                                Ok(bytes) => scan_bytes(bytes),
-                                Err(error) => state.set(ScanState::Failed(error)),
-                            }
-                        });
+                        scan_file(file);
                     }
                 },
             }
+            // After the input, so its keyboard focus can show on the label (`:focus + label`).
+            label { class: "file-button", r#for: "scan-file", {t("scan-open-image")} }
             p { {t("scan-drop-here")} }
             if camera_available {
                 if camera.read().is_some() {
