@@ -2,8 +2,8 @@
 //!
 //! One pass rarely reads every real photo: the local-threshold binarizer at full size reads
 //! most; at half size it also reads codes printed with thick, blurred modules and the outer
-//! code of a code-inside-a-code; the global-histogram binarizer reads some evenly lit photos
-//! the others miss. Texts from all passes are merged; QR error correction makes a misread
+//! code of a code-inside-a-code; when both found nothing, the global-histogram binarizer
+//! reads some evenly lit photos the others miss. Texts from all passes are merged; QR error correction makes a misread
 //! text practically impossible, so merging adds codes, not errors.
 
 use std::collections::HashSet;
@@ -71,6 +71,7 @@ fn reader(bytes: &[u8]) -> Result<image::ImageReader<Cursor<&[u8]>>, DecodeError
 /// camera delivers it.
 pub fn decode_luma(luma: &[u8], width: u32, height: u32) -> Result<Vec<String>, DecodeError> {
     check_frame(luma, width, height)?;
+    let half = (width.min(height) >= MIN_SIDE_FOR_HALF).then(|| half_size(luma, width, height));
     let mut found = Found::default();
     found.add(read(
         luma.to_vec(),
@@ -79,10 +80,12 @@ pub fn decode_luma(luma: &[u8], width: u32, height: u32) -> Result<Vec<String>, 
         Binarizer::Hybrid,
         Effort::Thorough,
     ));
-    if width.min(height) >= MIN_SIDE_FOR_HALF {
-        let (half, w, h) = half_size(luma, width, height);
-        found.add(read(half, w, h, Binarizer::Hybrid, Effort::Thorough));
+    if let Some((pixels, w, h)) = half {
+        found.add(read(pixels, w, h, Binarizer::Hybrid, Effort::Thorough));
     }
+    // Only when nothing was read: evenly lit photos the local thresholds break up. (A fourth
+    // pass, global at half size, read qrcode-2/13.png as a text one word off the expected one:
+    // a misread, so it is not done.)
     if found.texts.is_empty() {
         found.add(read(
             luma.to_vec(),
