@@ -180,7 +180,8 @@ impl Board {
             );
             y += 5.0;
         }
-        let footer_top = PAGE_HEIGHT - MARGIN - 6.0;
+        // Two footer lines of 3 mm text below the grid, clear of the last row's names.
+        let footer_top = PAGE_HEIGHT - MARGIN - 9.0;
         let grid_top = y + 2.0;
         let columns = if self.codes.len() <= 6 { 2 } else { 3 };
         let rows = self
@@ -190,9 +191,10 @@ impl Board {
             .max(if columns == 2 { 3 } else { 4 })
             .min(4);
         let cell_width = (PAGE_WIDTH - 2.0 * MARGIN) / columns as f32;
-        let cell_height = (footer_top - grid_top) / rows as f32;
+        let cell_height = (footer_top - 2.0 - grid_top) / rows as f32;
         let name_size = if columns == 2 { 3.6 } else { 3.0 };
-        let text_block = 5.5 + 3.0 * name_size * 1.25;
+        // Code line, up to three name lines, and room for their descenders inside the frame.
+        let text_block = 5.5 + 3.0 * name_size * 1.25 + 2.5;
         let qr_size = (cell_width - 8.0).min(cell_height - text_block - 3.0);
         for (i, entry) in self.codes.iter().enumerate() {
             let left = MARGIN + (i % columns) as f32 * cell_width;
@@ -239,7 +241,7 @@ impl Board {
         } else {
             text.unsigned_footer.replace("{date}", &date)
         };
-        let mut footer_y = footer_top + 1.0;
+        let mut footer_y = footer_top + 3.0;
         for line in wrap(&footer, 3.0, PAGE_WIDTH - 2.0 * MARGIN, false)
             .iter()
             .take(2)
