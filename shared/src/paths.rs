@@ -28,9 +28,10 @@ pub fn catalog_path() -> PathBuf {
 /// Overrides where the board signing key is (`cargo xtask run` points it at a demo key).
 pub const SIGNING_KEY_ENV: &str = "CIVIC_SIGNING_KEY";
 
-/// `$CIVIC_SIGNING_KEY`, else `qr-signing-key.pem` in the data directory.
-pub fn signing_key_path() -> PathBuf {
+/// `$CIVIC_SIGNING_KEY`, else `qr-signing-key.pem` in `data_dir` (the app's data directory,
+/// which the desktop host chooses itself).
+pub fn signing_key_in(data_dir: &std::path::Path) -> PathBuf {
     std::env::var_os(SIGNING_KEY_ENV)
         .filter(|p| !p.is_empty())
-        .map_or_else(|| data_dir().join(SIGNING_KEY_FILE), PathBuf::from)
+        .map_or_else(|| data_dir.join(SIGNING_KEY_FILE), PathBuf::from)
 }

@@ -1,20 +1,10 @@
 //! The `civic` binary as helpers use it: real process, real data directory.
 #![allow(clippy::expect_used)]
 
-use std::process::{Command, Output};
+mod common;
 
 use civic_gateway::repo::Backend;
-
-fn civic(data_dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_civic"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        // Only what a test passes decides the gateway.
-        .env_remove("CIVIC_GATEWAY_URL")
-        .output()
-        .expect("civic runs")
-}
+use common::{civic, stdout};
 
 #[test]
 fn search_prints_ranked_json_lines() {
@@ -98,15 +88,6 @@ fn a_damaged_catalog_is_rebuilt_and_the_helper_is_told() {
 }
 
 /// `civic sync` against a real gateway on loopback (SQLite backend, in this test's runtime).
-fn stdout(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).expect("utf-8")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_prints_what_changed() {
     let gateway_dir = tempfile::tempdir().expect("tempdir");

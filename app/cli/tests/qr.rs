@@ -2,28 +2,12 @@
 //! real gateway, print a board, render it with poppler, and read it back.
 #![allow(clippy::expect_used)]
 
+mod common;
+
 use std::process::{Command, Output};
 
 use civic_gateway::repo::Backend;
-
-fn civic(data_dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_civic"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("CIVIC_GATEWAY_URL")
-        .output()
-        .expect("civic runs")
-}
-
-fn stdout(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).expect("utf-8")
-}
+use common::{civic, stdout};
 
 fn stderr(out: &Output) -> String {
     assert!(!out.status.success(), "expected a failure");
@@ -218,68 +202,36 @@ fn board_requests_fail_with_reasons() {
     let dir = app.path();
     let out = dir.join("b.pdf");
     let out = out.to_str().expect("utf-8");
-    assert!(
-        stderr(&civic(
-            dir,
+    // (extra arguments after `--title UBND`, what stderr must say)
+    let refused: [(&[&str], &str); 4] = [
+        (&["--codes", "1.001193", "--out", out], "civic qr keygen"),
+        (
+            &["--codes", "9.999999", "--unsigned", "--out", out],
+            "not in the catalog",
+        ),
+        (
+            &["--codes", "1.001193", "--unsigned", "--out", "b.docx"],
+            ".pdf or .svg",
+        ),
+        (
             &[
-                "qr", "board", "--title", "UBND", "--codes", "1.001193", "--out", out
-            ]
-        ))
-        .contains("civic qr keygen")
-    );
-    assert!(
-        stderr(&civic(
-            dir,
-            &[
-                "qr",
-                "board",
-                "--title",
-                "UBND",
-                "--codes",
-                "9.999999",
-                "--unsigned",
-                "--out",
-                out
-            ]
-        ))
-        .contains("not in the catalog")
-    );
-    assert!(
-        stderr(&civic(
-            dir,
-            &[
-                "qr",
-                "board",
-                "--title",
-                "UBND",
-                "--codes",
-                "1.001193",
-                "--unsigned",
-                "--out",
-                "b.docx"
-            ]
-        ))
-        .contains(".pdf or .svg")
-    );
-    assert!(
-        stderr(&civic(
-            dir,
-            &[
-                "qr",
-                "board",
-                "--title",
-                "UBND",
                 "--codes",
                 "1.001193",
                 "--unsigned",
                 "--date",
                 "23/11/2026",
                 "--out",
-                out
-            ]
-        ))
-        .contains("ISO date")
-    );
+                out,
+            ],
+            "ISO date",
+        ),
+    ];
+    for (args, reason) in refused {
+        let mut command = vec!["qr", "board", "--title", "UBND"];
+        command.extend_from_slice(args);
+        let error = stderr(&civic(dir, &command));
+        assert!(error.contains(reason), "{args:?}: {error}");
+    }
     assert!(
         stdout(&civic(
             dir,

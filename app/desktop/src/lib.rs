@@ -44,9 +44,7 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
         catalog: Mutex::new(opened.store),
         notices: opened.notices,
         sync: sync::Live::new(gateway),
-        signing_key: std::env::var_os(civic_core::paths::SIGNING_KEY_ENV)
-            .filter(|p| !p.is_empty())
-            .map_or_else(|| dir.join(civic_core::paths::SIGNING_KEY_FILE), Into::into),
+        signing_key: civic_core::paths::signing_key_in(&dir),
     })
 }
 
