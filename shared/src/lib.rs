@@ -4,6 +4,7 @@
 //! only module here that does IO. Front ends (Tauri host, CLI) call [`CatalogStore`] and
 //! exchange [`civic_types`] values; nothing here knows about IPC or terminals.
 
+pub mod auth;
 pub mod catalog;
 pub mod db;
 pub mod paths;

@@ -8,7 +8,8 @@ use crate::util::{Result, cargo, output, root, run};
 /// Debian 12 / Ubuntu packages: the webview and its WebDriver, a virtual display, the
 /// screenshot tool, a font with Vietnamese glyphs, the C toolchain for -sys crates, the
 /// PostgreSQL server the gateway's tests run against, wrk for the gateway benchmark, and
-/// poppler's `pdftoppm`, which renders printed QR boards back to pixels in the tests.
+/// poppler's `pdftoppm`, which renders printed QR boards back to pixels in the tests, and
+/// the Secret Service the sign-in tests keep tokens in (gnome-keyring on a private D-Bus).
 const DEBIAN_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -23,6 +24,9 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "postgresql",
     "wrk",
     "poppler-utils",
+    "dbus-daemon",
+    "dbus-bin",
+    "gnome-keyring",
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
@@ -32,7 +36,40 @@ pub fn all() -> Result {
     wasm_target()?;
     wasm_bindgen_cli()?;
     tauri_driver()?;
+    identity_provider()?;
     Ok(())
+}
+
+/// The stand-in national eID provider (`tests/idp`): panva's `oidc-provider` from npm, at
+/// the versions in the committed lockfile, run with the machine's Node.js.
+fn identity_provider() -> Result {
+    let dir = root().join("tests/idp");
+    if output(Command::new("node").arg("--version")).is_none() {
+        return Err(
+            "Node.js is needed for the test identity provider (tests/idp); install nodejs and npm"
+                .into(),
+        );
+    }
+    if installed_matches_lock(&dir) {
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir))
+}
+
+/// npm records the tree it installed in `node_modules/.package-lock.json`: reinstall only
+/// when the committed lockfile is newer.
+fn installed_matches_lock(dir: &std::path::Path) -> bool {
+    let modified =
+        |path: std::path::PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    match (
+        modified(dir.join("node_modules/.package-lock.json")),
+        modified(dir.join("package-lock.json")),
+    ) {
+        (Some(installed), Some(locked)) => installed >= locked,
+        _ => false,
+    }
 }
 
 fn debian_packages() -> Result {

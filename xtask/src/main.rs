@@ -3,6 +3,7 @@
 
 mod gateway;
 mod install;
+mod keyring;
 mod postgres;
 mod tasks;
 mod util;
@@ -23,6 +24,7 @@ tasks:
   bench sync     bytes on the wire per sync, and gateway throughput under wrk (SQLite, PostgreSQL)
   bench qr       QR decoding time per photo and per 1280x720 camera frame (p50/p95)
   postgres       start a throwaway PostgreSQL server and wait (for running tests by hand)
+  secrets        start a throwaway Secret Service (gnome-keyring on a private D-Bus) and wait
   sizes          build release artifacts and print the app binary and wasm bundle sizes";
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         ["bench", "sync"] => tasks::bench_sync(),
         ["bench", "qr"] => tasks::bench_qr(),
         ["postgres"] => tasks::postgres(),
+        ["secrets"] => tasks::secrets(),
         ["sizes"] => tasks::sizes(),
         _ => {
             eprintln!("{USAGE}");

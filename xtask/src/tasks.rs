@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use crate::gateway::GatewayProcess;
 use crate::install;
+use crate::keyring::SecretService;
 use crate::postgres::TestPostgres;
 use crate::util::{Result, cargo, exe, output, root, run as run_command, target_dir};
 
@@ -221,11 +222,13 @@ pub fn run() -> Result {
 pub fn test() -> Result {
     install::all()?;
     build_ui()?;
+    // Sign-in tests keep their tokens here, never in the developer's own keyring.
+    let secrets = SecretService::start()?;
     {
         // The gateway's suites run against SQLite and this server alike.
         let postgres = TestPostgres::start()?;
         run_command(
-            cargo()
+            with_secret_service(cargo(), &secrets)
                 .args([
                     "test",
                     "--workspace",
@@ -238,7 +241,7 @@ pub fn test() -> Result {
         )?;
     }
     let app = build_desktop(false)?;
-    let mut e2e = cargo();
+    let mut e2e = with_secret_service(cargo(), &secrets);
     e2e.args([
         "test",
         "-p",
@@ -258,6 +261,14 @@ pub fn test() -> Result {
     run_command(&mut e2e)
 }
 
+/// Points a command at the private Secret Service (see `civic_test_support`).
+fn with_secret_service(mut command: Command, secrets: &SecretService) -> Command {
+    command
+        .env("DBUS_SESSION_BUS_ADDRESS", &secrets.address)
+        .env("CIVIC_TEST_SECRET_SERVICE", "1");
+    command
+}
+
 /// The gateway the app syncs with (read by the desktop host and the CLI).
 const GATEWAY_URL_ENV: &str = "CIVIC_GATEWAY_URL";
 /// Tells the app which key signs the boards it prints (see `civic_core::paths`).
@@ -271,6 +282,19 @@ pub fn postgres() -> Result {
     let postgres = TestPostgres::start()?;
     println!("export {POSTGRES_URL_ENV}={}", postgres.url);
     println!("press Enter to stop the server");
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    Ok(())
+}
+
+/// Starts a throwaway Secret Service and keeps it until Enter is pressed.
+pub fn secrets() -> Result {
+    let secrets = SecretService::start()?;
+    println!(
+        "export DBUS_SESSION_BUS_ADDRESS='{}' CIVIC_TEST_SECRET_SERVICE=1",
+        secrets.address
+    );
+    println!("press Enter to stop it");
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
     Ok(())

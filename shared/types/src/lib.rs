@@ -3,12 +3,14 @@
 //! Invariants: no IO, no dependencies beyond `serde`, builds for `wasm32-unknown-unknown`.
 //! Every type here is a value: no handles, no behaviour beyond small pure helpers.
 
+mod auth;
 mod catalog;
 mod qr;
 mod search;
 mod status;
 mod sync;
 
+pub use auth::*;
 pub use catalog::*;
 pub use qr::*;
 pub use search::*;
@@ -25,10 +27,17 @@ pub mod commands {
     pub const SYNC_NOW: &str = "sync_now";
     pub const SCAN_IMAGE: &str = "scan_image";
     pub const MAKE_BOARD: &str = "make_board";
+    pub const SESSION: &str = "session_state";
+    pub const SIGN_IN: &str = "sign_in";
+    pub const SIGN_OUT: &str = "sign_out";
 }
 
 /// Names of the events the host emits to the UI.
 pub mod events {
     /// Payload: [`crate::SyncStatus`], on every change (progress included).
     pub const SYNC_STATUS: &str = "sync-status";
+    /// Payload: [`crate::SessionState`], after sign-in, sign-out, renewal or expiry.
+    pub const SESSION: &str = "session";
+    /// Payload: a message (`{code, message}`) when a sign-in started from the app failed.
+    pub const SIGN_IN_FAILED: &str = "sign-in-failed";
 }

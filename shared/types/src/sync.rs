@@ -59,6 +59,9 @@ pub struct CityProfile {
     /// What QR codes may point at and which board signatures count. Older gateways send none.
     #[serde(default)]
     pub qr: QrPolicy,
+    /// The identity provider for signing in; none: no sign-in offered (older gateways too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<crate::AuthConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,44 @@
+//! Parts the test suites share. Only ever a dev-dependency.
+//!
+//! - [`Idp`]: the real OpenID Provider in `tests/idp` (panva's certified `oidc-provider`),
+//!   started on 127.0.0.1 for one test and stopped when dropped.
+//! - [`Browser`]: plays the person at the system browser: follows redirects with cookies and
+//!   fills the provider's login and consent forms, stopping where the provider sends the
+//!   browser back to the app.
+//! - [`require_secret_service`]: the keyring tests run against the private Secret Service
+//!   that `cargo xtask test` starts; this says so clearly when it is missing.
+#![allow(clippy::missing_panics_doc, clippy::expect_used)] // a test harness fails by panicking
+
+mod browser;
+mod idp;
+
+pub use browser::{Browser, Landing};
+pub use idp::{Idp, IdpOptions};
+
+/// The demo citizens in `tests/idp/accounts.json`.
+pub const CITIZEN_LOGIN: &str = "nguyenvanan";
+pub const CITIZEN_NAME: &str = "Nguyễn Văn An";
+pub const CITIZEN_ID: &str = "037090001234";
+pub const CLIENT_ID: &str = "civic-app";
+
+/// Panics with the way out when no Secret Service is reachable on the session bus: these
+/// tests never fall back to a file, and never use the developer's own keyring by accident
+/// (`cargo xtask test` points `DBUS_SESSION_BUS_ADDRESS` at a private bus).
+pub fn require_secret_service() {
+    let private = std::env::var("CIVIC_TEST_SECRET_SERVICE").is_ok_and(|v| v == "1");
+    assert!(
+        private,
+        "no private Secret Service: run the keyring tests through `cargo xtask test`, which \
+         starts gnome-keyring-daemon on a private D-Bus session bus (CIVIC_TEST_SECRET_SERVICE=1)"
+    );
+}
+
+/// A keyring service name no other test uses, so tests running in parallel never share an
+/// entry.
+pub fn unique_keyring_service(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!("vn.civic.test.{test}.{}.{nanos}", std::process::id())
+}
