@@ -99,7 +99,28 @@ fn validate(profile: &CityProfile) -> Option<&'static str> {
             "each `qr.signing_keys` entry needs `issuer.vi`, `issuer.en` and a 32-byte Ed25519 `public_key` (see `civic qr keygen`)",
         );
     }
+    if let Some(auth) = &profile.auth {
+        if civic_core::auth::validate_issuer(&auth.issuer).is_err() {
+            return Some(
+                "`auth.issuer` must be an https address without user name, query or fragment (http only on 127.0.0.1)",
+            );
+        }
+        if auth.client_id.trim().is_empty() || !auth.scopes.iter().all(|s| is_scope(s)) {
+            return Some(
+                "`auth.client_id` is required and `auth.scopes` must be plain scope names",
+            );
+        }
+    }
     None
+}
+
+/// RFC 6749 §3.3 scope token characters, and `openid` is always asked for anyway.
+fn is_scope(scope: &str) -> bool {
+    !scope.is_empty()
+        && scope != "openid"
+        && scope
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
 }
 
 /// ASCII labels of letters, digits and inner dashes, at least two of them: what a trusted

@@ -81,6 +81,22 @@ fn invalid_profiles_are_refused_with_the_reason() {
             ),
             "Ed25519",
         ),
+        (
+            format!("{base}\n[auth]\nissuer = \"http://id.example\"\nclient_id = \"civic-app\"\n"),
+            "`auth.issuer`",
+        ),
+        (
+            format!("{base}\n[auth]\nissuer = \"https://id.example/?x=1\"\nclient_id = \"civic-app\"\n"),
+            "`auth.issuer`",
+        ),
+        (
+            format!("{base}\n[auth]\nissuer = \"https://id.example\"\nclient_id = \" \"\n"),
+            "`auth.client_id`",
+        ),
+        (
+            format!("{base}\n[auth]\nissuer = \"https://id.example\"\nclient_id = \"civic-app\"\nscopes = [\"profile email\"]\n"),
+            "`auth.scopes`",
+        ),
     ];
     for (text, reason) in cases {
         let path = dir.path().join("city.toml");
@@ -90,6 +106,28 @@ fn invalid_profiles_are_refused_with_the_reason() {
             .to_string();
         assert!(error.contains(reason), "{reason}: {error}");
     }
+}
+
+#[test]
+fn a_profile_names_its_identity_provider() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/cities/da-nang.toml"),
+    )
+    .expect("profile");
+    let path = dir.path().join("city.toml");
+    std::fs::write(&path, &base).expect("write");
+    assert_eq!(civic_gateway::city::load(&path).expect("load").auth, None);
+    let text = format!(
+        "{base}\n[auth]\nissuer = \"https://id.danang.gov.vn\"\nclient_id = \"civic-app\"\n"
+    );
+    std::fs::write(&path, text).expect("write");
+    let auth = civic_gateway::city::load(&path)
+        .expect("load")
+        .auth
+        .expect("auth");
+    assert_eq!(auth.issuer, "https://id.danang.gov.vn");
+    assert_eq!(auth.scopes, ["profile", "citizen", "offline_access"]);
 }
 
 #[test]

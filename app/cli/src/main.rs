@@ -62,6 +62,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sign in with the national eID (the identity provider in the synced city profile):
+    /// prints the page to open in a browser, then waits for it to come back.
+    Login {
+        /// How long to wait for the browser, in seconds.
+        #[arg(long, default_value_t = civic_core::auth::SIGN_IN_TIMEOUT.as_secs())]
+        timeout: u64,
+    },
+    /// Sign out on this device and at the identity provider.
+    Logout,
+    /// Who is signed in (renewing the session first if it is about to expire).
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
     /// QR codes: read them from photos, print boards of them, make a board signing key.
     Qr {
         #[command(subcommand)]
@@ -160,12 +174,43 @@ enum CliError {
     SomeFilesFailed(usize),
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("{}", auth_message(.0))]
+    Auth(#[from] civic_core::auth::AuthError),
+}
+
+/// Sign-in errors in Vietnamese first, with the way out, then the English detail.
+fn auth_message(error: &civic_core::auth::AuthError) -> String {
+    use civic_core::auth::AuthError;
+    let vi = match error {
+        AuthError::NotConfigured => {
+            "tỉnh/thành chưa cấu hình đăng nhập; chạy `civic sync` trước (run `civic sync` first)"
+        }
+        AuthError::SignedOut => "chưa đăng nhập; chạy `civic login` (run `civic login`)",
+        AuthError::SessionExpired => {
+            "phiên đăng nhập đã hết; chạy `civic login` để đăng nhập lại (sign in again)"
+        }
+        AuthError::Offline(_) => "không kết nối được nhà cung cấp định danh",
+        AuthError::Timeout => "hết thời gian chờ đăng nhập",
+        AuthError::KeyringUnavailable(_) | AuthError::Keyring(_) => {
+            "không dùng được kho khóa của hệ điều hành"
+        }
+        _ => "đăng nhập không thành công",
+    };
+    format!("{vi} ({error})")
 }
 
 /// The gateway to sync with when `--gateway` is not given.
 const GATEWAY_ENV: &str = "CIVIC_GATEWAY_URL";
 
 fn main() -> ExitCode {
+    // Diagnostics on stderr, quiet unless RUST_LOG asks (`RUST_LOG=debug civic login`).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -238,6 +283,44 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 writeln!(out)?;
             } else {
                 render::sync_report(&mut out, &report)?;
+            }
+        }
+        Command::Login { timeout } => {
+            let auth = open_auth(&data_dir)?;
+            let account = auth.sign_in_loopback(
+                &mut |pending| {
+                    // A helper may copy the address to the resident's phone or browser.
+                    let _ = writeln!(
+                        out,
+                        "Mở trang này trong trình duyệt để đăng nhập (open this page to sign in):\n{}",
+                        pending.authorization_url
+                    );
+                    let _ = out.flush();
+                },
+                std::time::Duration::from_secs(timeout),
+                &|| false,
+                &civic_core::auth::unix_now,
+            )?;
+            writeln!(out, "Đã đăng nhập: {}", render::account(&account))?;
+        }
+        Command::Logout => {
+            let auth = open_auth(&data_dir)?;
+            match auth.sign_out(None, civic_core::auth::unix_now())? {
+                Some(page) => writeln!(
+                    out,
+                    "Đã đăng xuất trên máy này. Để thoát cả phiên ở nhà cung cấp định danh, mở (to end the provider's session too, open):\n{page}"
+                )?,
+                None => writeln!(out, "Đã đăng xuất (signed out).")?,
+            }
+        }
+        Command::Whoami { json } => {
+            let auth = open_auth(&data_dir)?;
+            let account = auth.current(civic_core::auth::unix_now())?;
+            if json {
+                serde_json::to_writer(&mut out, &account)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}", render::account(&account))?;
             }
         }
         Command::Qr { command } => qr(command, &data_dir, &mut out)?,
@@ -383,6 +466,16 @@ fn toml_entry(issuer_vi: &str, issuer_en: &str, public_key: &str) -> String {
         quote(issuer_vi),
         quote(issuer_en)
     )
+}
+
+/// Sign-in for the city the catalog was last synced from, its session in the OS keyring.
+fn open_auth(data_dir: &std::path::Path) -> Result<civic_core::auth::Auth, CliError> {
+    let store = open_store(data_dir)?;
+    Ok(civic_core::auth::Auth::for_city(
+        store.city()?.as_ref(),
+        data_dir,
+        civic_core::auth::Vault::app(),
+    )?)
 }
 
 fn open_store(data_dir: &std::path::Path) -> Result<CatalogStore, CliError> {

@@ -159,3 +159,12 @@ fn fee(f: &Fee) -> String {
         }
     }
 }
+
+/// `Nguyễn Văn An · CCCD ••••••••1234`: the citizen ID only ever masked.
+pub fn account(account: &civic_types::Account) -> String {
+    if account.citizen_id_masked.is_empty() {
+        account.name.clone()
+    } else {
+        format!("{} · CCCD {}", account.name, account.citizen_id_masked)
+    }
+}

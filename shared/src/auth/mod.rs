@@ -55,6 +55,19 @@ impl Auth {
         })
     }
 
+    /// The sign-in the synced city profile names; `NotConfigured` when it names none (or no
+    /// profile has been synced yet).
+    pub fn for_city(
+        city: Option<&civic_types::CityProfile>,
+        data_dir: &Path,
+        vault: Vault,
+    ) -> Result<Self, AuthError> {
+        let config = city
+            .and_then(|c| c.auth.clone())
+            .ok_or(AuthError::NotConfigured)?;
+        Self::new(config, data_dir, vault)
+    }
+
     pub fn config(&self) -> &AuthConfig {
         &self.config
     }

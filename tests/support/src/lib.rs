@@ -42,3 +42,22 @@ pub fn unique_keyring_service(test: &str) -> String {
         .unwrap_or_default();
     format!("vn.civic.test.{test}.{}.{nanos}", std::process::id())
 }
+
+/// Files under `dir` (recursively) whose bytes contain any of `secrets`: what a token search
+/// of the data directory finds.
+pub fn files_holding(dir: &std::path::Path, secrets: &[&str]) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read the directory") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, secrets));
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read a file");
+        let holds = |secret: &&str| bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+        if secrets.iter().any(holds) {
+            found.push(path);
+        }
+    }
+    found
+}
