@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout)] // reporting progress is this binary's job
 
 mod gateway;
+mod idp;
 mod install;
 mod keyring;
 mod postgres;

@@ -3,6 +3,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::gateway::GatewayProcess;
+use crate::idp::DemoIdp;
 use crate::install;
 use crate::keyring::SecretService;
 use crate::postgres::TestPostgres;
@@ -123,11 +124,12 @@ impl Drop for VirtualDisplay {
 /// bundled catalog on first start. The demo profile is Ninh Bình's plus a board signing key
 /// made for this checkout (`target/run/board-key.pem`), so boards printed from the app
 /// scan as verified.
-fn start_local_gateway() -> Result<GatewayProcess> {
+/// `issuer`: the identity provider the demo city names.
+fn start_local_gateway(issuer: &str) -> Result<GatewayProcess> {
     run_command(cargo().args(["build", "-p", "civic-gateway", "-p", "civic-cli"]))?;
     let dir = target_dir().join("run");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let city = demo_city_profile(&dir)?;
+    let city = demo_city_profile(&dir, issuer)?;
     let binary = target_dir().join("debug").join(exe("civic-gateway"));
     let gateway = GatewayProcess::start(
         &binary,
@@ -138,8 +140,9 @@ fn start_local_gateway() -> Result<GatewayProcess> {
     Ok(gateway)
 }
 
-/// `target/run/city.toml`: Ninh Bình's profile plus the demo board key's public half.
-fn demo_city_profile(dir: &Path) -> Result<PathBuf> {
+/// `target/run/city.toml`: Ninh Bình's profile plus the demo board key's public half and
+/// the local identity provider.
+fn demo_city_profile(dir: &Path, issuer: &str) -> Result<PathBuf> {
     let key = dir.join(DEMO_SIGNING_KEY);
     let entry_path = dir.join("board-key.toml");
     if !key.exists() || !entry_path.exists() {
@@ -162,8 +165,9 @@ fn demo_city_profile(dir: &Path) -> Result<PathBuf> {
     let profile = std::fs::read_to_string(root().join("assets/cities/ninh-binh.toml"))
         .map_err(|e| e.to_string())?;
     let entry = std::fs::read_to_string(&entry_path).map_err(|e| e.to_string())?;
+    let auth = format!("\n[auth]\nissuer = \"{issuer}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\n");
     let city = dir.join("city.toml");
-    std::fs::write(&city, format!("{profile}\n{entry}")).map_err(|e| e.to_string())?;
+    std::fs::write(&city, format!("{profile}\n{entry}{auth}")).map_err(|e| e.to_string())?;
     Ok(city)
 }
 
@@ -171,7 +175,11 @@ pub fn run() -> Result {
     install::all()?;
     build_ui()?;
     let app = build_desktop(false)?;
-    let gateway = start_local_gateway()?;
+    // Sign-in works in the demo: the city's profile names this provider (log in as
+    // `nguyenvanan` or `tranthibinh`, any password; see tests/idp).
+    let idp = DemoIdp::start()?;
+    println!("identity provider (demo eID): {}", idp.issuer);
+    let gateway = start_local_gateway(&idp.issuer)?;
     if has_display() {
         return run_command(Command::new(&app).env(GATEWAY_URL_ENV, &gateway.url).env(
             SIGNING_KEY_ENV,
@@ -222,43 +230,42 @@ pub fn run() -> Result {
 pub fn test() -> Result {
     install::all()?;
     build_ui()?;
+    // Every cargo run here selects the same packages, so cargo resolves one feature set and
+    // compiles each crate once: with `-p` runs in between, the Tauri stack was built three
+    // times and a fresh clone ran out of disk.
+    let workspace = ["--workspace", "--exclude", "civic-ui"];
+    // Builds the desktop app for the end-to-end suites along with every test.
+    run_command(
+        test_cargo()
+            .args(["build", "--all-targets"])
+            .args(workspace),
+    )?;
+    let app = target_dir().join("debug").join(exe("civic-desktop"));
     // Sign-in tests keep their tokens here, never in the developer's own keyring.
     let secrets = SecretService::start()?;
-    {
-        // The gateway's suites run against SQLite and this server alike.
-        let postgres = TestPostgres::start()?;
-        run_command(
-            with_secret_service(cargo(), &secrets)
-                .args([
-                    "test",
-                    "--workspace",
-                    "--exclude",
-                    "civic-ui",
-                    "--exclude",
-                    "civic-e2e",
-                ])
-                .env(POSTGRES_URL_ENV, &postgres.url),
-        )?;
-    }
-    let app = build_desktop(false)?;
-    let mut e2e = with_secret_service(cargo(), &secrets);
-    e2e.args([
-        "test",
-        "-p",
-        "civic-e2e",
-        "--",
-        "--test-threads=1",
-        "--nocapture",
-    ])
-    .env("CIVIC_E2E_APP", &app);
+    // The gateway's suites run against SQLite and this server alike.
+    let postgres = TestPostgres::start()?;
+    let mut tests = with_secret_service(test_cargo(), &secrets);
+    tests
+        .arg("test")
+        .args(workspace)
+        .env(POSTGRES_URL_ENV, &postgres.url)
+        .env("CIVIC_E2E_APP", &app);
     let _display = if has_display() {
         None
     } else {
         let display = VirtualDisplay::start()?;
-        e2e.env("DISPLAY", &display.display);
+        tests.env("DISPLAY", &display.display);
         Some(display)
     };
-    run_command(&mut e2e)
+    run_command(&mut tests)
+}
+
+/// Cargo for one-off test builds: incremental caches only cost disk there.
+fn test_cargo() -> Command {
+    let mut command = cargo();
+    command.env("CARGO_INCREMENTAL", "0");
+    command
 }
 
 /// Points a command at the private Secret Service (see `civic_test_support`).
@@ -274,6 +281,8 @@ const GATEWAY_URL_ENV: &str = "CIVIC_GATEWAY_URL";
 /// Tells the app which key signs the boards it prints (see `civic_core::paths`).
 const SIGNING_KEY_ENV: &str = "CIVIC_SIGNING_KEY";
 const DEMO_SIGNING_KEY: &str = "board-key.pem";
+/// The app's client at the demo provider (`tests/idp/server.mjs`).
+const DEMO_CLIENT_ID: &str = "civic-app";
 /// Where the gateway's tests find the throwaway PostgreSQL server.
 const POSTGRES_URL_ENV: &str = "CIVIC_TEST_DATABASE_URL";
 

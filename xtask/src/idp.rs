@@ -1,0 +1,56 @@
+//! Runs the OpenID Provider in `tests/idp` (panva's `oidc-provider`) for `cargo xtask run`:
+//! the local stand-in for the national eID, named by the demo city's profile.
+
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+
+use crate::util::{Result, root};
+
+/// The provider on a free loopback port, stopped when dropped.
+pub struct DemoIdp {
+    child: Child,
+    /// `http://127.0.0.1:<port>`, the issuer the city profile names.
+    pub issuer: String,
+}
+
+impl DemoIdp {
+    pub fn start() -> Result<Self> {
+        let mut child = Command::new("node")
+            .arg("server.mjs")
+            .current_dir(root().join("tests/idp"))
+            .env("CIVIC_IDP_PORT", "0")
+            .stdout(Stdio::piped())
+            // Its start-up warnings (development adapter, dev interactions) are expected.
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the identity provider (node): {e}"))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or("no stdout from the identity provider")?;
+        let mut started = Self {
+            child,
+            issuer: String::new(),
+        };
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        started.issuer = loop {
+            let line = lines
+                .next()
+                .ok_or("the identity provider exited before listening")?
+                .map_err(|e| e.to_string())?;
+            if let Some(issuer) = line.strip_prefix("listening ") {
+                break issuer.trim().to_owned();
+            }
+        };
+        // Keep draining stdout so the provider never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(started)
+    }
+}
+
+impl Drop for DemoIdp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
