@@ -1,6 +1,7 @@
 //! The Tauri host. Commands are thin: deserialize, call `civic-core`, serialize. This crate is
 //! the only one that knows about IPC; the UI reaches it through `civic-ui`'s `ipc` module.
 
+mod auth;
 mod commands;
 mod sync;
 
@@ -18,6 +19,9 @@ pub struct AppState {
     sync: sync::Live,
     /// Where boards made from the app's board page are signed from, if a key is there.
     signing_key: std::path::PathBuf,
+    /// Where the identity provider's public metadata is cached (tokens go to the keyring).
+    data_dir: std::path::PathBuf,
+    sign_in: auth::Pending,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,16 +49,20 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
         notices: opened.notices,
         sync: sync::Live::new(gateway),
         signing_key: civic_core::paths::signing_key_in(&dir),
+        data_dir: dir,
+        sign_in: auth::Pending::default(),
     })
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = open_state(app)?;
             app.manage(state);
             sync::start_background(app.handle().clone());
+            auth::start_renewal(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -65,6 +73,9 @@ pub fn run() {
             commands::sync_now,
             commands::scan_image,
             commands::make_board,
+            commands::session_state,
+            commands::sign_in,
+            commands::sign_out,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

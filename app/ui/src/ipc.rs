@@ -3,10 +3,11 @@
 
 use civic_types::{
     AppStatus, BoardRequest, BoardResult, Facets, Procedure, ScanReport, ScanRequest,
-    SearchRequest, SearchResults, SyncReport, SyncStatus, commands, events,
+    SearchRequest, SearchResults, SessionState, SignInStarted, SyncReport, commands,
 };
-use serde::Serialize;
+use futures_channel::mpsc::UnboundedReceiver;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -22,6 +23,14 @@ extern "C" {
 /// What went wrong, in words the user can be shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpcError(pub String);
+
+/// A failure the host reports as an event rather than as a command's answer.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HostFailure {
+    /// What the UI can act on (`timeout`, `offline`, …).
+    pub code: String,
+    pub message: String,
+}
 
 async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, IpcError> {
     let args = serde_wasm_bindgen::to_value(args).map_err(|e| IpcError(e.to_string()))?;
@@ -85,6 +94,19 @@ pub async fn make_board(request: BoardRequest) -> Result<BoardResult, IpcError> 
     invoke(commands::MAKE_BOARD, &RequestArgs { request: &request }).await
 }
 
+pub async fn session_state() -> Result<SessionState, IpcError> {
+    invoke(commands::SESSION, &NoArgs {}).await
+}
+
+/// Opens the provider's page in the system browser; the outcome arrives as an event.
+pub async fn sign_in() -> Result<SignInStarted, IpcError> {
+    invoke(commands::SIGN_IN, &NoArgs {}).await
+}
+
+pub async fn sign_out() -> Result<SessionState, IpcError> {
+    invoke(commands::SIGN_OUT, &NoArgs {}).await
+}
+
 #[derive(Serialize)]
 struct ListenTarget {
     kind: &'static str,
@@ -97,24 +119,27 @@ struct ListenArgs {
     handler: f64,
 }
 
-/// Calls `on_status` with every `sync-status` event from the host, for the app's lifetime.
-pub async fn listen_sync_status(
-    mut on_status: impl FnMut(SyncStatus) + 'static,
-) -> Result<(), IpcError> {
-    let callback = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        let payload = js_sys::Reflect::get(&event, &"payload".into()).unwrap_or(JsValue::NULL);
-        if let Ok(status) = serde_wasm_bindgen::from_value::<SyncStatus>(payload) {
-            on_status(status);
+/// Every `event` the host sends from now on, for the app's lifetime. The host calls back
+/// from outside Dioxus, so payloads cross a channel into the task that reads them; payloads
+/// of another shape are dropped (the host and the UI share their types).
+pub async fn subscribe<T: DeserializeOwned + 'static>(
+    event: &'static str,
+) -> Result<UnboundedReceiver<T>, IpcError> {
+    let (sender, receiver) = futures_channel::mpsc::unbounded::<T>();
+    let callback = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+        let payload = js_sys::Reflect::get(&message, &"payload".into()).unwrap_or(JsValue::NULL);
+        if let Ok(payload) = serde_wasm_bindgen::from_value::<T>(payload) {
+            let _ = sender.unbounded_send(payload);
         }
     });
     let handler = transform_callback(callback.as_ref(), false);
     // Lives as long as the page: the host may call it at any time.
     callback.forget();
     let args = ListenArgs {
-        event: events::SYNC_STATUS,
+        event,
         target: ListenTarget { kind: "Any" },
         handler,
     };
     let _id: f64 = invoke("plugin:event|listen", &args).await?;
-    Ok(())
+    Ok(receiver)
 }

@@ -5,10 +5,12 @@ mod format;
 mod i18n;
 mod ipc;
 mod pages;
+mod session;
 mod settings;
 
-use civic_types::{SyncState, SyncStatus};
+use civic_types::{SyncState, SyncStatus, events};
 use dioxus::prelude::*;
+use futures_util::StreamExt;
 
 use i18n::t;
 use settings::Settings;
@@ -29,6 +31,8 @@ pub enum Page {
     },
     Scan,
     Board,
+    /// The signed-in citizen (reached from the header).
+    Account,
 }
 
 fn main() {
@@ -42,24 +46,21 @@ fn App() -> Element {
     // Fetched once; the banner and the home page's tiles both read it.
     let mut status = use_resource(ipc::status);
     use_context_provider(|| status);
-    // Sync progress as the host reports it; a finished sync refreshes the whole status. The
-    // host calls back from outside Dioxus, so updates cross a channel into this task.
+    let session = session::use_session_provider();
+    // Sync progress as the host reports it; a finished sync refreshes the whole status (and
+    // the session: a newly synced city profile may name an identity provider).
     let mut live_sync = use_signal(|| None::<SyncStatus>);
     use_future(move || async move {
-        let (sender, mut updates) = futures_channel::mpsc::unbounded::<SyncStatus>();
-        let listening = ipc::listen_sync_status(move |update| {
-            let _ = sender.unbounded_send(update);
-        })
-        .await;
-        if let Err(error) = listening {
-            console_warn(&error.0);
-            return;
-        }
-        while let Some(update) = futures_util::StreamExt::next(&mut updates).await {
+        let mut updates = match ipc::subscribe::<SyncStatus>(events::SYNC_STATUS).await {
+            Ok(updates) => updates,
+            Err(error) => return console_warn(&error.0),
+        };
+        while let Some(update) = updates.next().await {
             let finished = !matches!(update.state, SyncState::Syncing { .. });
             live_sync.set(Some(update));
             if finished {
                 status.restart();
+                session.refresh();
             }
         }
     });
@@ -75,8 +76,12 @@ fn App() -> Element {
                 span { class: "brand-name", {t("app-name")} }
                 span { class: "brand-tagline", {t("app-tagline")} }
             }
-            settings::SettingsBar {}
+            div { class: "header-tools",
+                session::SessionControl {}
+                settings::SettingsBar {}
+            }
         }
+        session::SignInPanel {}
         if let Some(Ok(status)) = &*status.read() {
             pages::StatusBanner {
                 status: status.clone(),
@@ -90,6 +95,7 @@ fn App() -> Element {
                 Page::Procedure { code, back_to, scanned } => rsx! { pages::ProcedurePage { code, back_to: *back_to, scanned } },
                 Page::Scan => rsx! { pages::Scan {} },
                 Page::Board => rsx! { pages::BoardMaker {} },
+                Page::Account => rsx! { pages::AccountPage {} },
             }
         }
     }

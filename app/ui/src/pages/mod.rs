@@ -1,9 +1,11 @@
+mod account;
 mod board;
 mod home;
 mod procedure;
 mod scan;
 mod search;
 
+pub use account::AccountPage;
 pub use board::BoardMaker;
 pub use home::{Home, StatusBanner};
 pub use procedure::ProcedurePage;
