@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use civic_core::auth::{Auth, Vault};
 use civic_gateway::repo::Backend;
 use civic_test_support::{
-    Browser, CITIZEN_LOGIN, CITIZEN_NAME, CLIENT_ID, Idp, Landing, files_holding,
-    require_secret_service,
+    Browser, CITIZEN_LOGIN, CITIZEN_NAME, CLIENT_ID, Idp, Landing, city_profile_with_provider,
+    files_holding, require_secret_service,
 };
 use common::{civic, stdout};
 
@@ -48,20 +48,8 @@ async fn login_whoami_logout_through_the_city_profiles_provider() {
         .await
         .unwrap()
         .unwrap();
-    let base = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/cities/da-nang.toml"
-    ))
-    .unwrap();
     let city_path = gateway_dir.path().join("city.toml");
-    std::fs::write(
-        &city_path,
-        format!(
-            "{base}\n[auth]\nissuer = \"{}\"\nclient_id = \"{CLIENT_ID}\"\n",
-            idp.issuer
-        ),
-    )
-    .unwrap();
+    std::fs::write(&city_path, city_profile_with_provider(&idp.issuer)).unwrap();
     let city = civic_gateway::city::load(&city_path).unwrap();
     let (addr, _server) = civic_gateway::serve_loopback(backend, &city).await.unwrap();
     let gateway = format!("http://{addr}");

@@ -4,31 +4,19 @@
 
 mod harness;
 
-use civic_gateway::repo::Backend;
+use std::path::Path;
+
 use harness::Session;
 
 #[tokio::test]
 async fn syncs_then_works_offline() {
     let gateway_dir = tempfile::tempdir().expect("tempdir");
-    let backend = Backend::connect(&gateway_dir.path().join("g.sqlite3").display().to_string())
-        .await
-        .expect("gateway database");
-    let mut procedures = civic_core::Snapshot::bundled().expect("bundled").procedures;
-    procedures.truncate(120);
-    civic_gateway::catalog::publish(&backend, procedures, "2026-11-20".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
     // Đà Nẵng's profile: the city shown comes from the gateway, not from the build.
-    let city_path = concat!(
+    let city = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../assets/cities/da-nang.toml"
     );
-    let city = civic_gateway::city::load(std::path::Path::new(city_path)).expect("city");
-    let (addr, server) = civic_gateway::serve_loopback(backend, &city)
-        .await
-        .expect("serve");
-    let url = format!("http://{addr}");
+    let (url, server) = harness::gateway(gateway_dir.path(), Path::new(city), 120).await;
 
     let session = Session::start_with_env(&[("CIVIC_GATEWAY_URL", &url)]).await;
     session

@@ -11,9 +11,14 @@ use fantoccini::{Client, ClientBuilder, Locator};
 pub struct Session {
     pub client: Client,
     processes: Vec<Child>,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
     pub shots: PathBuf,
+    /// One app on the display at a time, whatever the test runner's thread count: two
+    /// webviews on two cores make each other's waits time out.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
+
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -33,6 +38,7 @@ impl Session {
             "CIVIC_E2E_APP must point at the built app; run the end-to-end suite with `cargo xtask test`",
         );
         assert!(Path::new(&app).is_file(), "no app at {app}");
+        let turn = TURN.lock().await;
         let data_dir = tempfile::tempdir().expect("tempdir");
         let mut processes = Vec::new();
         // `cargo xtask test` provides a display (Xvfb on a headless machine).
@@ -88,8 +94,9 @@ impl Session {
         Session {
             client,
             processes,
-            _data_dir: data_dir,
+            data_dir,
             shots,
+            _turn: turn,
         }
     }
 
@@ -102,6 +109,11 @@ impl Session {
             .unwrap_or_else(|e| panic!("no element {css} within 30 s: {e}"))
     }
 
+    /// Where the app under test keeps its data (and its webview's storage).
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
     /// Polls until `css` has exactly `expected` as its text.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
         self.wait_for(css, expected, |text| text.trim() == expected)
@@ -111,6 +123,26 @@ impl Session {
     /// Polls until the text of `css` contains `part`.
     pub async fn wait_for_text_containing(&self, css: &str, part: &str) {
         self.wait_for(css, part, |text| text.contains(part)).await;
+    }
+
+    /// Polls until `css` has exactly `expected` as its text, for as long as `patience`.
+    pub async fn wait_longer_for_text(&self, css: &str, expected: &str, patience: Duration) {
+        let started = Instant::now();
+        loop {
+            let found = self.client.find(Locator::Css(css)).await;
+            let text = match found {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.trim() == expected {
+                return;
+            }
+            assert!(
+                started.elapsed() < patience,
+                "{css} says {text:?} after {patience:?}, wanted {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
 
     async fn wait_for(&self, css: &str, expected: &str, done: impl Fn(&str) -> bool) {
@@ -192,4 +224,29 @@ fn descendants(root: u32) -> Vec<u32> {
     }
     found.remove(0);
     found
+}
+
+/// A real city gateway on loopback serving `procedures` bundled procedures under the profile
+/// at `city`; stops when the handle is aborted or dropped with the runtime.
+pub async fn gateway(
+    data_dir: &Path,
+    city: &Path,
+    procedures: usize,
+) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let backend = civic_gateway::repo::Backend::connect(
+        &data_dir.join("gateway.sqlite3").display().to_string(),
+    )
+    .await
+    .expect("gateway database");
+    let mut bundled = civic_core::Snapshot::bundled().expect("bundled").procedures;
+    bundled.truncate(procedures);
+    civic_gateway::catalog::publish(&backend, bundled, "2026-11-20".into(), 1)
+        .await
+        .expect("publish")
+        .expect("v1");
+    let city = civic_gateway::city::load(city).expect("city");
+    let (addr, server) = civic_gateway::serve_loopback(backend, &city)
+        .await
+        .expect("serve");
+    (format!("http://{addr}"), server)
 }
