@@ -1,10 +1,9 @@
 //! Runs `civic-gateway serve` as a child process for `run` and `bench sync`.
 
-use std::io::BufRead;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use crate::util::Result;
+use crate::util::{Result, word_after};
 
 /// A gateway on a free loopback port, stopped when dropped.
 pub struct GatewayProcess {
@@ -31,27 +30,13 @@ impl GatewayProcess {
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let stdout = child.stdout.take().ok_or("no stdout from the gateway")?;
+        let url = word_after(&mut child, "listening on ", "the gateway");
+        // Stopped on drop even when it never said where it listens.
         let mut started = Self {
             child,
             url: String::new(),
         };
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        started.url = loop {
-            let line = lines
-                .next()
-                .ok_or("the gateway exited before listening")?
-                .map_err(|e| e.to_string())?;
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-            }
-        };
-        // Keep draining stdout so the gateway never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+        started.url = url?;
         Ok(started)
     }
 }

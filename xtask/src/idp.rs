@@ -1,10 +1,9 @@
 //! Runs the OpenID Provider in `tests/idp` (panva's `oidc-provider`) for `cargo xtask run`:
 //! the local stand-in for the national eID, named by the demo city's profile.
 
-use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 
-use crate::util::{Result, root};
+use crate::util::{Result, root, word_after};
 
 /// The provider on a free loopback port, stopped when dropped.
 pub struct DemoIdp {
@@ -24,26 +23,13 @@ impl DemoIdp {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start the identity provider (node): {e}"))?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or("no stdout from the identity provider")?;
+        let issuer = word_after(&mut child, "listening ", "the identity provider");
+        // Stopped on drop even when it never said where it listens.
         let mut started = Self {
             child,
             issuer: String::new(),
         };
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        started.issuer = loop {
-            let line = lines
-                .next()
-                .ok_or("the identity provider exited before listening")?
-                .map_err(|e| e.to_string())?;
-            if let Some(issuer) = line.strip_prefix("listening ") {
-                break issuer.trim().to_owned();
-            }
-        };
-        // Keep draining stdout so the provider never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+        started.issuer = issuer?;
         Ok(started)
     }
 }

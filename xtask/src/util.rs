@@ -1,5 +1,6 @@
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -50,4 +51,30 @@ pub fn target_dir() -> PathBuf {
 
 pub fn exe(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+/// Reads `child`'s stdout until a line holding `marker` and returns the word after it (the
+/// address a server says it listens on), then keeps draining stdout in the background so
+/// the child never blocks on a full pipe.
+pub fn word_after(child: &mut Child, marker: &str, what: &str) -> Result<String> {
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| format!("no stdout from {what}"))?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let word = loop {
+        let line = lines
+            .next()
+            .ok_or_else(|| format!("{what} exited before listening"))?
+            .map_err(|e| e.to_string())?;
+        if let Some((_, rest)) = line.split_once(marker) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    Ok(word)
 }

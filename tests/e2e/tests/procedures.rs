@@ -52,12 +52,7 @@ async fn search_open_and_read_a_procedure() {
     session.screenshot("procedure-1.001193.png").await;
 
     // English switches every label.
-    session
-        .find("button[lang='en']")
-        .await
-        .click()
-        .await
-        .expect("switch to English");
+    session.click("button[lang='en']").await;
     session
         .wait_for_text("#channels-heading", "How to apply, time and fees")
         .await;

@@ -65,12 +65,7 @@ fn qr_png(text: &str, path: &Path) {
 }
 
 async fn open_scan_page(session: &Session) {
-    session
-        .find("#tile-scan")
-        .await
-        .click()
-        .await
-        .expect("scan tile");
+    session.click("#tile-scan").await;
     session.find("#scan-drop-zone").await;
 }
 
@@ -153,12 +148,7 @@ async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
         .await;
     session.screenshot("scan-verified.png").await;
 
-    session
-        .find("button.back")
-        .await
-        .click()
-        .await
-        .expect("back to scanning");
+    session.click("button.back").await;
     drop_photo(&session, &fake_png).await;
     session
         .wait_for_text_containing("#unsafe-warning", "không an toàn")
@@ -185,12 +175,7 @@ async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
         .script("return document.activeElement && document.activeElement.className")
         .await;
     assert_eq!(focused, serde_json::json!("danger-button"));
-    session
-        .find(".danger-button")
-        .await
-        .click()
-        .await
-        .expect("close");
+    session.click(".danger-button").await;
     session.find("#scan-drop-zone").await;
     let still_here = session
         .script("return document.querySelectorAll('#unsafe-warning').length")
@@ -211,12 +196,7 @@ async fn a_board_made_in_the_app_scans_back_verified() {
     signer.write(&key).expect("write key");
     let session =
         Session::start_with_env(&[("CIVIC_SIGNING_KEY", key.to_str().expect("utf-8"))]).await;
-    session
-        .find("#tile-board")
-        .await
-        .click()
-        .await
-        .expect("board tile");
+    session.click("#tile-board").await;
     session
         .find("#board-title")
         .await
@@ -229,12 +209,7 @@ async fn a_board_made_in_the_app_scans_back_verified() {
         .send_keys("1.001193, 1.000656")
         .await
         .expect("codes");
-    session
-        .find("#board-make")
-        .await
-        .click()
-        .await
-        .expect("make");
+    session.click("#board-make").await;
     session
         .wait_for_text_containing("#board-saved", ".pdf")
         .await;

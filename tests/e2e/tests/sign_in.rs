@@ -35,12 +35,7 @@ async fn signs_in_through_the_browser_keeps_tokens_in_the_keyring_and_survives_e
     let session = Session::start_with_env(&[("CIVIC_GATEWAY_URL", &gateway)]).await;
 
     // Once the city's profile is synced, the header offers to sign in.
-    session
-        .find("#sign-in")
-        .await
-        .click()
-        .await
-        .expect("sign in");
+    session.click("#sign-in").await;
     let address = sign_in_address(&session).await;
     assert!(
         address.starts_with(&format!("{}/auth?", idp.issuer)),
@@ -52,12 +47,7 @@ async fn signs_in_through_the_browser_keeps_tokens_in_the_keyring_and_survives_e
 
     session.wait_for_text("#account-button", CITIZEN_NAME).await;
     session.screenshot("signed-in.png").await;
-    session
-        .find("#account-button")
-        .await
-        .click()
-        .await
-        .expect("account");
+    session.click("#account-button").await;
     session.wait_for_text("#account-name", CITIZEN_NAME).await;
     session
         .wait_for_text("#account-citizen-id", "••••••••1234")
@@ -87,18 +77,8 @@ async fn signs_in_through_the_browser_keeps_tokens_in_the_keyring_and_survives_e
 
     // A draft on another page, then the provider forgets every session (a restart with the
     // same address): the next renewal fails and the app asks to sign in again, in place.
-    session
-        .find("button.brand")
-        .await
-        .click()
-        .await
-        .expect("home");
-    session
-        .find("#tile-board")
-        .await
-        .click()
-        .await
-        .expect("board page");
+    session.click("button.brand").await;
+    session.click("#tile-board").await;
     let draft = "Bảng thủ tục xã Hòa Vang";
     session
         .find("#board-title")
@@ -134,26 +114,11 @@ async fn signs_in_through_the_browser_keeps_tokens_in_the_keyring_and_survives_e
     );
 
     // Signing in again from the prompt, then out from the account page.
-    session
-        .find("#session-expired button")
-        .await
-        .click()
-        .await
-        .expect("sign in again");
+    session.click("#session-expired button").await;
     sign_in_at_the_provider(sign_in_address(&session).await).await;
     session.wait_for_text("#account-button", CITIZEN_NAME).await;
-    session
-        .find("#account-button")
-        .await
-        .click()
-        .await
-        .expect("account");
-    session
-        .find("#sign-out")
-        .await
-        .click()
-        .await
-        .expect("sign out");
+    session.click("#account-button").await;
+    session.click("#sign-out").await;
     session.wait_for_text("#sign-in", "Đăng nhập").await;
     assert!(auth.session().expect("the keyring answers").is_none());
     session.stop().await;
