@@ -119,13 +119,7 @@ pub fn begin(
 /// address, no error from the provider, our `state`, and (RFC 9207) the same issuer.
 pub fn read_callback(pending: &PendingLogin, callback: &str) -> Result<String, AuthError> {
     let answer = url::Url::parse(callback).map_err(|_| AuthError::RedirectMismatch)?;
-    let expected =
-        url::Url::parse(&pending.redirect_uri).map_err(|_| AuthError::RedirectMismatch)?;
-    let same_place = answer.scheme() == expected.scheme()
-        && answer.host() == expected.host()
-        && answer.port_or_known_default() == expected.port_or_known_default()
-        && answer.path() == expected.path();
-    if !same_place {
+    if !answers_at(pending, &answer) {
         return Err(AuthError::RedirectMismatch);
     }
     let param = |name: &str| {
@@ -156,6 +150,17 @@ pub fn read_callback(pending: &PendingLogin, callback: &str) -> Result<String, A
     param("code")
         .filter(|c| !c.is_empty())
         .ok_or(AuthError::MissingCode)
+}
+
+/// Whether `link` is addressed to the sign-in's redirect URI (its query not yet checked):
+/// how the mobile host tells a sign-in's return from other links that open the app.
+pub fn answers_at(pending: &PendingLogin, link: &url::Url) -> bool {
+    url::Url::parse(&pending.redirect_uri).is_ok_and(|expected| {
+        link.scheme() == expected.scheme()
+            && link.host() == expected.host()
+            && link.port_or_known_default() == expected.port_or_known_default()
+            && link.path() == expected.path()
+    })
 }
 
 /// Tokens and the person they belong to, verified.
@@ -376,6 +381,38 @@ mod tests {
             nonce: "n".into(),
             pkce_verifier: "v".into(),
         }
+    }
+
+    #[test]
+    fn only_links_to_the_redirect_uri_are_taken_for_the_sign_in() {
+        let link = |text: &str| url::Url::parse(text).unwrap();
+        let mobile = pending(MOBILE_REDIRECT_URI);
+        assert!(answers_at(
+            &mobile,
+            &link("vn.civic.app:/auth/callback?code=a&state=b")
+        ));
+        assert!(answers_at(&mobile, &link("vn.civic.app:/auth/callback")));
+        for other in [
+            MOBILE_SIGNED_OUT_URI,
+            "vn.civic.app:/procedures/1.001193",
+            "vn.civic.app:/auth/callback/extra",
+            "https://vn.civic.app/auth/callback",
+        ] {
+            assert!(!answers_at(&mobile, &link(other)), "{other}");
+        }
+        let loopback = pending("http://127.0.0.1:4711/callback");
+        assert!(answers_at(
+            &loopback,
+            &link("http://127.0.0.1:4711/callback?x")
+        ));
+        assert!(!answers_at(
+            &loopback,
+            &link("http://127.0.0.1:4712/callback")
+        ));
+        assert!(!answers_at(
+            &loopback,
+            &link("http://localhost:4711/callback")
+        ));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use openidconnect::{
 };
 
 pub use error::{AuthError, IdTokenProblem};
-pub use flow::{MOBILE_REDIRECT_URI, MOBILE_SIGNED_OUT_URI, PendingLogin};
+pub use flow::{MOBILE_REDIRECT_URI, MOBILE_SIGNED_OUT_URI, PendingLogin, answers_at};
 pub use http::HttpClient;
 pub use loopback::LoopbackRedirect;
 pub use provider::validate_issuer;
