@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use civic_core::CatalogStore;
 use civic_types::Notice;
 use tauri::Manager;
+use tauri_plugin_deep_link::DeepLinkExt;
 
 /// The core's state, shared by commands. One catalog connection: SQLite has one writer.
 #[derive(Debug)]
@@ -58,9 +59,13 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_deep_link::init())
         .setup(|app| {
             let state = open_state(app)?;
             app.manage(state);
+            let handle = app.handle().clone();
+            app.deep_link()
+                .on_open_url(move |event| auth::links_opened(&handle, &event.urls()));
             sync::start_background(app.handle().clone());
             auth::start_renewal(app.handle().clone());
             Ok(())
