@@ -2,12 +2,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::gateway::GatewayProcess;
-use crate::idp::DemoIdp;
 use crate::install;
 use crate::keyring::SecretService;
 use crate::postgres::TestPostgres;
-use crate::util::{Result, cargo, exe, output, root, run as run_command, target_dir};
+use crate::util::{
+    Result, ServerProcess, cargo, exe, output, root, run as run_command, target_dir,
+};
+use crate::{gateway, idp};
 
 /// The date the bundled catalog was imported from the portal scrape.
 const CATALOG_DATA_DATE: &str = "2026-11-23";
@@ -125,18 +126,18 @@ impl Drop for VirtualDisplay {
 /// made for this checkout (`target/run/board-key.pem`), so boards printed from the app
 /// scan as verified.
 /// `issuer`: the identity provider the demo city names.
-fn start_local_gateway(issuer: &str) -> Result<GatewayProcess> {
+fn start_local_gateway(issuer: &str) -> Result<ServerProcess> {
     run_command(cargo().args(["build", "-p", "civic-gateway", "-p", "civic-cli"]))?;
     let dir = target_dir().join("run");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let city = demo_city_profile(&dir, issuer)?;
     let binary = target_dir().join("debug").join(exe("civic-gateway"));
-    let gateway = GatewayProcess::start(
+    let gateway = gateway::start(
         &binary,
         &dir.join("gateway.sqlite3").display().to_string(),
         &city,
     )?;
-    println!("city gateway (Ninh Bình demo profile): {}", gateway.url);
+    println!("city gateway (Ninh Bình demo profile): {}", gateway.address);
     Ok(gateway)
 }
 
@@ -177,14 +178,18 @@ pub fn run() -> Result {
     let app = build_desktop(false)?;
     // Sign-in works in the demo: the city's profile names this provider (log in as
     // `nguyenvanan` or `tranthibinh`, any password; see tests/idp).
-    let idp = DemoIdp::start()?;
-    println!("identity provider (demo eID): {}", idp.issuer);
-    let gateway = start_local_gateway(&idp.issuer)?;
+    let idp = idp::start()?;
+    println!("identity provider (demo eID): {}", idp.address);
+    let gateway = start_local_gateway(&idp.address)?;
     if has_display() {
-        return run_command(Command::new(&app).env(GATEWAY_URL_ENV, &gateway.url).env(
-            SIGNING_KEY_ENV,
-            target_dir().join("run").join(DEMO_SIGNING_KEY),
-        ));
+        return run_command(
+            Command::new(&app)
+                .env(GATEWAY_URL_ENV, &gateway.address)
+                .env(
+                    SIGNING_KEY_ENV,
+                    target_dir().join("run").join(DEMO_SIGNING_KEY),
+                ),
+        );
     }
     // No display: show the first screen as a picture instead.
     let display = VirtualDisplay::start()?;
@@ -196,7 +201,7 @@ pub fn run() -> Result {
         .env("CIVIC_DATA_DIR", fresh.join("civic"))
         .env("XDG_DATA_HOME", fresh.join("xdg-data"))
         .env("XDG_CACHE_HOME", fresh.join("xdg-cache"))
-        .env(GATEWAY_URL_ENV, &gateway.url)
+        .env(GATEWAY_URL_ENV, &gateway.address)
         .env(
             SIGNING_KEY_ENV,
             target_dir().join("run").join(DEMO_SIGNING_KEY),
@@ -371,7 +376,7 @@ pub fn bench_sync() -> Result {
             .env(POSTGRES_URL_ENV, &postgres.url),
     )?;
     run_command(cargo().args(["build", "--release", "-p", "civic-gateway"]))?;
-    let gateway = target_dir().join("release").join(exe("civic-gateway"));
+    let binary = target_dir().join("release").join(exe("civic-gateway"));
     let data = target_dir().join("bench-gateway");
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
@@ -382,8 +387,8 @@ pub fn bench_sync() -> Result {
         ("PostgreSQL", postgres.url.as_str()),
     ] {
         let city = root().join("assets/cities/ninh-binh.toml");
-        let gateway = GatewayProcess::start(&gateway, database, &city)?;
-        summary.push(load_test(&gateway.url, name)?);
+        let gateway = gateway::start(&binary, database, &city)?;
+        summary.push(load_test(&gateway.address, name)?);
     }
     println!(
         "\n== gateway under wrk (2 threads, 32 connections, 10 s, loopback; wrk and gateway share the 2 cores)"

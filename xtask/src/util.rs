@@ -1,6 +1,6 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -53,28 +53,54 @@ pub fn exe(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
-/// Reads `child`'s stdout until a line holding `marker` and returns the word after it (the
-/// address a server says it listens on), then keeps draining stdout in the background so
-/// the child never blocks on a full pipe.
-pub fn word_after(child: &mut Child, marker: &str, what: &str) -> Result<String> {
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| format!("no stdout from {what}"))?;
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let word = loop {
-        let line = lines
-            .next()
-            .ok_or_else(|| format!("{what} exited before listening"))?
-            .map_err(|e| e.to_string())?;
-        if let Some((_, rest)) = line.split_once(marker) {
-            break rest
-                .split_whitespace()
+/// A server run as a child process: started, its address read from what it prints, and
+/// stopped (killed and reaped) when dropped, also when it never said where it listens.
+pub struct ServerProcess {
+    child: Child,
+    /// The word after the start-up marker: where the server listens.
+    pub address: String,
+}
+
+impl ServerProcess {
+    /// Spawns `command` with stdout piped and reads it until a line holding `marker`; the
+    /// word after it is the address. Stdout keeps being drained in the background so the
+    /// server never blocks on a full pipe. `what` names the server in errors.
+    pub fn start(command: &mut Command, marker: &str, what: &str) -> Result<Self> {
+        let child = command
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {what}: {e}"))?;
+        let mut server = Self {
+            child,
+            address: String::new(),
+        };
+        let stdout = server
+            .child
+            .stdout
+            .take()
+            .ok_or_else(|| format!("no stdout from {what}"))?;
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        server.address = loop {
+            let line = lines
                 .next()
-                .unwrap_or_default()
-                .to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    Ok(word)
+                .ok_or_else(|| format!("{what} exited before listening"))?
+                .map_err(|e| e.to_string())?;
+            if let Some((_, rest)) = line.split_once(marker) {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(server)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
