@@ -93,7 +93,7 @@ async fn signs_in_through_the_browser_keeps_tokens_in_the_keyring_and_survives_e
         ..options
     });
     session
-        .wait_longer_for_text(
+        .wait_for_text_within(
             "#session-expired button",
             "Đăng nhập lại",
             Duration::from_secs(ACCESS_TTL * 3),

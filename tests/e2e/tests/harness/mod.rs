@@ -20,6 +20,10 @@ pub struct Session {
 
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// How long a page has to show a text, its element appearing included: 30 s for the
+/// element (as `find` allows) and 30 s more for the text.
+const TEXT_PATIENCE: Duration = Duration::from_secs(60);
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -125,45 +129,43 @@ impl Session {
 
     /// Polls until `css` has exactly `expected` as its text.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
-        self.wait_for(css, expected, |text| text.trim() == expected)
+        self.wait_for_text_within(css, expected, TEXT_PATIENCE)
             .await;
     }
 
     /// Polls until the text of `css` contains `part`.
     pub async fn wait_for_text_containing(&self, css: &str, part: &str) {
-        self.wait_for(css, part, |text| text.contains(part)).await;
+        self.wait_for(css, part, TEXT_PATIENCE, |text| text.contains(part))
+            .await;
     }
 
     /// Polls until `css` has exactly `expected` as its text, for as long as `patience`.
-    pub async fn wait_longer_for_text(&self, css: &str, expected: &str, patience: Duration) {
+    pub async fn wait_for_text_within(&self, css: &str, expected: &str, patience: Duration) {
+        self.wait_for(css, expected, patience, |text| text.trim() == expected)
+            .await;
+    }
+
+    /// Polls until `css` is there and its text is `done`; an element not there yet counts as
+    /// not done.
+    async fn wait_for(
+        &self,
+        css: &str,
+        expected: &str,
+        patience: Duration,
+        done: impl Fn(&str) -> bool,
+    ) {
         let started = Instant::now();
         loop {
-            let found = self.client.find(Locator::Css(css)).await;
-            let text = match found {
-                Ok(element) => element.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => Some(element.text().await.unwrap_or_default()),
+                Err(_) => None,
             };
-            if text.trim() == expected {
+            if text.as_deref().is_some_and(&done) {
                 return;
             }
             assert!(
                 started.elapsed() < patience,
                 "{css} says {text:?} after {patience:?}, wanted {expected:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-    }
-
-    async fn wait_for(&self, css: &str, expected: &str, done: impl Fn(&str) -> bool) {
-        let started = Instant::now();
-        loop {
-            let text = self.find(css).await.text().await.unwrap_or_default();
-            if done(&text) {
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "{css} says {text:?}, wanted {expected:?}"
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
