@@ -65,6 +65,28 @@ async fn login_whoami_logout_through_the_city_profiles_provider() {
         let signed_out = civic_logged(&dir, &["whoami"], &mut logs);
         assert!(String::from_utf8_lossy(&signed_out.stderr).contains("civic login"));
 
+        // With no keyring to keep the session, login stops before sending anyone to the
+        // provider.
+        let no_keyring = Command::new(env!("CARGO_BIN_EXE_civic"))
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["login", "--timeout", "5"])
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/civic-bus",
+            )
+            .output()
+            .unwrap();
+        assert!(!no_keyring.status.success());
+        assert!(
+            String::from_utf8_lossy(&no_keyring.stderr).contains("kho khóa"),
+            "{no_keyring:?}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&no_keyring.stdout).contains("http"),
+            "no sign-in page offered: {no_keyring:?}"
+        );
+
         let mut login = Command::new(env!("CARGO_BIN_EXE_civic"))
             .arg("--data-dir")
             .arg(&dir)

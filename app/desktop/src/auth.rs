@@ -58,10 +58,18 @@ pub fn open(app: &AppHandle) -> Result<Auth, AuthError> {
 
 /// The header's state, without the network.
 pub fn state(app: &AppHandle) -> Result<SessionState, AuthError> {
-    match open(app) {
-        Err(AuthError::NotConfigured) => Ok(SessionState::Unavailable),
-        Err(e) => Err(e),
-        Ok(auth) => auth.state(),
+    let auth = match open(app) {
+        Err(AuthError::NotConfigured) => return Ok(SessionState::Unavailable),
+        opened => opened?,
+    };
+    match auth.state() {
+        // Nobody is signed in where nothing can keep a session: the header still offers to
+        // sign in, and trying says why it cannot (`begin` checks the keyring first).
+        Err(AuthError::KeyringUnavailable(why)) => {
+            tracing::warn!("no keyring for the session: {why}");
+            Ok(SessionState::SignedOut)
+        }
+        other => other,
     }
 }
 

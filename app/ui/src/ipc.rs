@@ -33,19 +33,38 @@ pub struct HostFailure {
 }
 
 async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, IpcError> {
-    let args = serde_wasm_bindgen::to_value(args).map_err(|e| IpcError(e.to_string()))?;
+    invoke_coded(command, args)
+        .await
+        .map_err(|failure| IpcError(failure.message))
+}
+
+/// Like [`invoke`], keeping the code of the host's `{code, message}` failure for callers
+/// that act on it (`ipc` when the failure is not the host's).
+async fn invoke_coded<A: Serialize, R: DeserializeOwned>(
+    command: &str,
+    args: &A,
+) -> Result<R, HostFailure> {
+    let not_host = |message: String| HostFailure {
+        code: "ipc".into(),
+        message,
+    };
+    let args = serde_wasm_bindgen::to_value(args).map_err(|e| not_host(e.to_string()))?;
     let value = tauri_invoke(command, args).await.map_err(|e| {
         // The host sends `{code, message}`; anything else is shown as it came.
-        let message = js_sys::Reflect::get(&e, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string());
-        IpcError(
-            message
-                .or_else(|| e.as_string())
-                .unwrap_or_else(|| format!("{e:?}")),
-        )
+        let field = |name: &str| {
+            js_sys::Reflect::get(&e, &name.into())
+                .ok()
+                .and_then(|m| m.as_string())
+        };
+        let message = field("message")
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| format!("{e:?}"));
+        match field("code") {
+            Some(code) => HostFailure { code, message },
+            None => not_host(message),
+        }
     })?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| IpcError(e.to_string()))
+    serde_wasm_bindgen::from_value(value).map_err(|e| not_host(e.to_string()))
 }
 
 #[derive(Serialize)]
@@ -98,9 +117,10 @@ pub async fn session_state() -> Result<SessionState, IpcError> {
     invoke(commands::SESSION, &NoArgs {}).await
 }
 
-/// Opens the provider's page in the system browser; the outcome arrives as an event.
-pub async fn sign_in() -> Result<SignInStarted, IpcError> {
-    invoke(commands::SIGN_IN, &NoArgs {}).await
+/// Opens the provider's page in the system browser; the outcome arrives as an event. A
+/// failure to start keeps its code (`keyring`, `offline`, …) for the message shown.
+pub async fn sign_in() -> Result<SignInStarted, HostFailure> {
+    invoke_coded(commands::SIGN_IN, &NoArgs {}).await
 }
 
 pub async fn sign_out() -> Result<SessionState, IpcError> {

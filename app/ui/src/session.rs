@@ -46,10 +46,7 @@ impl Session {
         spawn(async move {
             match ipc::sign_in().await {
                 Ok(started) => sign_in.set(SignIn::Waiting(started)),
-                Err(error) => sign_in.set(SignIn::Failed(HostFailure {
-                    code: "auth".into(),
-                    message: error.0,
-                })),
+                Err(failure) => sign_in.set(SignIn::Failed(failure)),
             }
         });
     }

@@ -86,7 +86,11 @@ impl Auth {
 
     /// Starts a sign-in answering at `redirect_uri` (the loopback listener's, or
     /// [`MOBILE_REDIRECT_URI`]).
+    ///
+    /// Fails with `KeyringUnavailable` first when there is nowhere to keep the session, so
+    /// nobody logs in at the provider only to be told so afterwards.
     pub fn begin(&self, redirect_uri: &str, now: i64) -> Result<PendingLogin, AuthError> {
+        self.session()?;
         flow::begin(
             &self.client(now, false)?,
             &self.config.issuer,
