@@ -181,31 +181,33 @@ pub fn run() -> Result {
     let idp = idp::start()?;
     println!("identity provider (demo eID): {}", idp.address);
     let gateway = start_local_gateway(&idp.address)?;
+    let mut demo = Command::new(&app);
+    demo.env(GATEWAY_URL_ENV, &gateway.address).env(
+        SIGNING_KEY_ENV,
+        target_dir().join("run").join(DEMO_SIGNING_KEY),
+    );
+    // The session lives in a Secret Service; with no session bus (a server, a bare X) the
+    // demo gets a throwaway one so signing in works there too.
+    let _secrets = if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        None
+    } else {
+        let secrets = SecretService::start()?;
+        demo.env("DBUS_SESSION_BUS_ADDRESS", &secrets.address);
+        Some(secrets)
+    };
     if has_display() {
-        return run_command(
-            Command::new(&app)
-                .env(GATEWAY_URL_ENV, &gateway.address)
-                .env(
-                    SIGNING_KEY_ENV,
-                    target_dir().join("run").join(DEMO_SIGNING_KEY),
-                ),
-        );
+        return run_command(&mut demo);
     }
     // No display: show the first screen as a picture instead.
     let display = VirtualDisplay::start()?;
     // The first screen a new user sees: no catalog, language or text size from earlier runs.
     let fresh = target_dir().join("screenshots/first-start-data");
     let _ = std::fs::remove_dir_all(&fresh);
-    let mut child = Command::new(&app)
+    let mut child = demo
         .env("DISPLAY", &display.display)
         .env("CIVIC_DATA_DIR", fresh.join("civic"))
         .env("XDG_DATA_HOME", fresh.join("xdg-data"))
         .env("XDG_CACHE_HOME", fresh.join("xdg-cache"))
-        .env(GATEWAY_URL_ENV, &gateway.address)
-        .env(
-            SIGNING_KEY_ENV,
-            target_dir().join("run").join(DEMO_SIGNING_KEY),
-        )
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
     let shots = target_dir().join("screenshots");
