@@ -5,8 +5,7 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use civic_core::CatalogStore;
-use civic_core::sync::{Gateway, sync};
+use civic_core::Civic;
 use civic_gateway::catalog;
 use civic_gateway::repo::Backend;
 use support::proxy::Exchange;
@@ -24,13 +23,12 @@ async fn measure(backend: Backend, name: &str) {
     let (address, counters) =
         support::publish_behind_proxy(&backend, all.clone(), "2026-11-01").await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("catalog.sqlite3");
+    let path = dir.path().to_owned();
 
     let sync_once = move |path: std::path::PathBuf, address: String| {
         tokio::task::spawn_blocking(move || {
-            let mut store = CatalogStore::open(&path).expect("open").store;
-            let gateway = Gateway::new(&address).expect("address");
-            sync(&mut store, &gateway, &mut |_, _| {}).expect("sync")
+            let civic = Civic::open(&path, Some(&address)).expect("open");
+            civic.sync_now(&|| {}).expect("a gateway").expect("sync")
         })
     };
     let full = sync_once(path.clone(), address.clone())

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use civic_types::{CityProfile, Feature};
+use civic_types::CityProfile;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -50,7 +50,7 @@ pub fn load(path: &Path) -> Result<CityProfile, CityError> {
             key: key.clone(),
         });
     }
-    let problem = validate(&profile);
+    let problem = civic_city::problem(&profile);
     match problem {
         Some(problem) => Err(CityError::Invalid {
             path: shown,
@@ -58,83 +58,4 @@ pub fn load(path: &Path) -> Result<CityProfile, CityError> {
         }),
         None => Ok(profile),
     }
-}
-
-fn validate(profile: &CityProfile) -> Option<&'static str> {
-    let id_ok = !profile.id.is_empty()
-        && profile
-            .id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !id_ok {
-        return Some("`id` must be lowercase letters, digits and dashes");
-    }
-    if profile.name.vi.trim().is_empty() || profile.name.en.trim().is_empty() {
-        return Some("`name.vi` and `name.en` are required");
-    }
-    if profile.province_code.len() != 2
-        || !profile.province_code.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Some("`province_code` must be the two-digit province code");
-    }
-    if profile.features.is_empty() {
-        return Some("`features` must name at least one feature");
-    }
-    if profile.features.contains(&Feature::Unknown) {
-        return Some("`features` names a feature this gateway does not know");
-    }
-    if profile.sync.interval_minutes == 0 || profile.sync.catalog_max_age_hours == 0 {
-        return Some("`sync.interval_minutes` and `sync.catalog_max_age_hours` must be positive");
-    }
-    if !profile.qr.trusted_domains.iter().all(|d| is_host_name(d)) {
-        return Some("`qr.trusted_domains` must be lowercase host names like `ninhbinh.gov.vn`");
-    }
-    let keys_ok = profile.qr.signing_keys.iter().all(|key| {
-        civic_core::qr::validate_public_key(&key.public_key)
-            && !key.issuer.vi.trim().is_empty()
-            && !key.issuer.en.trim().is_empty()
-    });
-    if !keys_ok {
-        return Some(
-            "each `qr.signing_keys` entry needs `issuer.vi`, `issuer.en` and a 32-byte Ed25519 `public_key` (see `civic qr keygen`)",
-        );
-    }
-    if let Some(auth) = &profile.auth {
-        if civic_core::auth::validate_issuer(&auth.issuer).is_err() {
-            return Some(
-                "`auth.issuer` must be an https address without user name, query or fragment (http only on 127.0.0.1)",
-            );
-        }
-        if auth.client_id.trim().is_empty() || !auth.scopes.iter().all(|s| is_scope(s)) {
-            return Some(
-                "`auth.client_id` is required and `auth.scopes` must be plain scope names",
-            );
-        }
-    }
-    None
-}
-
-/// RFC 6749 §3.3 scope token characters, and `openid` is always asked for anyway.
-fn is_scope(scope: &str) -> bool {
-    !scope.is_empty()
-        && scope != "openid"
-        && scope
-            .bytes()
-            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
-}
-
-/// ASCII labels of letters, digits and inner dashes, at least two of them: what a trusted
-/// domain must look like (an IDN must be given in its `xn--` form, on purpose).
-fn is_host_name(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
 }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use civic_core::Snapshot;
+use civic_catalog::Snapshot;
 use civic_gateway::catalog::{self, PublishError};
 use civic_gateway::city::{self, CityError};
 use civic_gateway::repo::{Backend, RepoError, Repository, VersionInfo};
@@ -57,9 +57,9 @@ enum GatewayError {
     #[error(transparent)]
     City(#[from] CityError),
     #[error(transparent)]
-    Import(#[from] civic_core::catalog::import::ImportError),
+    Import(#[from] civic_catalog::import::ImportError),
     #[error(transparent)]
-    Snapshot(#[from] civic_core::catalog::SnapshotError),
+    Snapshot(#[from] civic_catalog::SnapshotError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -123,15 +123,14 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
         Command::Serve { addr, city } => serve(repo, addr, &city).await,
         Command::ImportCatalog { file, data_date } => {
             let data_date = match data_date {
-                Some(date) if civic_core::time::parse_iso_date(&date).is_some() => date,
+                Some(date) if civic_time::is_iso_date(&date) => date,
                 Some(date) => return Err(GatewayError::BadDate(date)),
-                None => civic_core::time::iso_date(civic_core::time::now_unix()),
+                None => civic_time::today(&civic_time::vietnam()),
             };
-            let (procedures, report) = civic_core::catalog::import::import_file(&file)?;
+            let (procedures, report) = civic_catalog::import::import_file(&file)?;
             print!("{report}");
             let published =
-                catalog::publish(&repo, procedures, data_date, civic_core::time::now_unix())
-                    .await?;
+                catalog::publish(&repo, procedures, data_date, civic_time::now_unix()).await?;
             print_published(published.as_ref());
             Ok(())
         }
@@ -141,7 +140,7 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
                     "version {}: data {} · published {} · +{} ~{} -{}",
                     v.version,
                     v.data_date,
-                    civic_core::time::iso_date(v.published_at),
+                    civic_time::date_in(v.published_at, &civic_time::vietnam()),
                     v.added,
                     v.changed,
                     v.removed
@@ -174,7 +173,7 @@ async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), 
             &repo,
             bundled.procedures,
             bundled.data_date,
-            civic_core::time::now_unix(),
+            civic_time::now_unix(),
         )
         .await?;
         print_published(published.as_ref());

@@ -6,29 +6,38 @@ mod support;
 
 use std::sync::atomic::Ordering;
 
-use civic_core::CatalogStore;
-use civic_core::sync::{Gateway, SyncError, sync};
+use civic_core::Civic;
+use civic_core::sync::SyncError;
 use civic_gateway::catalog;
 use civic_gateway::repo::Backend;
-use civic_types::{CatalogSource, SearchRequest, SyncOutcome, SyncReport};
+use civic_types::{CatalogSource, SearchRequest, SyncOutcome, SyncReport, SyncState};
 
-fn run_sync(store: &mut CatalogStore, gateway: &str) -> Result<SyncReport, SyncError> {
-    let gateway = Gateway::new(gateway).expect("address");
-    let mut last = None;
-    let report = sync(store, &gateway, &mut |received, total| {
-        last = Some((received, total))
-    });
+/// One round of the app's real scheduler; checks that progress reached the caller.
+fn run_sync(civic: &Civic) -> Result<SyncReport, SyncError> {
+    let last = std::cell::Cell::new(None);
+    let report = civic
+        .sync_now(&|| {
+            if let SyncState::Syncing { received, total } = civic.scheduler().state() {
+                last.set(Some((received, total)));
+            }
+        })
+        .expect("a gateway is configured");
     if let Ok(r) = &report
         && r.bytes > 0
     {
-        let (received, _) = last.expect("progress was reported");
+        let (received, _) = last.get().expect("progress was reported");
         assert!(received > 0);
     }
     report
 }
 
-fn count(store: &CatalogStore) -> u32 {
-    store.status().expect("status").procedures
+/// The app's data folder opened against `gateway`, as the host and the CLI open it.
+fn open(dir: &std::path::Path, gateway: &str) -> Civic {
+    Civic::open(dir, Some(gateway)).expect("open the data folder")
+}
+
+fn count(civic: &Civic) -> u32 {
+    civic.catalog().store().status().expect("status").procedures
 }
 
 async fn story(backend: Backend, name: &'static str) {
@@ -37,41 +46,52 @@ async fn story(backend: Backend, name: &'static str) {
     let (address, counters) =
         support::publish_behind_proxy(&backend, first.clone(), "2026-11-01").await;
     let app_dir = tempfile::tempdir().expect("tempdir");
-    let app_path = app_dir.path().join("catalog.sqlite3");
+    let app_path = app_dir.path().to_owned();
 
     let first_counters = std::sync::Arc::clone(&counters);
-    let (mut store, address) = tokio::task::spawn_blocking(move || {
+    let (civic, address) = tokio::task::spawn_blocking(move || {
         let counters = first_counters;
-        let mut store = CatalogStore::open(&app_path).expect("open").store;
-        assert_eq!(count(&store), 2642, "{name}: bundled first");
+        let civic = open(&app_path, &address);
+        assert_eq!(count(&civic), 2642, "{name}: bundled first");
 
         // First contact: the whole catalog.
-        let report = run_sync(&mut store, &address).expect("first sync");
+        let report = run_sync(&civic).expect("first sync");
         assert_eq!(report.outcome, SyncOutcome::Full, "{name}");
         assert_eq!((report.added, report.changed, report.removed), (0, 0, 2342));
         assert_eq!(report.data_date, "2026-11-01");
-        let status = store.status().expect("status");
+        let status = civic.catalog().store().status().expect("status");
         assert_eq!(
             (status.procedures, status.source),
             (300, CatalogSource::Synced)
         );
-        let sync_status = store
-            .sync_status(None, civic_core::time::now_unix())
-            .expect("sync status");
+        let sync_status = civic.sync_status();
         assert!(!sync_status.stale);
         assert_eq!(
             sync_status.city.map(|c| c.vi),
             Some("Tỉnh Ninh Bình".to_owned())
         );
+        let components: Vec<_> = sync_status
+            .components
+            .iter()
+            .map(|c| (c.component.as_str(), c.stale, c.last_checked.is_some()))
+            .collect();
+        assert_eq!(
+            components,
+            [("city", false, true), ("catalog", false, true)]
+        );
         let week_later = civic_core::time::now_unix() + 8 * 24 * 3600;
         assert!(
-            store.sync_status(None, week_later).expect("later").stale,
+            civic
+                .scheduler()
+                .components(week_later)
+                .iter()
+                .all(|c| c.stale),
             "older than the city's 168 h"
         );
 
         // Nothing changed: two conditional requests, no bodies.
         counters.take();
-        let report = run_sync(&mut store, &address).expect("no-change sync");
+        let report = run_sync(&civic).expect("no-change sync");
         assert_eq!(
             (report.outcome, report.bytes),
             (SyncOutcome::Unchanged, 0),
@@ -82,7 +102,7 @@ async fn story(backend: Backend, name: &'static str) {
             sent + received < 2048,
             "{name}: {sent} + {received} bytes for two 304s"
         );
-        (store, address)
+        (civic, address)
     })
     .await
     .expect("join");
@@ -100,15 +120,16 @@ async fn story(backend: Backend, name: &'static str) {
         .expect("publish")
         .expect("v2");
     let (changed_code, changed_name) = (second[0].code.clone(), second[0].name.clone());
-    let (mut store, address) = tokio::task::spawn_blocking(move || {
-        let report = run_sync(&mut store, &address).expect("delta sync");
+    let (civic, address) = tokio::task::spawn_blocking(move || {
+        let report = run_sync(&civic).expect("delta sync");
         assert_eq!(report.outcome, SyncOutcome::Delta, "{name}");
         assert_eq!(
             (report.added, report.changed, report.removed),
             (1, 3, 1),
             "{name}"
         );
-        assert_eq!(count(&store), 300);
+        assert_eq!(count(&civic), 300);
+        let store = civic.catalog().store();
         assert_eq!(
             store.get(&changed_code).expect("get").map(|p| p.name),
             Some(changed_name)
@@ -126,7 +147,8 @@ async fn story(backend: Backend, name: &'static str) {
             Some(newcomer.code.as_str()),
             "{name}: name index rebuilt"
         );
-        (store, address)
+        drop(store);
+        (civic, address)
     })
     .await
     .expect("join");
@@ -137,29 +159,36 @@ async fn story(backend: Backend, name: &'static str) {
         .expect("publish")
         .expect("v3");
     counters.cut_large_bodies.store(true, Ordering::SeqCst);
-    let (mut store, address, counters) = tokio::task::spawn_blocking(move || {
-        let checkpoint = store.checkpoint(&address).expect("checkpoint");
-        let error = run_sync(&mut store, &address).expect_err("cut off");
+    let (civic, address, counters) = tokio::task::spawn_blocking(move || {
+        let checkpoint = || {
+            civic
+                .catalog()
+                .store()
+                .checkpoint(&address)
+                .expect("checkpoint")
+        };
+        let before = checkpoint();
+        let error = run_sync(&civic).expect_err("cut off");
         assert!(
             matches!(error, SyncError::Interrupted { .. }),
             "{name}: {error}"
         );
         assert!(error.is_offline());
-        assert_eq!(count(&store), 300, "{name}: the old data stays");
+        assert_eq!(count(&civic), 300, "{name}: the old data stays");
+        assert_eq!(checkpoint(), before, "nothing applied");
+        assert!(matches!(civic.sync_status().state, SyncState::Offline));
         assert_eq!(
-            store.checkpoint(&address).expect("checkpoint"),
-            checkpoint,
-            "nothing applied"
+            civic.catalog().store().status().expect("status").data_date,
+            "2026-11-02"
         );
-        assert_eq!(store.status().expect("status").data_date, "2026-11-02");
-        (store, address, counters)
+        (civic, address, counters)
     })
     .await
     .expect("join");
     counters.cut_large_bodies.store(false, Ordering::SeqCst);
     tokio::task::spawn_blocking(move || {
-        let report = run_sync(&mut store, &address).expect("sync after the cut");
-        assert_eq!(count(&store), 2642, "{name}: {report:?}");
+        let report = run_sync(&civic).expect("sync after the cut");
+        assert_eq!(count(&civic), 2642, "{name}: {report:?}");
         assert_eq!(report.data_date, "2026-11-03");
 
         // Unreachable: offline, nothing changed.
@@ -167,15 +196,20 @@ async fn story(backend: Backend, name: &'static str) {
             .expect("bind")
             .local_addr()
             .expect("addr");
-        let error = run_sync(&mut store, &format!("http://{closed}")).expect_err("nobody listens");
+        let app_path = civic.data_dir().to_owned();
+        drop(civic);
+        let unreachable = open(&app_path, &format!("http://{closed}"));
+        let error = run_sync(&unreachable).expect_err("nobody listens");
         assert!(matches!(error, SyncError::Offline(_)), "{name}: {error}");
         // The gateway answers with an error: shown as such, nothing changed.
-        let error = run_sync(&mut store, &format!("{address}/not-a-gateway")).expect_err("404");
+        drop(unreachable);
+        let wrong = open(&app_path, &format!("{address}/not-a-gateway"));
+        let error = run_sync(&wrong).expect_err("404");
         assert!(
             matches!(&error, SyncError::Gateway { status: 404, code, .. } if code == "not-found"),
             "{name}: {error}"
         );
-        assert_eq!(count(&store), 2642);
+        assert_eq!(count(&wrong), 2642);
     })
     .await
     .expect("join");

@@ -333,11 +333,11 @@ pub fn import() -> Result {
 }
 
 pub fn bench_qr() -> Result {
-    run_command(cargo().args(["bench", "-p", "civic-core", "--bench", "qr"]))
+    run_command(cargo().args(["bench", "-p", "civic-qr", "--bench", "qr"]))
 }
 
 pub fn bench_search() -> Result {
-    run_command(cargo().args(["bench", "-p", "civic-core", "--bench", "search"]))
+    run_command(cargo().args(["bench", "-p", "civic-catalog", "--bench", "search"]))
 }
 
 pub fn sizes() -> Result {

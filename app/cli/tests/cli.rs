@@ -3,7 +3,6 @@
 
 mod common;
 
-use civic_gateway::repo::Backend;
 use common::{civic, stdout};
 
 #[test]
@@ -90,25 +89,14 @@ fn a_damaged_catalog_is_rebuilt_and_the_helper_is_told() {
 /// `civic sync` against a real gateway on loopback (SQLite backend, in this test's runtime).
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_prints_what_changed() {
-    let gateway_dir = tempfile::tempdir().expect("tempdir");
-    let backend = Backend::connect(&gateway_dir.path().join("g.sqlite3").display().to_string())
-        .await
-        .expect("gateway database");
-    let mut procedures = civic_core::Snapshot::bundled().expect("bundled").procedures;
-    procedures.truncate(50);
-    civic_gateway::catalog::publish(&backend, procedures.clone(), "2026-11-20".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
-    let city_path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/cities/da-nang.toml"
-    );
-    let city = civic_gateway::city::load(std::path::Path::new(city_path)).expect("city");
-    let (addr, _server) = civic_gateway::serve_loopback(backend.clone(), &city)
-        .await
-        .expect("serve");
-    let url = format!("http://{addr}");
+    let mut procedures = civic_test_gateway::bundled(50);
+    let gateway = civic_test_gateway::serve(
+        procedures.clone(),
+        "2026-11-20",
+        &civic_test_gateway::city_profile("da-nang"),
+    )
+    .await;
+    let url = gateway.url.clone();
 
     let app = tempfile::tempdir().expect("tempdir");
     let dir = app.path().to_owned();
@@ -133,7 +121,7 @@ async fn sync_prints_what_changed() {
 
     procedures[0].name.push_str(" (sửa đổi)");
     procedures.pop();
-    civic_gateway::catalog::publish(&backend, procedures, "2026-11-21".into(), 2)
+    civic_gateway::catalog::publish(&gateway.backend, procedures, "2026-11-21".into(), 2)
         .await
         .expect("publish")
         .expect("v2");

@@ -10,7 +10,6 @@ use std::io::{BufRead, Read};
 use std::process::{Command, Stdio};
 
 use civic_core::auth::{Auth, Vault};
-use civic_gateway::repo::Backend;
 use civic_test_support::{
     Browser, CITIZEN_LOGIN, CITIZEN_NAME, CLIENT_ID, Idp, Landing, city_profile_with_provider,
     files_holding, require_secret_service,
@@ -38,21 +37,13 @@ fn civic_logged(
 async fn login_whoami_logout_through_the_city_profiles_provider() {
     require_secret_service();
     let idp = Idp::start();
-    let gateway_dir = tempfile::tempdir().unwrap();
-    let backend = Backend::connect(&gateway_dir.path().join("g.sqlite3").display().to_string())
-        .await
-        .unwrap();
-    let mut procedures = civic_core::Snapshot::bundled().unwrap().procedures;
-    procedures.truncate(5);
-    civic_gateway::catalog::publish(&backend, procedures, "2026-11-20".into(), 1)
-        .await
-        .unwrap()
-        .unwrap();
-    let city_path = gateway_dir.path().join("city.toml");
-    std::fs::write(&city_path, city_profile_with_provider(&idp.issuer)).unwrap();
-    let city = civic_gateway::city::load(&city_path).unwrap();
-    let (addr, _server) = civic_gateway::serve_loopback(backend, &city).await.unwrap();
-    let gateway = format!("http://{addr}");
+    let served = civic_test_gateway::serve(
+        civic_test_gateway::bundled(5),
+        "2026-11-20",
+        &city_profile_with_provider(&idp.issuer),
+    )
+    .await;
+    let gateway = served.url.clone();
 
     let app = tempfile::tempdir().unwrap();
     let dir = app.path().to_owned();

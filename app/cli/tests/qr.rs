@@ -6,7 +6,6 @@ mod common;
 
 use std::process::{Command, Output};
 
-use civic_gateway::repo::Backend;
 use common::{civic, stdout};
 
 fn stderr(out: &Output) -> String {
@@ -49,29 +48,15 @@ async fn a_board_printed_by_a_helper_reads_back_verified() {
         .contains("never overwritten")
     );
 
-    let profile = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/cities/ninh-binh.toml"
-    ))
-    .expect("profile")
-        + "\n"
-        + &entry;
-    let city_path = app.path().join("city.toml");
-    std::fs::write(&city_path, profile).expect("write");
-    let city = civic_gateway::city::load(&city_path).expect("the printed entry is a valid profile");
-    let gateway_dir = tempfile::tempdir().expect("tempdir");
-    let backend = Backend::connect(&gateway_dir.path().join("g.sqlite3").display().to_string())
-        .await
-        .expect("db");
-    let procedures = civic_core::Snapshot::bundled().expect("bundled").procedures;
-    civic_gateway::catalog::publish(&backend, procedures, "2026-11-20".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
-    let (addr, _server) = civic_gateway::serve_loopback(backend, &city)
-        .await
-        .expect("serve");
-    let url = format!("http://{addr}");
+    let profile = civic_test_gateway::city_profile("ninh-binh") + "\n" + &entry;
+    // The gateway checks the printed entry as it checks any operator's file.
+    let gateway = civic_test_gateway::serve(
+        civic_test_gateway::bundled(usize::MAX),
+        "2026-11-20",
+        &profile,
+    )
+    .await;
+    let url = gateway.url.clone();
 
     tokio::task::spawn_blocking(move || {
         let board = civic(

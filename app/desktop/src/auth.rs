@@ -46,14 +46,7 @@ impl Pending {
 
 /// Sign-in for the city last synced; `NotConfigured` if its profile names no provider.
 pub fn open(app: &AppHandle) -> Result<Auth, AuthError> {
-    let state = app.state::<AppState>();
-    let city = state
-        .catalog
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .city()
-        .map_err(|e| AuthError::Protocol(e.to_string()))?;
-    Auth::for_city(city.as_ref(), &state.data_dir, Vault::app())
+    app.state::<AppState>().civic.auth(Vault::app())
 }
 
 /// The header's state, without the network.

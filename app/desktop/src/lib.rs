@@ -1,27 +1,19 @@
-//! The Tauri host. Commands are thin: deserialize, call `civic-core`, serialize. This crate is
-//! the only one that knows about IPC; the UI reaches it through `civic-ui`'s `ipc` module.
+//! The Tauri host. Commands (`commands/<feature>.rs`) are thin: deserialize, call
+//! `civic-core`, serialize. This crate is the only one that knows about IPC; the UI reaches
+//! it through `civic-ui`'s `ipc` module.
 
 mod auth;
 mod commands;
 mod sync;
 
-use std::sync::Mutex;
-
-use civic_core::CatalogStore;
-use civic_types::Notice;
+use civic_core::Civic;
 use tauri::Manager;
 use tauri_plugin_deep_link::DeepLinkExt;
 
-/// The core's state, shared by commands. One catalog connection: SQLite has one writer.
+/// The core, shared by commands, and the sign-in waiting for the browser.
 #[derive(Debug)]
 pub struct AppState {
-    catalog: Mutex<CatalogStore>,
-    notices: Vec<Notice>,
-    sync: sync::Live,
-    /// Where boards made from the app's board page are signed from, if a key is there.
-    signing_key: std::path::PathBuf,
-    /// Where the identity provider's public metadata is cached (tokens go to the keyring).
-    data_dir: std::path::PathBuf,
+    civic: Civic,
     sign_in: auth::Pending,
 }
 
@@ -30,10 +22,8 @@ pub struct AppState {
 pub enum StartError {
     #[error("cannot find a data directory: {0}")]
     DataDir(#[from] tauri::Error),
-    #[error("cannot create the data directory: {0}")]
-    CreateDir(#[from] std::io::Error),
     #[error(transparent)]
-    Catalog(#[from] civic_core::CatalogError),
+    Core(#[from] civic_core::CoreError),
 }
 
 fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
@@ -42,15 +32,19 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
         Some(dir) => dir.into(),
         None => app.path().app_data_dir()?,
     };
-    std::fs::create_dir_all(&dir)?;
-    let opened = CatalogStore::open(&dir.join(civic_core::paths::CATALOG_FILE))?;
-    let gateway = sync::configured_gateway(&opened.store);
+    // A mistyped address must not keep the app from starting: it works offline instead.
+    let gateway =
+        std::env::var(sync::GATEWAY_ENV).ok().filter(
+            |address| match civic_core::sync::Gateway::new(address) {
+                Ok(_) => true,
+                Err(error) => {
+                    tracing::warn!(%error, "ignoring the configured gateway");
+                    false
+                }
+            },
+        );
     Ok(AppState {
-        catalog: Mutex::new(opened.store),
-        notices: opened.notices,
-        sync: sync::Live::new(gateway),
-        signing_key: civic_core::paths::signing_key_in(&dir),
-        data_dir: dir,
+        civic: Civic::open(&dir, gateway.as_deref())?,
         sign_in: auth::Pending::default(),
     })
 }
@@ -71,16 +65,16 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::search_procedures,
-            commands::get_procedure,
-            commands::catalog_facets,
-            commands::app_status,
-            commands::sync_now,
-            commands::scan_image,
-            commands::make_board,
-            commands::session_state,
-            commands::sign_in,
-            commands::sign_out,
+            commands::catalog::search_procedures,
+            commands::catalog::get_procedure,
+            commands::catalog::catalog_facets,
+            commands::status::app_status,
+            commands::sync::sync_now,
+            commands::qr::scan_image,
+            commands::qr::make_board,
+            commands::auth::session_state,
+            commands::auth::sign_in,
+            commands::auth::sign_out,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

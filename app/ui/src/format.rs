@@ -83,13 +83,17 @@ fn group_thousands(n: u64) -> String {
     out
 }
 
-/// A Unix time as the user's language writes dates and times.
-pub fn local_time(unix_seconds: i64, lang: &str) -> String {
+/// A Unix time as the user's language writes dates and times, on the city's clock
+/// (`time_zone`, an IANA name the core has checked).
+pub fn local_time(unix_seconds: i64, lang: &str, time_zone: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
         unix_seconds as f64 * 1000.0,
     ));
     let locale = if lang == "en" { "en-GB" } else { "vi-VN" };
-    date.to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED)
+    // The city's clock, not the device's: a helper's laptop may be set to another zone.
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &time_zone.into());
+    date.to_locale_string(locale, &options)
         .as_string()
         .unwrap_or_default()
 }

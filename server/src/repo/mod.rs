@@ -22,7 +22,7 @@ pub enum RepoError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
-    SqliteOpen(#[from] civic_core::db::OpenError),
+    SqliteOpen(#[from] civic_db::OpenError),
     #[error("PostgreSQL: {0}")]
     Postgres(#[from] tokio_postgres::Error),
     #[error("PostgreSQL connection pool: {0}")]

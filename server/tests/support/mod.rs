@@ -6,7 +6,7 @@ pub mod proxy;
 
 use std::net::SocketAddr;
 
-use civic_core::Snapshot;
+use civic_catalog::Snapshot;
 use civic_gateway::repo::Backend;
 use civic_types::{CityProfile, Procedure};
 

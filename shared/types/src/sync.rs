@@ -53,6 +53,9 @@ pub struct CityProfile {
     pub name: LocalizedText,
     /// Province code in the 2025 administrative units (e.g. `37` for Ninh Bình).
     pub province_code: String,
+    /// The IANA time zone every date and time of this city is shown in.
+    #[serde(default = "vietnam_time_zone")]
+    pub time_zone: String,
     /// Features the city offers; the app shows those it also supports.
     pub features: Vec<Feature>,
     pub sync: SyncPolicy,
@@ -62,6 +65,11 @@ pub struct CityProfile {
     /// The identity provider for signing in; none: no sign-in offered (older gateways too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<crate::AuthConfig>,
+}
+
+/// Older profiles name no zone: every Vietnamese city is on `Asia/Ho_Chi_Minh`.
+fn vietnam_time_zone() -> String {
+    "Asia/Ho_Chi_Minh".to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,10 +102,28 @@ pub struct SyncStatus {
     pub gateway: Option<String>,
     /// The city's name, once its profile has been fetched.
     pub city: Option<LocalizedText>,
+    /// The IANA zone every time is shown in: the city's, Vietnam's before a profile arrives.
+    #[serde(default = "vietnam_time_zone")]
+    pub time_zone: String,
     /// Unix seconds of the last time the gateway confirmed the data (changed or not).
     pub last_checked: Option<i64>,
     pub state: SyncState,
     /// The data may be out of date: older than the city's freshness limit.
+    pub stale: bool,
+    /// Each synced component (city profile, catalog, …) on its own, in sync order.
+    #[serde(default)]
+    pub components: Vec<ComponentSyncStatus>,
+}
+
+/// One component's part of the sync status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentSyncStatus {
+    /// `city`, `catalog`, …
+    pub component: String,
+    pub state: SyncState,
+    /// Unix seconds of the last time the gateway confirmed this component's data.
+    pub last_checked: Option<i64>,
+    /// Older than the city's freshness limit.
     pub stale: bool,
 }
 

@@ -58,8 +58,12 @@ async fn search_open_and_read_a_procedure() {
         .await;
 
     // 200% text: the page still fits the window (no sideways scrolling).
-    let largest = session.script("return [...document.querySelectorAll('.settings button')].find(b => b.textContent === 'Largest').click()").await;
-    assert!(largest.is_null());
+    let largest = session.script("const b = [...document.querySelectorAll('.settings button')].find(b => b.textContent === 'Largest'); if (!b) return false; b.click(); return true;").await;
+    assert_eq!(
+        largest,
+        serde_json::Value::Bool(true),
+        "the text-size setting offers 'Largest'"
+    );
     let size = session
         .script("return document.documentElement.style.fontSize")
         .await;

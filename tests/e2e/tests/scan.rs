@@ -9,38 +9,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use civic_core::qr::{Board, BoardSigner, Trust};
-use civic_gateway::repo::Backend;
 use harness::Session;
 
 /// A gateway serving the bundled catalog and Ninh Bình's profile with `signer`'s key.
-async fn gateway(
-    signer: &BoardSigner,
-    dir: &Path,
-) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let backend = Backend::connect(&dir.join("g.sqlite3").display().to_string())
-        .await
-        .expect("db");
-    let procedures = civic_core::Snapshot::bundled().expect("bundled").procedures;
-    civic_gateway::catalog::publish(&backend, procedures, "2026-11-20".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
-    let profile = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/cities/ninh-binh.toml"
-    ))
-    .expect("profile")
+async fn gateway(signer: &BoardSigner) -> civic_test_gateway::TestGateway {
+    let profile = civic_test_gateway::city_profile("ninh-binh")
         + &format!(
             "\n[[qr.signing_keys]]\npublic_key = \"{}\"\nissuer = {{ vi = \"UBND tỉnh Ninh Bình\", en = \"Ninh Binh PPC\" }}\n",
             signer.public_key()
         );
-    let city_path = dir.join("city.toml");
-    std::fs::write(&city_path, profile).expect("write");
-    let city = civic_gateway::city::load(&city_path).expect("city");
-    let (addr, server) = civic_gateway::serve_loopback(backend, &city)
-        .await
-        .expect("serve");
-    (format!("http://{addr}"), server)
+    civic_test_gateway::serve(
+        civic_test_gateway::bundled(usize::MAX),
+        "2026-11-20",
+        &profile,
+    )
+    .await
 }
 
 fn pdf_to_png(pdf: &Path, dir: &Path) -> PathBuf {
@@ -100,7 +83,8 @@ async fn drop_photo(session: &Session, path: &Path) {
 async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
     let work = tempfile::tempdir().expect("tempdir");
     let signer = BoardSigner::generate().expect("key");
-    let (url, _server) = gateway(&signer, work.path()).await;
+    let served = gateway(&signer).await;
+    let url = served.url.clone();
 
     // A board as the commune printed it, photographed (rendered) to PNG.
     let store =
@@ -109,7 +93,7 @@ async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
     let board = Board::new(
         "UBND xã Xuân Hồng",
         &["1.001193".to_owned()],
-        &store,
+        &civic_core::CatalogLookup(&store),
         Some(&signer),
         "2026-11-23",
     )
@@ -251,8 +235,13 @@ async fn a_board_made_in_the_app_scans_back_verified() {
             public_key: signer.public_key(),
         }],
     }));
-    let report = civic_core::qr::scan_image(&std::fs::read(&png).expect("png"), &store, &trust)
-        .expect("scan");
+    let report = civic_core::qr::scan_image(
+        &std::fs::read(&png).expect("png"),
+        civic_core::qr::ImageSource::Photo,
+        &civic_core::CatalogLookup(&store),
+        &trust,
+    )
+    .expect("scan");
     let mut codes: Vec<_> = report
         .codes
         .iter()

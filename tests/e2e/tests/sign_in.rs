@@ -28,11 +28,8 @@ async fn signs_in_through_the_browser_keeps_tokens_in_the_keyring_and_survives_e
         access_ttl: Some(ACCESS_TTL),
     };
     let idp = Idp::start_with(&options);
-    let gateway_dir = tempfile::tempdir().expect("tempdir");
-    let city = gateway_dir.path().join("city.toml");
-    std::fs::write(&city, city_profile_with_provider(&idp.issuer)).expect("city profile");
-    let (gateway, _server) = harness::gateway(gateway_dir.path(), &city, 20).await;
-    let session = Session::start_with_env(&[("CIVIC_GATEWAY_URL", &gateway)]).await;
+    let served = harness::gateway(&city_profile_with_provider(&idp.issuer), 20).await;
+    let session = Session::start_with_env(&[("CIVIC_GATEWAY_URL", &served.url)]).await;
 
     // Once the city's profile is synced, the header offers to sign in.
     session.click("#sign-in").await;

@@ -5,6 +5,8 @@
 //! - [`Browser`]: plays the person at the system browser: follows redirects with cookies and
 //!   fills the provider's login and consent forms, stopping where the provider sends the
 //!   browser back to the app.
+//! - [`shared_data`]: the data set beside the project (`../shared/data`), which tests and
+//!   benchmarks may read and the app never does.
 //! - [`require_secret_service`]: the keyring tests run against the private Secret Service
 //!   that `cargo xtask test` starts; this says so clearly when it is missing.
 #![allow(clippy::missing_panics_doc, clippy::expect_used)] // a test harness fails by panicking
@@ -14,6 +16,22 @@ mod idp;
 
 pub use browser::{Browser, Landing};
 pub use idp::{Idp, IdpOptions};
+
+/// The workspace root (this crate lives in `tests/support`).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `../shared/data` beside the workspace; tests may read it, the app never does.
+pub fn shared_data() -> std::path::PathBuf {
+    let dir = workspace_root().join("../shared/data");
+    assert!(
+        dir.is_dir(),
+        "test data not found at {} (clone the project beside shared/)",
+        dir.display()
+    );
+    dir
+}
 
 /// The demo citizens in `tests/idp/accounts.json`.
 pub const CITIZEN_LOGIN: &str = "nguyenvanan";

@@ -76,7 +76,7 @@ pub fn StatusBanner(status: AppStatus, live: Option<SyncStatus>) -> Element {
             span { " · " }
             span { id: "last-updated",
                 match sync.last_checked {
-                    Some(at) => t_args("sync-last-checked", &[("time", FluentValue::from(crate::format::local_time(at, lang)))]),
+                    Some(at) => t_args("sync-last-checked", &[("time", FluentValue::from(crate::format::local_time(at, lang, &sync.time_zone)))]),
                     None => t("sync-never"),
                 }
             }

@@ -237,27 +237,13 @@ fn descendants(root: u32) -> Vec<u32> {
     found
 }
 
-/// A real city gateway on loopback serving `procedures` bundled procedures under the profile
-/// at `city`; stops when the handle is aborted or dropped with the runtime.
-pub async fn gateway(
-    data_dir: &Path,
-    city: &Path,
-    procedures: usize,
-) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let backend = civic_gateway::repo::Backend::connect(
-        &data_dir.join("gateway.sqlite3").display().to_string(),
+/// A real city gateway on loopback serving the first `procedures` bundled procedures under
+/// the city profile `profile` (TOML).
+pub async fn gateway(profile: &str, procedures: usize) -> civic_test_gateway::TestGateway {
+    civic_test_gateway::serve(
+        civic_test_gateway::bundled(procedures),
+        "2026-11-20",
+        profile,
     )
     .await
-    .expect("gateway database");
-    let mut bundled = civic_core::Snapshot::bundled().expect("bundled").procedures;
-    bundled.truncate(procedures);
-    civic_gateway::catalog::publish(&backend, bundled, "2026-11-20".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
-    let city = civic_gateway::city::load(city).expect("city");
-    let (addr, server) = civic_gateway::serve_loopback(backend, &city)
-        .await
-        .expect("serve");
-    (format!("http://{addr}"), server)
 }

@@ -1,0 +1,6 @@
+//! One module per feature, each with its subcommands and their `run`.
+
+pub mod auth;
+pub mod catalog;
+pub mod qr;
+pub mod sync;

@@ -1,0 +1,33 @@
+use civic_core::auth::AuthError;
+use civic_types::{SessionState, SignInStarted};
+
+use super::{CommandError, blocking};
+
+/// Sign-in errors keep a code the UI can act on (`signed-out`, `expired`, `offline`).
+pub fn auth_error(error: &AuthError) -> CommandError {
+    let code = match error {
+        AuthError::NotConfigured => "auth-unavailable",
+        AuthError::SignedOut => "signed-out",
+        AuthError::SessionExpired => "expired",
+        AuthError::Offline(_) => "offline",
+        AuthError::Timeout => "timeout",
+        AuthError::KeyringUnavailable(_) | AuthError::Keyring(_) => "keyring",
+        _ => "auth",
+    };
+    CommandError::new(code, error)
+}
+
+#[tauri::command]
+pub async fn session_state(app: tauri::AppHandle) -> Result<SessionState, CommandError> {
+    blocking(move || crate::auth::state(&app).map_err(|e| auth_error(&e))).await
+}
+
+#[tauri::command]
+pub async fn sign_in(app: tauri::AppHandle) -> Result<SignInStarted, CommandError> {
+    blocking(move || crate::auth::sign_in(&app).map_err(|e| auth_error(&e))).await
+}
+
+#[tauri::command]
+pub async fn sign_out(app: tauri::AppHandle) -> Result<SessionState, CommandError> {
+    blocking(move || crate::auth::sign_out(&app).map_err(|e| auth_error(&e))).await
+}

@@ -1,0 +1,27 @@
+use civic_types::SyncReport;
+
+use super::{CommandError, blocking};
+use crate::AppState;
+
+/// Syncs with the gateway now; progress arrives as `sync-status` events.
+#[tauri::command]
+pub async fn sync_now(app: tauri::AppHandle) -> Result<Option<SyncReport>, CommandError> {
+    blocking(move || {
+        use tauri::Manager;
+        let result = app
+            .state::<AppState>()
+            .civic
+            .sync_now(&|| crate::sync::emit_status(&app));
+        result.transpose().map_err(|error| {
+            CommandError::new(
+                if error.is_offline() {
+                    "offline"
+                } else {
+                    "sync"
+                },
+                error,
+            )
+        })
+    })
+    .await
+}

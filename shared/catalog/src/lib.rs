@@ -1,0 +1,29 @@
+//! `civic-catalog`: the procedure catalog component. Import, the bundled snapshot, the
+//! offline store and search, and the catalog's part in each sync round.
+//!
+//! Shape (as every component): errors in `store`, schema in `sql/`, `store` for reads and
+//! writes (writes take a `&Transaction`), `search` for queries, `sync` (checkpoint, fetch,
+//! apply), `component` (the store behind its lock, the flows front ends call).
+
+mod component;
+pub mod import;
+pub mod lexicon;
+mod name_index;
+mod search;
+pub mod snapshot;
+mod store;
+mod sync;
+
+pub use component::Catalog;
+pub use search::QueryPlan;
+pub use snapshot::{Snapshot, SnapshotError};
+pub use store::PORTAL_PROCEDURE_URL;
+pub use store::{CatalogError, CatalogStore, Opened};
+pub use sync::{Checkpoint, Fetched, LegacyCity, fetch};
+
+use civic_db::Migrations;
+
+pub(crate) const MIGRATIONS: Migrations = Migrations(&[
+    include_str!("sql/001_catalog.sql"),
+    include_str!("sql/002_portal_url.sql"),
+]);

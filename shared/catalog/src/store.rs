@@ -1,0 +1,260 @@
+use std::path::Path;
+
+use civic_types::{CatalogSource, CatalogStatus, FacetValue, Facets, Notice, Procedure};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::name_index::NameIndex;
+use crate::{MIGRATIONS, Snapshot, SnapshotError};
+use civic_db::OpenError;
+use civic_text::fold;
+
+/// Where the national portal shows a procedure, followed by its own id.
+pub const PORTAL_PROCEDURE_URL: &str = "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/";
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error("catalog database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a stored procedure record is damaged: {0}")]
+    Record(#[from] serde_json::Error),
+    #[error("cannot move the damaged catalog aside: {0}")]
+    MoveAside(std::io::Error),
+}
+
+/// The offline catalog: one SQLite connection (one writer), WAL.
+#[derive(Debug)]
+pub struct CatalogStore {
+    pub(super) conn: Connection,
+    /// Derived from `procedures.name_folded`; rebuilt whenever the catalog is replaced.
+    pub(super) names: NameIndex,
+}
+
+/// A store and anything the user must be told about how it was opened.
+#[derive(Debug)]
+pub struct Opened {
+    pub store: CatalogStore,
+    pub notices: Vec<Notice>,
+}
+
+pub(super) const META_DATA_DATE: &str = "data_date";
+const META_SOURCE: &str = "source";
+
+impl CatalogStore {
+    /// Opens the catalog at `path`. A damaged file is moved aside (kept for support, never
+    /// deleted) and rebuilt from the bundled snapshot; a file from a newer app is refused.
+    pub fn open(path: &Path) -> Result<Opened, CatalogError> {
+        let mut notices = Vec::new();
+        let conn = match MIGRATIONS.open(path) {
+            Ok(conn) => conn,
+            Err(OpenError::Corrupt(error)) => {
+                tracing::warn!(%error, path = %path.display(), "catalog damaged; rebuilding from the bundled snapshot");
+                civic_db::move_aside(path).map_err(CatalogError::MoveAside)?;
+                notices.push(Notice::CatalogRebuilt);
+                MIGRATIONS.open(path)?
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let mut store = Self {
+            conn,
+            names: NameIndex::default(),
+        };
+        store.load_bundled_if_newer()?;
+        store.reindex_names()?;
+        Ok(Opened { store, notices })
+    }
+
+    /// An in-memory catalog holding `snapshot`: for tests and benchmarks.
+    pub fn in_memory(snapshot: &Snapshot) -> Result<Self, CatalogError> {
+        let mut store = Self {
+            conn: MIGRATIONS.open_in_memory()?,
+            names: NameIndex::default(),
+        };
+        let tx = store.conn.transaction()?;
+        replace_all(&tx, snapshot, CatalogSource::Bundled)?;
+        tx.commit()?;
+        store.reindex_names()?;
+        Ok(store)
+    }
+
+    pub(super) fn reindex_names(&mut self) -> Result<(), CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name_folded FROM procedures ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows: Vec<(i64, String)> = rows.collect::<Result<_, _>>()?;
+        drop(stmt);
+        self.names = NameIndex::build(rows);
+        Ok(())
+    }
+
+    /// Loads the bundled snapshot into an empty catalog, or over bundled data that an app
+    /// update has made older than the snapshot now shipped.
+    fn load_bundled_if_newer(&mut self) -> Result<(), CatalogError> {
+        let stored = self.meta(META_DATA_DATE)?;
+        let source = self.meta(META_SOURCE)?;
+        let stale = match (&stored, source.as_deref()) {
+            (None, _) => true,
+            (Some(date), Some("bundled")) => *date < Snapshot::bundled_data_date()?,
+            (Some(_), _) => false,
+        };
+        if stale {
+            let bundled = Snapshot::bundled()?;
+            let tx = self.conn.transaction()?;
+            replace_all(&tx, &bundled, CatalogSource::Bundled)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn meta(&self, key: &str) -> Result<Option<String>, CatalogError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM catalog_meta WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn get(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
+        let record: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT record FROM procedures WHERE code = ?1",
+                [code.trim()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(record.map(|json| serde_json::from_str(&json)).transpose()?)
+    }
+
+    /// The code of the procedure the national portal shows at `/thu-tuc-hanh-chinh/<id>`.
+    pub fn code_for_portal_id(&self, id: &str) -> Result<Option<String>, CatalogError> {
+        let url = format!("{PORTAL_PROCEDURE_URL}{}", id.to_ascii_lowercase());
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT code FROM procedures WHERE json_extract(record, '$.portal_url') = ?1",
+                [url],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn status(&self) -> Result<CatalogStatus, CatalogError> {
+        let procedures: u32 = self
+            .conn
+            .query_row("SELECT count(*) FROM procedures", [], |r| r.get(0))?;
+        let source = match self.meta(META_SOURCE)?.as_deref() {
+            Some("synced") => CatalogSource::Synced,
+            _ => CatalogSource::Bundled,
+        };
+        Ok(CatalogStatus {
+            procedures,
+            source,
+            data_date: self.meta(META_DATA_DATE)?.unwrap_or_default(),
+        })
+    }
+
+    pub fn facets(&self) -> Result<Facets, CatalogError> {
+        let values = |sql: &str| -> Result<Vec<FacetValue>, CatalogError> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| {
+                Ok(FacetValue {
+                    value: r.get(0)?,
+                    count: r.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        Ok(Facets {
+            fields: values("SELECT field, count(*) FROM procedures GROUP BY field ORDER BY field")?,
+            levels: values(
+                "SELECT level, count(*) FROM procedure_levels GROUP BY level ORDER BY level",
+            )?,
+            agencies: values(
+                "SELECT agency, count(*) AS n FROM procedure_agencies GROUP BY agency ORDER BY n DESC, agency",
+            )?,
+        })
+    }
+}
+
+/// Replaces the whole catalog with `snapshot` inside the caller's transaction.
+pub fn replace_all(
+    tx: &Transaction<'_>,
+    snapshot: &Snapshot,
+    source: CatalogSource,
+) -> Result<(), CatalogError> {
+    tx.execute("DELETE FROM procedure_search", [])?;
+    tx.execute("DELETE FROM procedures", [])?;
+    for procedure in &snapshot.procedures {
+        insert_procedure(tx, procedure)?;
+    }
+    set_meta(tx, META_DATA_DATE, &snapshot.data_date)?;
+    set_source(tx, source)
+}
+
+/// Records where the catalog's data came from (read back by [`CatalogStore::status`]).
+pub(super) fn set_source(tx: &Transaction<'_>, source: CatalogSource) -> Result<(), CatalogError> {
+    let tag = match source {
+        CatalogSource::Bundled => "bundled",
+        CatalogSource::Synced => "synced",
+    };
+    set_meta(tx, META_SOURCE, tag)
+}
+
+pub(super) fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), CatalogError> {
+    tx.prepare_cached("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?1, ?2)")?
+        .execute([key, value])?;
+    Ok(())
+}
+
+pub fn insert_procedure(tx: &Transaction<'_>, procedure: &Procedure) -> Result<(), CatalogError> {
+    let name_folded = fold(&procedure.name);
+    tx.prepare_cached(
+        "INSERT INTO procedures (code, name, name_folded, field, record) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        procedure.code,
+        procedure.name,
+        name_folded,
+        procedure.field,
+        serde_json::to_string(procedure)?
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut level = tx.prepare_cached(
+        "INSERT OR IGNORE INTO procedure_levels (procedure_id, level) VALUES (?1, ?2)",
+    )?;
+    for name in &procedure.levels {
+        level.execute(params![id, name])?;
+    }
+    let mut agency = tx.prepare_cached(
+        "INSERT OR IGNORE INTO procedure_agencies (procedure_id, agency) VALUES (?1, ?2)",
+    )?;
+    for name in procedure.agencies.all() {
+        agency.execute(params![id, name])?;
+    }
+    tx.prepare_cached("INSERT INTO procedure_search (rowid, name, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, name_folded, fold(&search_body(procedure))])?;
+    Ok(())
+}
+
+/// What besides the name a resident might search by: field, agencies, results, documents.
+fn search_body(procedure: &Procedure) -> String {
+    let mut body = vec![procedure.code.as_str(), procedure.field.as_str()];
+    body.extend(procedure.agencies.all());
+    body.extend(procedure.results.iter().map(String::as_str));
+    body.extend(
+        procedure
+            .document_groups
+            .iter()
+            .flat_map(|g| g.documents.iter().map(|d| d.name.as_str())),
+    );
+    body.join(" \n ")
+}

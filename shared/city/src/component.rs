@@ -1,0 +1,168 @@
+//! The city profile as a component: what every other component reads the profile through,
+//! and its part in each sync round (`GET /v1/city`, conditional on the ETag held).
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use civic_sync::{Answer, Freshness, Gateway, SyncComponent, SyncError};
+use civic_time::TimeZone;
+use civic_types::{CityProfile, SyncOutcome, SyncReport};
+
+use crate::CityError;
+use crate::store::{CityStore, Held, confirm, put};
+
+/// Until a city profile says otherwise, data unconfirmed for a week may be out of date.
+pub const DEFAULT_MAX_AGE_HOURS: u32 = 7 * 24;
+/// How often to sync when no city profile says otherwise.
+pub const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+#[derive(Debug)]
+pub struct City {
+    store: Mutex<CityStore>,
+}
+
+impl City {
+    pub fn new(store: CityStore) -> Self {
+        Self {
+            store: Mutex::new(store),
+        }
+    }
+
+    fn store(&self) -> MutexGuard<'_, CityStore> {
+        // A panic while holding the lock cannot leave the store half-written: writes are
+        // transactions.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The profile held, if one was ever received.
+    pub fn profile(&self) -> Result<Option<CityProfile>, CityError> {
+        Ok(self.store().held()?.map(|held| held.profile))
+    }
+
+    /// The gateway the profile came from: the one to sync with when none is configured.
+    pub fn gateway(&self) -> Result<Option<String>, CityError> {
+        Ok(self.store().held()?.map(|held| held.gateway))
+    }
+
+    /// The city's zone, for every "today" and every time shown; Vietnam's before any
+    /// profile arrived or if it names a zone this build does not know.
+    pub fn time_zone(&self) -> TimeZone {
+        self.profile()
+            .ok()
+            .flatten()
+            .and_then(|p| civic_time::zone(&p.time_zone).ok())
+            .unwrap_or_else(civic_time::vietnam)
+    }
+
+    /// The IANA name of [`Self::time_zone`], for front ends that format times themselves.
+    pub fn time_zone_name(&self) -> String {
+        self.profile()
+            .ok()
+            .flatten()
+            .map(|p| p.time_zone)
+            .filter(|name| civic_time::zone(name).is_ok())
+            .unwrap_or_else(|| civic_time::VIETNAM.to_owned())
+    }
+
+    /// How long synced data stays fresh, in hours.
+    pub fn max_age_hours(&self) -> u32 {
+        self.profile()
+            .ok()
+            .flatten()
+            .map_or(DEFAULT_MAX_AGE_HOURS, |p| p.sync.catalog_max_age_hours)
+    }
+
+    /// How often a running app syncs.
+    pub fn sync_interval(&self) -> Duration {
+        self.profile()
+            .ok()
+            .flatten()
+            .map_or(DEFAULT_SYNC_INTERVAL, |p| {
+                Duration::from_secs(u64::from(p.sync.interval_minutes.max(1)) * 60)
+            })
+    }
+
+    /// Whether data last confirmed at `confirmed` (Unix seconds) is stale at `now`.
+    pub fn is_stale(&self, confirmed: Option<i64>, now: i64) -> bool {
+        confirmed.is_none_or(|t| now - t > i64::from(self.max_age_hours()) * 3600)
+    }
+
+    /// Keeps `held` unless a profile is held already: for carrying a profile over from
+    /// where older app versions kept it.
+    pub fn adopt(&self, held: &Held) -> Result<bool, CityError> {
+        let mut store = self.store();
+        if store.held()?.is_some() {
+            return Ok(false);
+        }
+        store.write(|tx| put(tx, held))?;
+        Ok(true)
+    }
+}
+
+impl SyncComponent for City {
+    fn name(&self) -> &'static str {
+        "city"
+    }
+
+    fn sync(
+        &self,
+        gateway: &Gateway,
+        now: i64,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<SyncReport, SyncError> {
+        let held = self.store().held().map_err(SyncError::store)?;
+        // Another gateway's ETag means nothing here.
+        let etag = held
+            .as_ref()
+            .filter(|h| h.gateway == gateway.address())
+            .and_then(|h| h.etag.clone());
+        let mut report = SyncReport {
+            outcome: SyncOutcome::Unchanged,
+            added: 0,
+            changed: 0,
+            removed: 0,
+            bytes: 0,
+            data_date: String::new(),
+        };
+        match gateway.get("/v1/city", etag.as_deref(), progress)? {
+            Answer::NotModified => {
+                if etag.is_some() {
+                    self.store()
+                        .write(|tx| confirm(tx, now))
+                        .map_err(SyncError::store)?;
+                }
+            }
+            Answer::Body { json, etag, wire } => {
+                let profile: CityProfile = serde_json::from_slice(&json)
+                    .map_err(|e| SyncError::BadResponse(format!("city profile: {e}")))?;
+                report.bytes = wire;
+                report.outcome = SyncOutcome::Full;
+                if held.as_ref().is_none_or(|h| h.profile != profile) {
+                    report.changed = 1;
+                }
+                let held = Held {
+                    gateway: gateway.address().to_owned(),
+                    profile,
+                    etag,
+                    last_checked: now,
+                };
+                self.store()
+                    .write(|tx| put(tx, &held))
+                    .map_err(SyncError::store)?;
+            }
+        }
+        Ok(report)
+    }
+
+    fn freshness(&self, now: i64) -> Result<Freshness, SyncError> {
+        let last_checked = self
+            .store()
+            .held()
+            .map_err(SyncError::store)?
+            .map(|h| h.last_checked);
+        Ok(Freshness {
+            last_checked,
+            stale: self.is_stale(last_checked, now),
+        })
+    }
+}

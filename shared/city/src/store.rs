@@ -1,0 +1,112 @@
+//! The profile on disk: one SQLite file of its own (one writer), one row.
+
+use std::path::Path;
+
+use civic_db::{Migrations, OpenError};
+use civic_types::CityProfile;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::CityError;
+
+const MIGRATIONS: Migrations = Migrations(&[include_str!("sql/001_city.sql")]);
+
+/// What this app holds from a gateway about its city.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    /// The gateway the profile came from: its checkpoint means nothing to another.
+    pub gateway: String,
+    pub profile: CityProfile,
+    pub etag: Option<String>,
+    /// Unix seconds of the last time the gateway confirmed the profile.
+    pub last_checked: i64,
+}
+
+#[derive(Debug)]
+pub struct CityStore {
+    conn: Connection,
+}
+
+impl CityStore {
+    /// Opens the profile database at `path`. A damaged file is moved aside (kept) and a new
+    /// one made: the profile comes again with the next sync. A newer schema is refused.
+    pub fn open(path: &Path) -> Result<Self, CityError> {
+        let conn = match MIGRATIONS.open(path) {
+            Ok(conn) => conn,
+            Err(OpenError::Corrupt(error)) => {
+                tracing::warn!(%error, path = %path.display(), "city profile damaged; starting afresh");
+                civic_db::move_aside(path).map_err(CityError::MoveAside)?;
+                MIGRATIONS.open(path)?
+            }
+            Err(other) => return Err(other.into()),
+        };
+        Ok(Self { conn })
+    }
+
+    pub fn in_memory() -> Result<Self, CityError> {
+        Ok(Self {
+            conn: MIGRATIONS.open_in_memory()?,
+        })
+    }
+
+    pub fn held(&self) -> Result<Option<Held>, CityError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT gateway, profile, etag, last_checked FROM city_profile WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(gateway, json, etag, last_checked)| {
+            Ok(Held {
+                gateway,
+                profile: serde_json::from_str(&json)?,
+                etag,
+                last_checked,
+            })
+        })
+        .transpose()
+    }
+
+    /// Runs `write` in one transaction, committed only if it succeeds.
+    pub fn write<T>(
+        &mut self,
+        write: impl FnOnce(&Transaction<'_>) -> Result<T, CityError>,
+    ) -> Result<T, CityError> {
+        let tx = self.conn.transaction()?;
+        let value = write(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+/// Replaces what is held.
+pub fn put(tx: &Transaction<'_>, held: &Held) -> Result<(), CityError> {
+    tx.execute(
+        "INSERT OR REPLACE INTO city_profile (id, gateway, profile, etag, last_checked)
+         VALUES (1, ?1, ?2, ?3, ?4)",
+        params![
+            held.gateway,
+            serde_json::to_string(&held.profile)?,
+            held.etag,
+            held.last_checked
+        ],
+    )?;
+    Ok(())
+}
+
+/// The gateway confirmed the profile held is its current one.
+pub fn confirm(tx: &Transaction<'_>, now: i64) -> Result<(), CityError> {
+    tx.execute(
+        "UPDATE city_profile SET last_checked = ?1 WHERE id = 1",
+        [now],
+    )?;
+    Ok(())
+}

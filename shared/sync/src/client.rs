@@ -1,0 +1,271 @@
+//! Talking to the city's gateway: conditional requests, compressed bodies, progress.
+//!
+//! Everything that comes back is untrusted: sizes are capped before and after
+//! decompression, a body shorter than announced is an error, and a component applies
+//! nothing until its whole answer has arrived and parsed.
+
+use std::io::Read;
+use std::time::Duration;
+
+use civic_types::ApiError;
+
+use crate::SyncError;
+
+/// Compressed bodies larger than this are refused (the real catalog is ~1.2 MB in brotli).
+const MAX_COMPRESSED_BYTES: u64 = 64 * 1024 * 1024;
+/// Decompressed bodies larger than this are refused: a defence against compression bombs.
+const MAX_JSON_BYTES: u64 = 512 * 1024 * 1024;
+const PROGRESS_CHUNK: usize = 64 * 1024;
+
+/// A city's gateway, e.g. `http://127.0.0.1:8080`.
+#[derive(Debug, Clone)]
+pub struct Gateway {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Gateway {
+    pub fn new(address: &str) -> Result<Self, SyncError> {
+        let base = address.trim().trim_end_matches('/');
+        let valid = (base.starts_with("http://") || base.starts_with("https://"))
+            && base
+                .parse::<ureq::http::Uri>()
+                .is_ok_and(|u| u.host().is_some());
+        if !valid {
+            return Err(SyncError::BadAddress(address.to_owned()));
+        }
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(10)))
+            // A weak 3G link is slow but moving: bound each read, not the whole transfer.
+            .timeout_per_read(Some(Duration::from_secs(30)))
+            .user_agent(concat!("civic/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Ok(Self {
+            base: base.to_owned(),
+            agent,
+        })
+    }
+
+    pub fn address(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET path` (e.g. `/v1/catalog?since=…`), sending `etag` as `If-None-Match`.
+    /// `progress(received, total)` is called as body bytes arrive. A 4xx/5xx answer is an
+    /// error carrying the gateway's own code.
+    pub fn get(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<Answer, SyncError> {
+        let mut request = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Accept", "application/json")
+            .header("Accept-Encoding", "br, gzip");
+        if let Some(etag) = etag {
+            request = request.header("If-None-Match", etag);
+        }
+        let response = request
+            .call()
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        if status == 304 {
+            return Ok(Answer::NotModified);
+        }
+        let etag = header("etag");
+        let coding = header("content-encoding").unwrap_or_default();
+        let total = header("content-length").and_then(|v| v.parse::<u64>().ok());
+        if total.is_some_and(|t| t > MAX_COMPRESSED_BYTES) {
+            return Err(SyncError::TooLarge {
+                limit: MAX_COMPRESSED_BYTES,
+            });
+        }
+        let wire = read_body(response.into_body().into_reader(), total, progress)?;
+        if !(200..300).contains(&status) {
+            let error: Option<ApiError> = serde_json::from_slice(&wire).ok();
+            return Err(match error {
+                Some(e) => SyncError::Gateway {
+                    status,
+                    code: e.code,
+                    message: e.message,
+                },
+                None => SyncError::Gateway {
+                    status,
+                    code: "unknown".into(),
+                    message: "the gateway gave no explanation".into(),
+                },
+            });
+        }
+        let json = decode(&wire, coding.trim())?;
+        Ok(Answer::Body {
+            json,
+            etag,
+            wire: wire.len() as u64,
+        })
+    }
+}
+
+/// A gateway's answer to a conditional `GET`.
+#[derive(Debug)]
+pub enum Answer {
+    /// `304`: what the app holds is current.
+    NotModified,
+    Body {
+        /// The decompressed body.
+        json: Vec<u8>,
+        etag: Option<String>,
+        /// Bytes on the wire (compressed).
+        wire: u64,
+    },
+}
+
+fn read_body(
+    mut reader: impl Read,
+    total: Option<u64>,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> Result<Vec<u8>, SyncError> {
+    let mut body = Vec::with_capacity(total.map_or(0, |t| usize::try_from(t).unwrap_or(0)));
+    let mut chunk = vec![0u8; PROGRESS_CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => {
+                return Err(SyncError::Interrupted {
+                    received: body.len() as u64,
+                    expected: total.unwrap_or(0),
+                });
+            }
+        };
+        body.extend_from_slice(&chunk[..n]);
+        if body.len() as u64 > MAX_COMPRESSED_BYTES {
+            return Err(SyncError::TooLarge {
+                limit: MAX_COMPRESSED_BYTES,
+            });
+        }
+        progress(body.len() as u64, total);
+    }
+    let received = body.len() as u64;
+    if let Some(expected) = total
+        && received != expected
+    {
+        return Err(SyncError::Interrupted { received, expected });
+    }
+    Ok(body)
+}
+
+fn decode(wire: &[u8], coding: &str) -> Result<Vec<u8>, SyncError> {
+    let mut json = Vec::new();
+    let result = match coding {
+        "" | "identity" => return Ok(wire.to_vec()),
+        "gzip" | "x-gzip" => flate2::read::GzDecoder::new(wire)
+            .take(MAX_JSON_BYTES + 1)
+            .read_to_end(&mut json),
+        "br" => brotli::Decompressor::new(wire, 64 * 1024)
+            .take(MAX_JSON_BYTES + 1)
+            .read_to_end(&mut json),
+        other => {
+            return Err(SyncError::BadResponse(format!(
+                "unknown content encoding `{other}`"
+            )));
+        }
+    };
+    result.map_err(|e| SyncError::BadResponse(format!("cannot decompress ({coding}): {e}")))?;
+    if json.len() as u64 > MAX_JSON_BYTES {
+        return Err(SyncError::TooLarge {
+            limit: MAX_JSON_BYTES,
+        });
+    }
+    Ok(json)
+}
+
+/// Percent-encodes a cursor for the query string (cursors are plain, but come from the network).
+pub fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gateway_addresses() {
+        for good in [
+            "http://127.0.0.1:8080",
+            "https://gw.ninhbinh.gov.vn/",
+            " http://localhost ",
+        ] {
+            assert!(Gateway::new(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "ftp://x",
+            "127.0.0.1:8080",
+            "http://",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+        ] {
+            assert!(
+                matches!(Gateway::new(bad), Err(SyncError::BadAddress(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn cut_bodies_and_bombs_are_refused() {
+        let body = b"0123456789";
+        let short = read_body(&body[..], Some(20), &mut |_, _| {});
+        assert!(matches!(
+            short,
+            Err(SyncError::Interrupted {
+                received: 10,
+                expected: 20
+            })
+        ));
+        assert_eq!(
+            read_body(&body[..], Some(10), &mut |_, _| {}).expect("whole"),
+            body
+        );
+        let truncated_gzip = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut e, &[b'x'; 10_000]).expect("write");
+            let mut bytes = e.finish().expect("gzip");
+            bytes.truncate(bytes.len() / 2);
+            bytes
+        };
+        assert!(matches!(
+            decode(&truncated_gzip, "gzip"),
+            Err(SyncError::BadResponse(_))
+        ));
+        assert!(matches!(
+            decode(b"xx", "zstd"),
+            Err(SyncError::BadResponse(_))
+        ));
+    }
+
+    #[test]
+    fn cursors_are_escaped() {
+        assert_eq!(query_escape("ab.12"), "ab.12");
+        assert_eq!(query_escape("a&b=c d"), "a%26b%3Dc%20d");
+    }
+}

@@ -1,0 +1,168 @@
+//! The one sync scheduler: every component that keeps data from the gateway, in order,
+//! once at start, then every interval, and when someone asks. The desktop host and the CLI
+//! run this same code.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use civic_types::{ComponentSyncStatus, SyncReport, SyncState};
+
+use crate::{Gateway, SyncComponent, SyncError};
+
+/// After failing to reach the gateway, try again sooner: rural coverage comes and goes.
+pub const OFFLINE_RETRY: Duration = Duration::from_secs(5 * 60);
+/// Progress is reported at most this often: enough for a smooth bar, cheap over IPC.
+const PROGRESS_EVERY: Duration = Duration::from_millis(150);
+
+/// What one component did in a round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentSync {
+    pub component: &'static str,
+    pub report: SyncReport,
+}
+
+#[derive(Debug)]
+struct Live {
+    /// The round as a whole: what the status line shows.
+    round: SyncState,
+    /// One per component, in order.
+    components: Vec<SyncState>,
+}
+
+#[derive(Debug)]
+pub struct Scheduler {
+    gateway: Option<Gateway>,
+    components: Vec<Arc<dyn SyncComponent>>,
+    live: Mutex<Live>,
+    /// Serialises rounds: the timer and the button must not race.
+    running: Mutex<()>,
+}
+
+impl Scheduler {
+    /// `components` sync in this order (the city profile first: the others read it).
+    pub fn new(gateway: Option<Gateway>, components: Vec<Arc<dyn SyncComponent>>) -> Self {
+        let live = Live {
+            round: SyncState::Idle,
+            components: vec![SyncState::Idle; components.len()],
+        };
+        Self {
+            gateway,
+            components,
+            live: Mutex::new(live),
+            running: Mutex::new(()),
+        }
+    }
+
+    pub fn gateway(&self) -> Option<&Gateway> {
+        self.gateway.as_ref()
+    }
+
+    /// The round's live state (idle, syncing with progress, offline, failed).
+    pub fn state(&self) -> SyncState {
+        self.live().round.clone()
+    }
+
+    /// Each component's live state and freshness at `now`.
+    pub fn components(&self, now: i64) -> Vec<ComponentSyncStatus> {
+        let states = self.live().components.clone();
+        self.components
+            .iter()
+            .zip(states)
+            .map(|(component, state)| {
+                let freshness = component.freshness(now).ok();
+                ComponentSyncStatus {
+                    component: component.name().to_owned(),
+                    state,
+                    last_checked: freshness.and_then(|f| f.last_checked),
+                    stale: freshness.is_none_or(|f| f.stale),
+                }
+            })
+            .collect()
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set(&self, index: Option<usize>, state: SyncState, changed: &dyn Fn()) {
+        {
+            let mut live = self.live();
+            if let Some(slot) = index.and_then(|i| live.components.get_mut(i)) {
+                *slot = state.clone();
+            }
+            live.round = state;
+        }
+        changed();
+    }
+
+    /// One round: each component in order; the first failure ends the round (the
+    /// components already done keep what they applied). `changed` is called on every
+    /// state change, progress included. `None` when no gateway is configured.
+    pub fn sync_once(
+        &self,
+        now: &dyn Fn() -> i64,
+        changed: &dyn Fn(),
+    ) -> Option<Result<Vec<ComponentSync>, SyncError>> {
+        let gateway = self.gateway.as_ref()?;
+        let _running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut done = Vec::with_capacity(self.components.len());
+        for (index, component) in self.components.iter().enumerate() {
+            let syncing = SyncState::Syncing {
+                received: 0,
+                total: None,
+            };
+            self.set(Some(index), syncing, changed);
+            let mut last_event = Instant::now();
+            let result = component.sync(gateway, now(), &mut |received, total| {
+                // Throttled, but the last chunk always shows: the bar reaches its end.
+                if last_event.elapsed() >= PROGRESS_EVERY || total == Some(received) {
+                    last_event = Instant::now();
+                    self.set(Some(index), SyncState::Syncing { received, total }, changed);
+                }
+            });
+            match result {
+                Ok(report) => {
+                    tracing::info!(component = component.name(), outcome = ?report.outcome, bytes = report.bytes, "synced");
+                    self.set(Some(index), SyncState::Idle, changed);
+                    done.push(ComponentSync {
+                        component: component.name(),
+                        report,
+                    });
+                }
+                Err(error) => {
+                    let state = if error.is_offline() {
+                        tracing::info!(component = component.name(), %error, "gateway unreachable; working offline");
+                        SyncState::Offline
+                    } else {
+                        tracing::warn!(component = component.name(), %error, "sync failed");
+                        SyncState::Failed {
+                            message: error.to_string(),
+                        }
+                    };
+                    self.set(Some(index), state, changed);
+                    return Some(Err(error));
+                }
+            }
+        }
+        self.set(None, SyncState::Idle, changed);
+        Some(Ok(done))
+    }
+
+    /// Rounds for the life of the process: now, then every `interval()` (read again after
+    /// each round: a new city profile may change it), sooner after an offline round.
+    /// Returns at once when no gateway is configured.
+    pub fn run(&self, interval: &dyn Fn() -> Duration, now: &dyn Fn() -> i64, changed: &dyn Fn()) {
+        loop {
+            let offline = match self.sync_once(now, changed) {
+                None => return,
+                Some(result) => result.is_err_and(|e| e.is_offline()),
+            };
+            let interval = interval();
+            std::thread::sleep(if offline {
+                interval.min(OFFLINE_RETRY)
+            } else {
+                interval
+            });
+        }
+    }
+}
