@@ -33,6 +33,7 @@ const TAURI_DRIVER_VERSION: &str = "2.1.0";
 
 pub fn all() -> Result {
     debian_packages()?;
+    rust_components()?;
     wasm_target()?;
     wasm_bindgen_cli()?;
     tauri_driver()?;
@@ -103,6 +104,22 @@ fn debian_packages() -> Result {
         .args(["install", "-y", "-qq", "--no-install-recommends"])
         .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// `cargo xtask test` checks formatting and lints: rustfmt and clippy must be there.
+fn rust_components() -> Result {
+    let installed = output(Command::new("rustup").args(["component", "list", "--installed"]))
+        .unwrap_or_default();
+    let missing: Vec<&str> = ["rustfmt", "clippy"]
+        .into_iter()
+        .filter(|c| !installed.lines().any(|l| l.starts_with(&format!("{c}-"))))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    run(Command::new("rustup")
+        .args(["component", "add"])
+        .args(&missing))
 }
 
 fn wasm_target() -> Result {

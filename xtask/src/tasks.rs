@@ -241,6 +241,25 @@ pub fn test() -> Result {
     // compiles each crate once: with `-p` runs in between, the Tauri stack was built three
     // times and a fresh clone ran out of disk.
     let workspace = ["--workspace", "--exclude", "civic-ui"];
+    // The house style and the workspace lints are gates, not advice.
+    run_command(cargo().args(["fmt", "--all", "--check"]))?;
+    run_command(
+        test_cargo()
+            .args(["clippy", "--all-targets"])
+            .args(workspace)
+            .args(["--", "-D", "warnings"]),
+    )?;
+    run_command(
+        cargo()
+            .args([
+                "clippy",
+                "-p",
+                "civic-ui",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .args(["--", "-D", "warnings"]),
+    )?;
     // Builds the desktop app for the end-to-end suites along with every test.
     run_command(
         test_cargo()

@@ -20,21 +20,61 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn message_ids(locale: &str) -> Vec<String> {
-    let source = std::fs::read_to_string(root().join(format!("assets/locales/{locale}/main.ftl")))
-        .expect("ftl");
-    let resource = fluent_syntax::parser::parse(source.as_str())
-        .unwrap_or_else(|(_, errors)| panic!("{locale}/main.ftl has syntax errors: {errors:?}"));
-    let mut ids: Vec<String> = resource
-        .body
-        .iter()
-        .filter_map(|entry| match entry {
-            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
-            _ => None,
-        })
+/// The locale's Fluent files, one per feature.
+fn ftl_files(locale: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("assets/locales").join(locale))
+        .expect("locale folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
         .collect();
+    files.sort();
+    files
+}
+
+fn message_ids(locale: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for file in ftl_files(locale) {
+        let source = std::fs::read_to_string(&file).expect("ftl");
+        let resource =
+            fluent_syntax::parser::parse(source.as_str()).unwrap_or_else(|(_, errors)| {
+                panic!("{} has syntax errors: {errors:?}", file.display())
+            });
+        for entry in &resource.body {
+            if let fluent_syntax::ast::Entry::Message(m) = entry {
+                assert!(
+                    !ids.contains(&m.id.name.to_owned()),
+                    "{locale}: {} is defined twice",
+                    m.id.name
+                );
+                ids.push(m.id.name.to_owned());
+            }
+        }
+    }
     ids.sort();
     ids
+}
+
+/// Each feature's messages are one file per locale, all compiled into the UI.
+#[test]
+fn every_fluent_file_is_in_every_locale_and_in_the_ui() {
+    let names = |locale: &str| -> Vec<String> {
+        ftl_files(locale)
+            .iter()
+            .filter_map(|p| p.file_name()?.to_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(names("vi"), names("en"));
+    let i18n = std::fs::read_to_string(root().join("app/ui/src/i18n.rs")).expect("i18n.rs");
+    for locale in ["vi", "en"] {
+        for name in names(locale) {
+            let include = format!("assets/locales/{locale}/{name}");
+            assert!(
+                i18n.contains(&include),
+                "app/ui/src/i18n.rs does not load {include}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -98,36 +138,21 @@ fn ui_uses_exactly_the_defined_messages() {
 }
 
 /// UI text lives in Fluent files: a string literal with letters as an rsx text node is a
-/// hard-coded label. Data shown as-is is interpolated (`"{name}"`) and passes.
+/// hard-coded label, whether alone on its line or inline (`p { "…" }`, `button { class: "x",
+/// "…" }`). Data shown as-is is interpolated (`"{name}"`) and passes.
 #[test]
 fn components_hold_no_hard_coded_text() {
     let mut offenders = Vec::new();
     for file in rust_files(&root().join("app/ui/src")) {
         let source = std::fs::read_to_string(&file).expect("read");
         for (number, line) in source.lines().enumerate() {
-            let trimmed = line.trim();
-            let is_text_node =
-                trimmed.starts_with('"') && (trimmed.ends_with('"') || trimmed.ends_with("\" }"));
-            if !is_text_node {
-                continue;
-            }
-            let literal = trimmed.trim_end_matches(" }").trim_matches('"');
-            let outside_braces: String = {
-                let mut depth = 0;
-                literal
-                    .chars()
-                    .filter(|c| {
-                        match c {
-                            '{' => depth += 1,
-                            '}' => depth -= 1,
-                            _ => {}
-                        }
-                        depth == 0 && *c != '}'
-                    })
-                    .collect()
-            };
-            if outside_braces.chars().any(char::is_alphabetic) {
-                offenders.push(format!("{}:{}: {trimmed}", file.display(), number + 1));
+            if text_nodes(line).iter().any(|literal| has_words(literal)) {
+                offenders.push(format!(
+                    "{}:{}: {}",
+                    file.display(),
+                    number + 1,
+                    line.trim()
+                ));
             }
         }
     }
@@ -136,4 +161,106 @@ fn components_hold_no_hard_coded_text() {
         "hard-coded UI text (move it to assets/locales):\n{}",
         offenders.join("\n")
     );
+}
+
+/// Letters outside `{…}` interpolations.
+fn has_words(literal: &str) -> bool {
+    let mut depth = 0;
+    literal.chars().any(|c| {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        depth == 0 && c.is_alphabetic()
+    })
+}
+
+/// The string literals on `line` that sit where rsx puts a text node: alone on the line, or
+/// right after an element's `{` (`p { "…" }`) or an attribute's `,`; not inside a call's
+/// `(…)` or `[…]`, not an attribute value (`class: "…"`), not a branch of an `if`/`match`.
+fn text_nodes(line: &str) -> Vec<&str> {
+    let mut nodes = Vec::new();
+    let mut depth = 0i32;
+    // The last character outside literals that is not whitespace, and where it is.
+    let mut previous: Option<(usize, char)> = None;
+    let mut chars = line.char_indices();
+    while let Some((at, c)) = chars.next() {
+        if c == '/' && line[at..].starts_with("//") {
+            break;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        if c != '"' {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                _ => {}
+            }
+            previous = Some((at, c));
+            continue;
+        }
+        let start = at + 1;
+        let mut end = line.len();
+        let mut escaped = false;
+        for (i, ch) in chars.by_ref() {
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                end = i;
+                break;
+            }
+        }
+        let after = line.get(end + 1..).unwrap_or("").trim_start();
+        let placed = match previous {
+            // Alone on its line (a child of the element opened above), not an argument of a
+            // call that spans lines.
+            None => after.is_empty() || after.starts_with('}'),
+            Some((_, ',')) => true,
+            Some((brace, '{')) => opens_element(&line[..brace]),
+            _ => false,
+        };
+        // `"name": value` is an attribute spelled as a string, `"…" =>` a match arm.
+        if depth == 0 && placed && !after.starts_with("=>") && !after.starts_with(':') {
+            nodes.push(&line[start..end]);
+        }
+        previous = Some((end, '"'));
+    }
+    nodes
+}
+
+/// Whether `before` (a line up to a `{`) ends in an element name: an identifier that is not a
+/// keyword and stands where an element may (line start, or after `{`, `}` or `,`).
+fn opens_element(before: &str) -> bool {
+    let before = before.trim_end();
+    let name_start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &before[name_start..];
+    let keyword = [
+        "if", "else", "match", "loop", "move", "in", "unsafe", "async",
+    ]
+    .contains(&name);
+    let context = before[..name_start].trim_end().chars().next_back();
+    !name.is_empty() && !keyword && matches!(context, None | Some('{' | '}' | ','))
+}
+
+#[test]
+fn the_text_node_check_sees_inline_nodes() {
+    assert_eq!(text_nodes(r#"p { "Xin chào" }"#), ["Xin chào"]);
+    assert_eq!(text_nodes(r#"button { class: "primary", "Gửi" }"#), ["Gửi"]);
+    assert_eq!(text_nodes(r#""Một dòng""#), ["Một dòng"]);
+    assert!(text_nodes(r#"h1 { class: "title", {t("home-title")} }"#).is_empty());
+    assert!(text_nodes(r#"match lang { "en" => 1, "vi" => 2 }"#).is_empty());
+    assert!(text_nodes(r#"let x = format!("{a} b", a = 1);"#).is_empty());
+    assert!(text_nodes(r#"if lang == "en" { 1 }"#).is_empty());
+    assert!(text_nodes(r#"aria_pressed: if on { "true" } else { "false" },"#).is_empty());
+    assert!(text_nodes(r#"let l = if en { "en-GB" } else { "vi-VN" };"#).is_empty());
+    assert_eq!(text_nodes(r#"div { span { "Một" } }"#), ["Một"]);
+    assert!(text_nodes(r#"video { id: "v", "playsinline": "true" }"#).is_empty());
+    assert!(!has_words("{name} · {code}"));
+    assert!(has_words("Tên: {name}"));
 }

@@ -1,0 +1,60 @@
+# Looking up administrative procedures.
+feature-procedures = Administrative procedures
+feature-procedures-hint = Documents, where to apply, time and fees
+search-label = Find a procedure
+search-placeholder = For example: birth registration (dang ky khai sinh)
+search-hint = With or without Vietnamese accents.
+search-understood = Results for: { $query }
+search-results = { $count ->
+    [0] No procedures found
+    [one] One procedure
+   *[other] { $count } procedures
+}
+search-empty = No procedure found. Try other words, for example "khai sinh".
+search-loading = Searching…
+filters = Filter results
+filter-field = Field
+filter-level = Level
+filter-agency = Agency
+filter-any = Any
+procedure-code = Procedure code
+procedure-field = Field
+procedure-levels = Level
+procedure-type = Type
+procedure-agency = Handled by
+procedure-competent = Competent authority
+procedure-address = Where to apply
+procedure-target = Who can apply
+procedure-decision = Published by decision
+procedure-channels = How to apply, time and fees
+channel-kind = Channel
+channel-time = Processing time
+channel-fee = Fees
+channel-in-person = In person
+channel-online = Online
+channel-postal = By post
+time-working-days = { $amount } working days
+time-days = { $amount } days
+time-working-hours = { $amount } working hours
+time-hours = { $amount } hours
+time-months = { $amount } months
+time-years = { $amount } years
+time-unspecified = { $amount }
+time-not-stated = Not stated
+fee-free = Free
+fee-not-stated = Not stated
+fee-amount-vnd = { $amount } VND
+fee-amount-usd = { $amount } USD
+fee-see-note = See note
+procedure-documents = Documents to prepare
+documents-default-group = The dossier
+document-originals = { $count } original(s)
+document-copies = { $count } copy(ies)
+document-form = Form: { $form }
+procedure-steps = Steps
+procedure-conditions = Conditions
+procedure-results = What you receive
+procedure-legal = Legal basis
+procedure-portal = View on the National Public Service Portal
+procedure-other = Other information (not yet structured)
+procedure-not-found = There is no procedure with code { $code } in the data on this device.
