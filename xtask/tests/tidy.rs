@@ -55,6 +55,20 @@ fn message_ids(locale: &str) -> Vec<String> {
     ids
 }
 
+/// Every error code a host can send has its message, in every locale.
+#[test]
+fn every_error_code_has_a_message() {
+    for locale in ["vi", "en"] {
+        let defined = message_ids(locale);
+        let missing: Vec<_> = civic_types::ErrorCode::ALL
+            .iter()
+            .map(|code| code.message_id())
+            .filter(|id| !defined.iter().any(|d| d == id))
+            .collect();
+        assert!(missing.is_empty(), "{locale}: no message for {missing:?}");
+    }
+}
+
 /// Each feature's messages are one file per locale, all compiled into the UI.
 #[test]
 fn every_fluent_file_is_in_every_locale_and_in_the_ui() {
@@ -130,6 +144,12 @@ fn ui_uses_exactly_the_defined_messages() {
             }
         }
     }
+    // Error codes cross from the core; the UI shows each one's message.
+    used.extend(
+        civic_types::ErrorCode::ALL
+            .iter()
+            .map(|code| code.message_id().to_owned()),
+    );
     let unused: Vec<_> = defined.iter().filter(|id| !used.contains(id)).collect();
     assert!(
         unused.is_empty(),

@@ -141,7 +141,10 @@ fn report(app: &AppHandle, result: Result<Account, AuthError>) {
         Ok(account) => emit_state(app, SessionState::SignedIn { account }),
         Err(error) => {
             tracing::warn!("sign-in failed: {error}");
-            let _ = app.emit(events::SIGN_IN_FAILED, crate::commands::auth_error(&error));
+            let _ = app.emit(
+                events::SIGN_IN_FAILED,
+                crate::commands::auth::auth_error(&error),
+            );
         }
     }
 }

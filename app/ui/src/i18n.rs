@@ -53,6 +53,7 @@ impl Lang {
                 include_str!("../../../assets/locales/vi/catalog.ftl"),
                 include_str!("../../../assets/locales/vi/qr.ftl"),
                 include_str!("../../../assets/locales/vi/auth.ftl"),
+                include_str!("../../../assets/locales/vi/errors.ftl"),
             ],
             Lang::En => &[
                 include_str!("../../../assets/locales/en/app.ftl"),
@@ -60,6 +61,7 @@ impl Lang {
                 include_str!("../../../assets/locales/en/catalog.ftl"),
                 include_str!("../../../assets/locales/en/qr.ftl"),
                 include_str!("../../../assets/locales/en/auth.ftl"),
+                include_str!("../../../assets/locales/en/errors.ftl"),
             ],
         }
     }

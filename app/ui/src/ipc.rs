@@ -2,12 +2,12 @@
 //! come from `civic-types`, shared with the host, so both sides change together.
 
 use civic_types::{
-    AppStatus, BoardRequest, BoardResult, Facets, Procedure, ScanReport, ScanRequest,
-    SearchRequest, SearchResults, SessionState, SignInStarted, SyncReport, commands,
+    AppStatus, BoardRequest, BoardResult, ErrorCode, Facets, Failure, Procedure, ScanReport,
+    ScanRequest, SearchRequest, SearchResults, SessionState, SignInStarted, SyncReport, commands,
 };
 use futures_channel::mpsc::UnboundedReceiver;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -20,51 +20,35 @@ extern "C" {
     fn transform_callback(callback: &JsValue, once: bool) -> f64;
 }
 
-/// What went wrong, in words the user can be shown.
+/// A failed call: the host's code (translated for people) and its detail (for the log).
 #[derive(Debug, Clone, PartialEq)]
-pub struct IpcError(pub String);
+pub struct IpcError(pub Failure);
 
-/// A failure the host reports as an event rather than as a command's answer.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct HostFailure {
-    /// What the UI can act on (`timeout`, `offline`, …).
-    pub code: String,
-    pub message: String,
+impl IpcError {
+    /// What to tell the user, in their language.
+    pub fn text(&self) -> String {
+        crate::i18n::t(self.0.code.message_id())
+    }
+
+    pub fn detail(&self) -> &str {
+        &self.0.detail
+    }
+
+    /// A failure on this side of the boundary (the call itself, or an answer it cannot read).
+    fn here(detail: impl std::fmt::Display) -> Self {
+        Self(Failure::new(ErrorCode::Internal, detail))
+    }
 }
 
 async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, IpcError> {
-    invoke_coded(command, args)
-        .await
-        .map_err(|failure| IpcError(failure.message))
-}
-
-/// Like [`invoke`], keeping the code of the host's `{code, message}` failure for callers
-/// that act on it (`ipc` when the failure is not the host's).
-async fn invoke_coded<A: Serialize, R: DeserializeOwned>(
-    command: &str,
-    args: &A,
-) -> Result<R, HostFailure> {
-    let not_host = |message: String| HostFailure {
-        code: "ipc".into(),
-        message,
-    };
-    let args = serde_wasm_bindgen::to_value(args).map_err(|e| not_host(e.to_string()))?;
+    let args = serde_wasm_bindgen::to_value(args).map_err(IpcError::here)?;
     let value = tauri_invoke(command, args).await.map_err(|e| {
-        // The host sends `{code, message}`; anything else is shown as it came.
-        let field = |name: &str| {
-            js_sys::Reflect::get(&e, &name.into())
-                .ok()
-                .and_then(|m| m.as_string())
-        };
-        let message = field("message")
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| format!("{e:?}"));
-        match field("code") {
-            Some(code) => HostFailure { code, message },
-            None => not_host(message),
-        }
+        // The host sends a `Failure`; anything else is a fault of the call itself.
+        serde_wasm_bindgen::from_value::<Failure>(e.clone())
+            .map(IpcError)
+            .unwrap_or_else(|_| IpcError::here(e.as_string().unwrap_or_else(|| format!("{e:?}"))))
     })?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| not_host(e.to_string()))
+    serde_wasm_bindgen::from_value(value).map_err(IpcError::here)
 }
 
 #[derive(Serialize)]
@@ -117,10 +101,9 @@ pub async fn session_state() -> Result<SessionState, IpcError> {
     invoke(commands::SESSION, &NoArgs {}).await
 }
 
-/// Opens the provider's page in the system browser; the outcome arrives as an event. A
-/// failure to start keeps its code (`keyring`, `offline`, …) for the message shown.
-pub async fn sign_in() -> Result<SignInStarted, HostFailure> {
-    invoke_coded(commands::SIGN_IN, &NoArgs {}).await
+/// Opens the provider's page in the system browser; the outcome arrives as an event.
+pub async fn sign_in() -> Result<SignInStarted, IpcError> {
+    invoke(commands::SIGN_IN, &NoArgs {}).await
 }
 
 pub async fn sign_out() -> Result<SessionState, IpcError> {

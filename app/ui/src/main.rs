@@ -53,7 +53,7 @@ fn App() -> Element {
     use_future(move || async move {
         let mut updates = match ipc::subscribe::<SyncStatus>(events::SYNC_STATUS).await {
             Ok(updates) => updates,
-            Err(error) => return console_warn(&error.0),
+            Err(error) => return console_warn(error.detail()),
         };
         while let Some(update) = updates.next().await {
             let finished = !matches!(update.state, SyncState::Syncing { .. });

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 
 use crate::Page;
 use crate::i18n::{t, t_args};
-use crate::ipc::{self, HostFailure};
+use crate::ipc::{self, IpcError};
 
 /// A sign-in the user started from this window.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +16,7 @@ pub enum SignIn {
     Idle,
     /// The provider's page is open (or could not be opened) in the system browser.
     Waiting(SignInStarted),
-    Failed(HostFailure),
+    Failed(IpcError),
 }
 
 /// The session as the whole UI sees it; `None` until the host has answered once.
@@ -36,7 +36,7 @@ impl Session {
                 // until the person acts on it.
                 Ok(SessionState::SignedOut) if *state.peek() == Some(SessionState::Expired) => {}
                 Ok(current) => state.set(Some(current)),
-                Err(error) => crate::console_warn(&error.0),
+                Err(error) => crate::console_warn(error.detail()),
             }
         });
     }
@@ -64,7 +64,7 @@ pub fn use_session_provider() -> Session {
         let mut sign_in = session.sign_in;
         let mut updates = match ipc::subscribe::<SessionState>(events::SESSION).await {
             Ok(updates) => updates,
-            Err(error) => return crate::console_warn(&error.0),
+            Err(error) => return crate::console_warn(error.detail()),
         };
         while let Some(update) = updates.next().await {
             if matches!(update, SessionState::SignedIn { .. }) {
@@ -75,12 +75,13 @@ pub fn use_session_provider() -> Session {
     });
     use_future(move || async move {
         let mut sign_in = session.sign_in;
-        let mut failures = match ipc::subscribe::<HostFailure>(events::SIGN_IN_FAILED).await {
-            Ok(failures) => failures,
-            Err(error) => return crate::console_warn(&error.0),
-        };
+        let mut failures =
+            match ipc::subscribe::<civic_types::Failure>(events::SIGN_IN_FAILED).await {
+                Ok(failures) => failures,
+                Err(error) => return crate::console_warn(error.detail()),
+            };
         while let Some(failure) = failures.next().await {
-            sign_in.set(SignIn::Failed(failure));
+            sign_in.set(SignIn::Failed(IpcError(failure)));
         }
     });
     session
@@ -156,23 +157,11 @@ pub fn SignInPanel() -> Element {
             },
             SignIn::Failed(failure) => rsx! {
                 div { class: "notice", id: "sign-in-failed", role: "alert",
-                    p { {failure_text(&failure)} }
+                    p { {failure.text()} }
                     button { class: "primary-button", onclick: move |_| session.start_sign_in(), {t("session-try-again")} }
                 }
             },
         }
-    }
-}
-
-fn failure_text(failure: &HostFailure) -> String {
-    match failure.code.as_str() {
-        "timeout" => t("session-failed-timeout"),
-        "offline" => t("session-failed-offline"),
-        "keyring" => t("session-failed-keyring"),
-        _ => t_args(
-            "session-failed",
-            &[("reason", FluentValue::from(failure.message.clone()))],
-        ),
     }
 }
 

@@ -7,5 +7,5 @@ sync-never = Not yet updated from the province's server
 sync-now = Update now
 sync-in-progress = Downloading new data…
 sync-offline = Cannot reach the province's server. The app still works with the data saved on this device.
-sync-failed = New data could not be loaded ({ $reason }). The saved data still works.
+sync-failed = New data could not be loaded: { $reason } The saved data still works.
 sync-stale = The data on this device has not been updated for a while and may be out of date. Connect to the internet to update it.

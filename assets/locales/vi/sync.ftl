@@ -7,5 +7,5 @@ sync-never = Chưa cập nhật từ máy chủ của tỉnh
 sync-now = Cập nhật ngay
 sync-in-progress = Đang tải dữ liệu mới…
 sync-offline = Không kết nối được máy chủ của tỉnh. Ứng dụng vẫn dùng được với dữ liệu đã lưu trên máy.
-sync-failed = Chưa cập nhật được dữ liệu mới ({ $reason }). Dữ liệu cũ vẫn dùng được.
+sync-failed = Chưa cập nhật được dữ liệu mới: { $reason } Dữ liệu cũ vẫn dùng được.
 sync-stale = Dữ liệu trên máy đã lâu chưa được cập nhật nên có thể đã cũ. Hãy kết nối mạng để cập nhật.

@@ -84,6 +84,22 @@ pub enum AuthError {
     Loopback(String),
 }
 
+impl AuthError {
+    /// What the front ends say about it.
+    pub fn code(&self) -> civic_types::ErrorCode {
+        use civic_types::ErrorCode;
+        match self {
+            Self::NotConfigured => ErrorCode::SignInUnavailable,
+            Self::SignedOut => ErrorCode::SignedOut,
+            Self::SessionExpired => ErrorCode::SessionExpired,
+            Self::Offline(_) => ErrorCode::SignInOffline,
+            Self::Timeout => ErrorCode::SignInTimeout,
+            Self::KeyringUnavailable(_) | Self::Keyring(_) => ErrorCode::Keyring,
+            _ => ErrorCode::SignInFailed,
+        }
+    }
+}
+
 fn describe(description: &Option<String>) -> String {
     description
         .as_deref()

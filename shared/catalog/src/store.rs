@@ -26,6 +26,13 @@ pub enum CatalogError {
     MoveAside(std::io::Error),
 }
 
+impl CatalogError {
+    /// Whatever went wrong, the data on this device could not be used.
+    pub fn code(&self) -> civic_types::ErrorCode {
+        civic_types::ErrorCode::Storage
+    }
+}
+
 /// The offline catalog: one SQLite connection (one writer), WAL.
 #[derive(Debug)]
 pub struct CatalogStore {

@@ -16,6 +16,15 @@ pub enum SaveError {
     },
 }
 
+impl SaveError {
+    pub fn code(&self) -> civic_types::ErrorCode {
+        match self {
+            Self::Board(e) => e.code(),
+            Self::Write { .. } => civic_types::ErrorCode::SaveFailed,
+        }
+    }
+}
+
 /// Where a board was saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {

@@ -47,6 +47,17 @@ pub enum CoreError {
     Sync(#[from] SyncError),
 }
 
+impl CoreError {
+    pub fn code(&self) -> civic_types::ErrorCode {
+        match self {
+            Self::Sync(e) => e.code(),
+            Self::DataDir { .. } | Self::Catalog(_) | Self::City(_) => {
+                civic_types::ErrorCode::Storage
+            }
+        }
+    }
+}
+
 /// Everything a front end works with, opened from one data folder.
 #[derive(Debug)]
 pub struct Civic {

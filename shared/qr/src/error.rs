@@ -17,6 +17,15 @@ pub enum DecodeError {
     },
 }
 
+impl DecodeError {
+    pub fn code(&self) -> civic_types::ErrorCode {
+        match self {
+            Self::TooLarge { .. } => civic_types::ErrorCode::ImageTooLarge,
+            Self::Image(_) | Self::FrameSize { .. } => civic_types::ErrorCode::ImageUnreadable,
+        }
+    }
+}
+
 /// Problems with a board signing key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -39,6 +48,12 @@ pub enum KeyError {
     Random(String),
     #[error("not an Ed25519 public key (32 bytes in base64url)")]
     PublicKey,
+}
+
+impl KeyError {
+    pub fn code(&self) -> civic_types::ErrorCode {
+        civic_types::ErrorCode::SigningKey
+    }
 }
 
 /// Why a board could not be made.
@@ -65,6 +80,18 @@ pub enum BoardError {
     Render(String),
     #[error(transparent)]
     Lookup(#[from] LookupError),
+}
+
+impl BoardError {
+    pub fn code(&self) -> civic_types::ErrorCode {
+        use civic_types::ErrorCode;
+        match self {
+            Self::UnknownCode(_) => ErrorCode::UnknownProcedure,
+            Self::Encode { .. } | Self::Render(_) => ErrorCode::Internal,
+            Self::Lookup(_) => ErrorCode::Storage,
+            _ => ErrorCode::BoardInvalid,
+        }
+    }
 }
 
 /// The catalog could not answer a lookup (its own error is the source).

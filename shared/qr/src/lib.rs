@@ -46,6 +46,15 @@ pub enum ScanError {
     Lookup(#[from] LookupError),
 }
 
+impl ScanError {
+    pub fn code(&self) -> civic_types::ErrorCode {
+        match self {
+            Self::Decode(e) => e.code(),
+            Self::Lookup(_) => civic_types::ErrorCode::Storage,
+        }
+    }
+}
+
 /// Reads every code in an image (PNG or JPEG bytes).
 pub fn decode(bytes: &[u8], source: ImageSource) -> Result<Vec<String>, DecodeError> {
     match source {

@@ -30,6 +30,18 @@ impl SyncError {
         matches!(self, Self::Offline(_) | Self::Interrupted { .. })
     }
 
+    /// What the front ends say about it.
+    pub fn code(&self) -> civic_types::ErrorCode {
+        use civic_types::ErrorCode;
+        match self {
+            Self::BadAddress(_) => ErrorCode::GatewayAddress,
+            Self::Offline(_) | Self::Interrupted { .. } => ErrorCode::Offline,
+            Self::Gateway { .. } => ErrorCode::GatewayRefused,
+            Self::BadResponse(_) | Self::TooLarge { .. } => ErrorCode::GatewayUnusable,
+            Self::Store(_) => ErrorCode::Storage,
+        }
+    }
+
     /// Wraps a component's store error.
     pub fn store(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Store(Box::new(error))

@@ -135,9 +135,7 @@ impl Scheduler {
                         SyncState::Offline
                     } else {
                         tracing::warn!(component = component.name(), %error, "sync failed");
-                        SyncState::Failed {
-                            message: error.to_string(),
-                        }
+                        SyncState::Failed { code: error.code() }
                     };
                     self.set(Some(index), state, changed);
                     return Some(Err(error));

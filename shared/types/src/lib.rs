@@ -5,6 +5,7 @@
 
 mod auth;
 mod catalog;
+pub mod error;
 mod qr;
 mod search;
 mod status;
@@ -12,6 +13,7 @@ mod sync;
 
 pub use auth::*;
 pub use catalog::*;
+pub use error::{ErrorCode, Failure};
 pub use qr::*;
 pub use search::*;
 pub use status::*;

@@ -137,7 +137,7 @@ pub enum SyncState {
     /// The gateway could not be reached: the app works on its offline data.
     Offline,
     /// The gateway answered but the update could not be used; nothing was applied.
-    Failed { message: String },
+    Failed { code: crate::ErrorCode },
 }
 
 /// What one sync did, for the CLI and the UI.

@@ -1,20 +1,10 @@
 use civic_core::auth::AuthError;
 use civic_types::{SessionState, SignInStarted};
 
-use super::{CommandError, blocking};
+use super::{CommandError, blocking, failed};
 
-/// Sign-in errors keep a code the UI can act on (`signed-out`, `expired`, `offline`).
 pub fn auth_error(error: &AuthError) -> CommandError {
-    let code = match error {
-        AuthError::NotConfigured => "auth-unavailable",
-        AuthError::SignedOut => "signed-out",
-        AuthError::SessionExpired => "expired",
-        AuthError::Offline(_) => "offline",
-        AuthError::Timeout => "timeout",
-        AuthError::KeyringUnavailable(_) | AuthError::Keyring(_) => "keyring",
-        _ => "auth",
-    };
-    CommandError::new(code, error)
+    failed(error.code(), error)
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 use civic_types::{Facets, Procedure, SearchRequest, SearchResults};
 use tauri::State;
 
-use super::CommandError;
+use super::{CommandError, failed};
 use crate::AppState;
 
 #[tauri::command]
@@ -9,7 +9,11 @@ pub fn search_procedures(
     state: State<'_, AppState>,
     request: SearchRequest,
 ) -> Result<SearchResults, CommandError> {
-    Ok(state.civic.catalog().read(|store| store.search(&request))?)
+    state
+        .civic
+        .catalog()
+        .read(|store| store.search(&request))
+        .map_err(|e| failed(e.code(), e))
 }
 
 #[tauri::command]
@@ -17,10 +21,18 @@ pub fn get_procedure(
     state: State<'_, AppState>,
     code: String,
 ) -> Result<Option<Procedure>, CommandError> {
-    Ok(state.civic.catalog().read(|store| store.get(&code))?)
+    state
+        .civic
+        .catalog()
+        .read(|store| store.get(&code))
+        .map_err(|e| failed(e.code(), e))
 }
 
 #[tauri::command]
 pub fn catalog_facets(state: State<'_, AppState>) -> Result<Facets, CommandError> {
-    Ok(state.civic.catalog().read(|store| store.facets())?)
+    state
+        .civic
+        .catalog()
+        .read(|store| store.facets())
+        .map_err(|e| failed(e.code(), e))
 }

@@ -7,32 +7,17 @@ pub mod qr;
 pub mod status;
 pub mod sync;
 
-use serde::Serialize;
+use civic_types::{ErrorCode, Failure};
 
-/// What the UI receives when a command fails: a stable code and a message for people.
-#[derive(Debug, Clone, Serialize)]
-pub struct CommandError {
-    code: &'static str,
-    message: String,
+/// What the UI receives when a command fails: a code it translates, and the core's detail
+/// for the log.
+pub type CommandError = Failure;
+
+/// A command's failure, logged with its detail, sent as its code.
+pub fn failed(code: ErrorCode, error: impl std::fmt::Display) -> CommandError {
+    tracing::warn!(?code, %error, "command failed");
+    Failure::new(code, error)
 }
-
-impl CommandError {
-    pub fn new(code: &'static str, error: impl std::fmt::Display) -> Self {
-        CommandError {
-            code,
-            message: error.to_string(),
-        }
-    }
-}
-
-impl From<civic_core::CatalogError> for CommandError {
-    fn from(error: civic_core::CatalogError) -> Self {
-        tracing::error!(%error, "catalog command failed");
-        CommandError::new("catalog", error)
-    }
-}
-
-pub use auth::auth_error;
 
 /// Runs `f` off the async runtime: decoding images and drawing boards take tens of ms.
 async fn blocking<T: Send + 'static>(
@@ -40,7 +25,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, CommandError> {
     tauri::async_runtime::spawn_blocking(f)
         .await
-        .map_err(|e| CommandError::new("internal", e))?
+        .map_err(|e| failed(ErrorCode::Internal, e))?
 }
 
 #[cfg(test)]

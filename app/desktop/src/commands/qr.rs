@@ -1,8 +1,8 @@
-use civic_core::qr::{BoardSigner, ImageSource, ScanError};
-use civic_types::{BoardRequest, BoardResult, ScanReport, ScanRequest};
+use civic_core::qr::{BoardSigner, ImageSource};
+use civic_types::{BoardRequest, BoardResult, ErrorCode, ScanReport, ScanRequest};
 use tauri::Manager;
 
-use super::{CommandError, blocking};
+use super::{CommandError, blocking, failed};
 use crate::AppState;
 
 /// Reads the QR codes in a photo, a dropped file or a camera frame and resolves each offline.
@@ -15,7 +15,7 @@ pub async fn scan_image(
     blocking(move || {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(request.image_base64.as_bytes())
-            .map_err(|e| CommandError::new("image", e))?;
+            .map_err(|e| failed(ErrorCode::ImageUnreadable, e))?;
         let source = if request.camera_frame {
             ImageSource::CameraFrame
         } else {
@@ -24,10 +24,7 @@ pub async fn scan_image(
         app.state::<AppState>()
             .civic
             .scan(&bytes, source)
-            .map_err(|error| match error {
-                ScanError::Decode(e) => CommandError::new("image", e),
-                other => CommandError::new("catalog", other),
-            })
+            .map_err(|e| failed(e.code(), e))
     })
     .await
 }
@@ -43,21 +40,21 @@ pub async fn make_board(
         let civic = &app.state::<AppState>().civic;
         let key = civic.signing_key();
         let signer = if key.exists() {
-            Some(BoardSigner::read(&key).map_err(|e| CommandError::new("key", e))?)
+            Some(BoardSigner::read(&key).map_err(|e| failed(e.code(), e))?)
         } else {
             None
         };
         let board = civic
             .board(&request.title, &request.codes, signer.as_ref(), None)
-            .map_err(|e| CommandError::new("board", e))?;
+            .map_err(|e| failed(e.code(), e))?;
         let dir = app
             .path()
             .download_dir()
             .or_else(|_| app.path().app_data_dir())
-            .map_err(|e| CommandError::new("save", e))?;
+            .map_err(|e| failed(ErrorCode::SaveFailed, e))?;
         let stem = format!("bang-ma-qr-{}", civic.today());
-        let saved = civic_core::boards::save_pair(&board, &dir, &stem)
-            .map_err(|e| CommandError::new("save", e))?;
+        let saved =
+            civic_core::boards::save_pair(&board, &dir, &stem).map_err(|e| failed(e.code(), e))?;
         Ok(BoardResult {
             svg: saved.svg,
             pdf_path: saved.pdf_path.display().to_string(),

@@ -1,7 +1,7 @@
 use civic_types::{AppStatus, Feature};
 use tauri::State;
 
-use super::CommandError;
+use super::{CommandError, failed};
 use crate::AppState;
 
 /// Features this build has pages for.
@@ -12,5 +12,5 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError>
     state
         .civic
         .status(SUPPORTED)
-        .map_err(|e| CommandError::new("status", e))
+        .map_err(|e| failed(e.code(), e))
 }

@@ -1,6 +1,6 @@
 use civic_types::SyncReport;
 
-use super::{CommandError, blocking};
+use super::{CommandError, blocking, failed};
 use crate::AppState;
 
 /// Syncs with the gateway now; progress arrives as `sync-status` events.
@@ -12,16 +12,9 @@ pub async fn sync_now(app: tauri::AppHandle) -> Result<Option<SyncReport>, Comma
             .state::<AppState>()
             .civic
             .sync_now(&|| crate::sync::emit_status(&app));
-        result.transpose().map_err(|error| {
-            CommandError::new(
-                if error.is_offline() {
-                    "offline"
-                } else {
-                    "sync"
-                },
-                error,
-            )
-        })
+        result
+            .transpose()
+            .map_err(|error| failed(error.code(), error))
     })
     .await
 }

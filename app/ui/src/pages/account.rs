@@ -48,7 +48,7 @@ pub fn AccountPage() -> Element {
                                 state.set(Some(signed_out));
                                 page.set(Page::Home);
                             }
-                            Err(e) => error.set(Some(e.0)),
+                            Err(e) => error.set(Some(e.text())),
                         }
                     },
                     {t("account-sign-out")}

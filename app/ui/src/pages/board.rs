@@ -27,7 +27,7 @@ pub fn BoardMaker() -> Element {
                     codes: codes.read().split(|c: char| c == ',' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned).collect(),
                 };
                 spawn(async move {
-                    result.set(Some(crate::ipc::make_board(request).await.map_err(|e| e.0)));
+                    result.set(Some(crate::ipc::make_board(request).await.map_err(|e| e.text())));
                     busy.set(false);
                 });
             },

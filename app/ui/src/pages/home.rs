@@ -108,8 +108,8 @@ pub fn StatusBanner(status: AppStatus, live: Option<SyncStatus>) -> Element {
             SyncState::Offline => rsx! {
                 div { class: "notice", id: "offline-banner", role: "status", {t("sync-offline")} }
             },
-            SyncState::Failed { message } => rsx! {
-                div { class: "notice", role: "alert", {t_args("sync-failed", &[("reason", FluentValue::from(message.clone()))])} }
+            SyncState::Failed { code } => rsx! {
+                div { class: "notice", role: "alert", {t_args("sync-failed", &[("reason", FluentValue::from(t(code.message_id())))])} }
             },
             SyncState::Idle => rsx! {},
         }

@@ -24,7 +24,7 @@ pub fn ProcedurePage(
         }
         match &*procedure.read() {
             None => rsx! { p { {t("loading")} } },
-            Some(Err(error)) => rsx! { p { class: "error", role: "alert", {t_args("error-generic", &[("message", FluentValue::from(error.0.clone()))])} } },
+            Some(Err(error)) => rsx! { p { class: "error", role: "alert", {t_args("error-generic", &[("message", FluentValue::from(error.text()))])} } },
             Some(Ok(None)) => rsx! { p { role: "alert", {t_args("procedure-not-found", &[("code", FluentValue::from(code.clone()))])} } },
             Some(Ok(Some(p))) => rsx! { ProcedureDetail { procedure: p.clone() } },
         }

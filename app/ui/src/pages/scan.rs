@@ -52,7 +52,7 @@ pub fn Scan() -> Element {
             };
             match crate::ipc::scan_image(request).await {
                 Ok(report) => show(report),
-                Err(error) => state.set(ScanState::Failed(error.0)),
+                Err(error) => state.set(ScanState::Failed(error.text())),
             }
         });
     };

@@ -74,7 +74,7 @@ pub fn Search(initial: String) -> Element {
         section { aria_labelledby: "results-heading", aria_live: "polite",
             match &*results.read() {
                 None => rsx! { p { {t("search-loading")} } },
-                Some(Err(error)) => rsx! { p { class: "error", role: "alert", {t_args("error-generic", &[("message", FluentValue::from(error.0.clone()))])} } },
+                Some(Err(error)) => rsx! { p { class: "error", role: "alert", {t_args("error-generic", &[("message", FluentValue::from(error.text()))])} } },
                 Some(Ok(found)) => rsx! {
                     h2 { id: "results-heading", class: "results-count",
                         {t_args("search-results", &[("count", FluentValue::from(found.hits.len()))])}

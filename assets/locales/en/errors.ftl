@@ -1,0 +1,21 @@
+# Errors, by error code (civic_types::ErrorCode): one sentence each, saying what the person can do.
+error-storage = The data on this device could not be read. Restart the app.
+error-offline = The province's server cannot be reached.
+error-gateway-address = The province's server address is not valid.
+error-gateway-refused = The province's server refused the request.
+error-gateway-unusable = The province's server sent data this app cannot use.
+error-image-unreadable = This file is not a PNG or JPEG image, or it is damaged.
+error-image-too-large = The image is too large. Take it again at a lower resolution.
+error-board-invalid = Enter an office name and 1 to 12 different procedure codes, such as 1.001193.
+error-unknown-procedure = A procedure code is not in the data on this device.
+error-signing-key = The QR board signing key on this device cannot be read.
+error-save-failed = The file could not be saved. Check the free space on this device.
+error-sign-in-unavailable = This city offers no sign-in, or the app has not received the city's details yet. Connect and try again.
+error-signed-out = You are not signed in.
+error-session-expired = Your session has expired. Please sign in again.
+error-sign-in-timeout = Signing in took too long. Please try again.
+error-sign-in-offline = Could not reach the electronic ID service. Check the connection and try again.
+error-keyring = This computer has no secure place to keep the sign-in, so signing in is not possible yet.
+error-sign-in-failed = The electronic ID service did not accept this sign-in. Please try again.
+error-internal = Something went wrong in the app. Please try again.
+error-unknown = An error this version of the app does not know. Please update the app.

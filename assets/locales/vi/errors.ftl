@@ -1,0 +1,21 @@
+# Lỗi, theo mã lỗi (civic_types::ErrorCode): mỗi mã một câu, nói điều người dùng có thể làm.
+error-storage = Không đọc được dữ liệu trên máy. Hãy khởi động lại ứng dụng.
+error-offline = Không kết nối được máy chủ của tỉnh.
+error-gateway-address = Địa chỉ máy chủ của tỉnh không đúng.
+error-gateway-refused = Máy chủ của tỉnh từ chối yêu cầu.
+error-gateway-unusable = Máy chủ của tỉnh gửi dữ liệu mà ứng dụng không dùng được.
+error-image-unreadable = Tệp này không phải ảnh PNG hay JPEG, hoặc ảnh bị hỏng.
+error-image-too-large = Ảnh quá lớn. Hãy chụp lại với độ phân giải thấp hơn.
+error-board-invalid = Hãy nhập tên cơ quan và từ 1 đến 12 mã thủ tục khác nhau, ví dụ 1.001193.
+error-unknown-procedure = Có mã thủ tục không có trong dữ liệu trên máy.
+error-signing-key = Không đọc được khóa ký bảng mã QR trên máy này.
+error-save-failed = Không lưu được tệp. Hãy kiểm tra chỗ trống trên máy.
+error-sign-in-unavailable = Tỉnh/thành chưa cho đăng nhập, hoặc ứng dụng chưa nhận được thông tin của tỉnh. Hãy kết nối mạng rồi thử lại.
+error-signed-out = Bạn chưa đăng nhập.
+error-session-expired = Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.
+error-sign-in-timeout = Đã quá thời gian chờ đăng nhập. Hãy thử lại.
+error-sign-in-offline = Không kết nối được hệ thống định danh điện tử. Hãy kiểm tra mạng rồi thử lại.
+error-keyring = Máy này chưa có nơi cất giữ an toàn cho phiên đăng nhập, nên chưa đăng nhập được.
+error-sign-in-failed = Hệ thống định danh điện tử không chấp nhận lần đăng nhập này. Hãy thử lại.
+error-internal = Ứng dụng gặp lỗi. Hãy thử lại.
+error-unknown = Có lỗi mà phiên bản ứng dụng này chưa biết. Hãy cập nhật ứng dụng.

@@ -1,0 +1,143 @@
+//! Failures as they cross a boundary: a stable [`ErrorCode`] that front ends translate (the
+//! Fluent message `error-<code>` in every locale; a tidy test checks), and the English
+//! detail for logs and support, never shown as the message.
+
+use serde::{Deserialize, Serialize};
+
+/// Why something failed, in terms a front end can act on and translate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The data kept on this device could not be read or written.
+    Storage,
+    /// The city's gateway cannot be reached (or the connection broke).
+    Offline,
+    /// The configured gateway address is not one.
+    GatewayAddress,
+    /// The gateway answered with an error.
+    GatewayRefused,
+    /// The gateway sent something this app cannot use (or too much of it).
+    GatewayUnusable,
+    /// Not a PNG or JPEG image, or a damaged one.
+    ImageUnreadable,
+    /// An image larger than the app decodes.
+    ImageTooLarge,
+    /// A board request that cannot be laid out (title, number of codes, a bad code).
+    BoardInvalid,
+    /// A procedure code the catalog on this device does not have.
+    UnknownProcedure,
+    /// The board signing key cannot be read or made.
+    SigningKey,
+    /// A file could not be saved.
+    SaveFailed,
+    /// The city offers no sign-in (or its profile has not arrived yet).
+    SignInUnavailable,
+    SignedOut,
+    SessionExpired,
+    /// No sign-in came back from the browser in time.
+    SignInTimeout,
+    /// The identity provider cannot be reached.
+    SignInOffline,
+    /// This device has no keyring to keep a session in.
+    Keyring,
+    /// The identity provider or its answer was refused.
+    SignInFailed,
+    /// A fault in the app itself.
+    Internal,
+    /// A code from a newer host than this UI knows.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    pub const ALL: &'static [ErrorCode] = &[
+        Self::Storage,
+        Self::Offline,
+        Self::GatewayAddress,
+        Self::GatewayRefused,
+        Self::GatewayUnusable,
+        Self::ImageUnreadable,
+        Self::ImageTooLarge,
+        Self::BoardInvalid,
+        Self::UnknownProcedure,
+        Self::SigningKey,
+        Self::SaveFailed,
+        Self::SignInUnavailable,
+        Self::SignedOut,
+        Self::SessionExpired,
+        Self::SignInTimeout,
+        Self::SignInOffline,
+        Self::Keyring,
+        Self::SignInFailed,
+        Self::Internal,
+        Self::Unknown,
+    ];
+
+    /// The Fluent message that says this to a person.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Storage => "error-storage",
+            Self::Offline => "error-offline",
+            Self::GatewayAddress => "error-gateway-address",
+            Self::GatewayRefused => "error-gateway-refused",
+            Self::GatewayUnusable => "error-gateway-unusable",
+            Self::ImageUnreadable => "error-image-unreadable",
+            Self::ImageTooLarge => "error-image-too-large",
+            Self::BoardInvalid => "error-board-invalid",
+            Self::UnknownProcedure => "error-unknown-procedure",
+            Self::SigningKey => "error-signing-key",
+            Self::SaveFailed => "error-save-failed",
+            Self::SignInUnavailable => "error-sign-in-unavailable",
+            Self::SignedOut => "error-signed-out",
+            Self::SessionExpired => "error-session-expired",
+            Self::SignInTimeout => "error-sign-in-timeout",
+            Self::SignInOffline => "error-sign-in-offline",
+            Self::Keyring => "error-keyring",
+            Self::SignInFailed => "error-sign-in-failed",
+            Self::Internal => "error-internal",
+            Self::Unknown => "error-unknown",
+        }
+    }
+}
+
+/// A failed command or operation, as it crosses IPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub code: ErrorCode,
+    /// The core's own words, in English: for logs and support, not for residents.
+    pub detail: String,
+}
+
+impl Failure {
+    pub fn new(code: ErrorCode, detail: impl std::fmt::Display) -> Self {
+        Self {
+            code,
+            detail: detail.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once_and_names_its_own_message() {
+        let mut ids: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.message_id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), ErrorCode::ALL.len());
+        for code in ErrorCode::ALL {
+            let wire = serde_json::to_value(code).expect("serialize");
+            let id = code.message_id();
+            assert_eq!(Some(&id["error-".len()..]), wire.as_str(), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn a_code_from_a_newer_host_is_unknown() {
+        let code: ErrorCode = serde_json::from_str("\"teleport-failed\"").expect("parse");
+        assert_eq!(code, ErrorCode::Unknown);
+    }
+}
