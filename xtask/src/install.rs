@@ -37,26 +37,31 @@ pub fn all() -> Result {
     wasm_target()?;
     wasm_bindgen_cli()?;
     tauri_driver()?;
-    identity_provider()?;
+    npm_packages()?;
     Ok(())
 }
 
-/// The stand-in national eID provider (`tests/idp`): panva's `oidc-provider` from npm, at
-/// the versions in the committed lockfile, run with the machine's Node.js.
-fn identity_provider() -> Result {
-    let dir = root().join("tests/idp");
+/// The npm packages the tests use, at the versions in their committed lockfiles, run with
+/// the machine's Node.js: the stand-in national eID provider (`tests/idp`: panva's
+/// `oidc-provider`) and axe-core for the WebDriver suites' accessibility checks
+/// (`tests/e2e`).
+fn npm_packages() -> Result {
     if output(Command::new("node").arg("--version")).is_none() {
         return Err(
-            "Node.js is needed for the test identity provider (tests/idp); install nodejs and npm"
+            "Node.js is needed for the test identity provider and axe-core; install nodejs and npm"
                 .into(),
         );
     }
-    if installed_matches_lock(&dir) {
-        return Ok(());
+    for dir in ["tests/idp", "tests/e2e"] {
+        let dir = root().join(dir);
+        if installed_matches_lock(&dir) {
+            continue;
+        }
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir))?;
     }
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&dir))
+    Ok(())
 }
 
 /// npm records the tree it installed in `node_modules/.package-lock.json`: reinstall only

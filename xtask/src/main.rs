@@ -18,7 +18,8 @@ tasks:
                  the bundled catalog) and the desktop app syncing with it
                  (with no display: under Xvfb, saving a screenshot of the first screen)
   test           install what is missing, build, run every test (unit, data, WebDriver end-to-end)
-  install        only install what is missing (Debian packages, wasm32 target, wasm-bindgen, tauri-driver)
+  install        only install what is missing (Debian packages, rustfmt/clippy, wasm32 target,
+                 wasm-bindgen, tauri-driver, npm packages of tests/idp and tests/e2e)
   ui             build the wasm UI into app/ui/dist
   import         re-import ../shared/data/procedures into assets/catalog
   bench search   search latency over the real catalog and a generated 100,000-record one

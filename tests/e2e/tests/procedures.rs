@@ -78,5 +78,22 @@ async fn search_open_and_read_a_procedure() {
     );
     session.screenshot("procedure-200-percent.png").await;
 
+    // The accessibility check sees what it must: a button with no name is a violation.
+    session
+        .script("const b = document.createElement('button'); b.id = 'unnamed'; document.body.appendChild(b);")
+        .await;
+    let violations = session.accessibility_violations("planted").await;
+    assert!(
+        violations
+            .iter()
+            .any(|v| v["rule"] == "button-name"
+                && v["nodes"][0]["target"].as_str() == Some("#unnamed")),
+        "axe-core must report the unnamed button: {violations:?}"
+    );
+    session
+        .script("document.getElementById('unnamed').remove();")
+        .await;
+    session.assert_accessible("after removing it").await;
+
     session.stop().await;
 }

@@ -178,13 +178,55 @@ impl Session {
             .unwrap_or_else(|e| panic!("script {js:?} failed: {e}"))
     }
 
+    /// Saves a screenshot of the page as it is now, after checking the page with axe-core:
+    /// every page a suite looks at must pass WCAG 2.x A and AA.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.assert_accessible(name).await;
         let png = self.client.screenshot().await.expect("screenshot");
         assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
         let path = self.shots.join(name);
         std::fs::write(&path, png).expect("write screenshot");
         println!("screenshot: {}", path.display());
         path
+    }
+
+    /// Fails on any WCAG 2.0/2.1/2.2 level A or AA violation axe-core finds on the page,
+    /// naming the rule and the elements.
+    pub async fn assert_accessible(&self, page: &str) {
+        let violations = self.accessibility_violations(page).await;
+        assert!(
+            violations.is_empty(),
+            "{page}: accessibility violations (WCAG 2.x A/AA):\n{}",
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        );
+    }
+
+    /// Runs axe-core (`tests/e2e/node_modules`, pinned by the lockfile) on the page: its
+    /// violations of the WCAG A and AA rules.
+    pub async fn accessibility_violations(&self, page: &str) -> Vec<serde_json::Value> {
+        let axe =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (cargo xtask install runs npm ci in tests/e2e)",
+                axe.display()
+            )
+        });
+        self.client
+            .execute(&format!("{source}\nreturn typeof axe;"), vec![])
+            .await
+            .expect("load axe-core into the page");
+        let found = self
+            .client
+            .execute_async(AXE_RUN, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{page}: axe-core did not run: {e}"));
+        serde_json::from_str(
+            found
+                .as_str()
+                .unwrap_or_else(|| panic!("{page}: axe-core answered {found}")),
+        )
+        .unwrap_or_else(|e| panic!("{page}: axe-core answered {found}: {e}"))
     }
 
     pub async fn stop(mut self) {
@@ -202,6 +244,18 @@ impl Session {
         }
     }
 }
+
+/// Runs axe on the whole document for the WCAG A and AA rules and hands back the violations
+/// as JSON text (rule, impact, what to fix, the first elements).
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] } })
+  .then(result => done(JSON.stringify(result.violations.map(v => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target.join(' '), why: n.failureSummary })),
+  })))))
+  .catch(error => done(JSON.stringify([{ rule: 'axe-error', help: String(error) }])));
+"#;
 
 /// Every process below `root`, parents before children (from `/proc/<pid>/stat`).
 fn descendants(root: u32) -> Vec<u32> {
