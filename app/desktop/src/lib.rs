@@ -3,6 +3,7 @@
 //! it through `civic-ui`'s `ipc` module.
 
 mod auth;
+mod camera;
 mod commands;
 mod sync;
 
@@ -60,6 +61,9 @@ pub fn run() {
             let handle = app.handle().clone();
             app.deep_link()
                 .on_open_url(move |event| auth::links_opened(&handle, &event.urls()));
+            if let Some(window) = app.get_webview_window("main") {
+                camera::enable(&window);
+            }
             sync::start_background(app.handle().clone());
             auth::start_renewal(app.handle().clone());
             Ok(())

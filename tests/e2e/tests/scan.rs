@@ -114,6 +114,20 @@ async fn scanned_codes_open_verified_procedures_and_fakes_are_stopped() {
         .await;
 
     open_scan_page(&session).await;
+    // The webview offers the camera (WebKitGTK's media streams, granted to the app's own
+    // pages); this machine has none, so asking for it ends in the plain message, not a hang.
+    let media = session
+        .script("return typeof (navigator.mediaDevices && navigator.mediaDevices.getUserMedia)")
+        .await;
+    assert_eq!(
+        media,
+        serde_json::json!("function"),
+        "navigator.mediaDevices"
+    );
+    session.click("#scan-camera").await;
+    session
+        .wait_for_text_containing(".error", "Không mở được camera")
+        .await;
     choose_photo(&session, &board_png).await;
     session
         .wait_for_text_containing("h1", "Thủ tục đăng ký khai sinh")
