@@ -132,14 +132,7 @@ impl CatalogStore {
     ) -> Result<SyncReport, SyncError> {
         let held = self.checkpoint(gateway).map_err(SyncError::store)?;
         let tx = self.conn.transaction().map_err(SyncError::store)?;
-        let mut report = SyncReport {
-            outcome: SyncOutcome::Unchanged,
-            added: 0,
-            changed: 0,
-            removed: 0,
-            bytes: fetched.as_ref().map_or(0, |f| f.bytes),
-            data_date: String::new(),
-        };
+        let mut report = SyncReport::unchanged(fetched.as_ref().map_or(0, |f| f.bytes));
         let catalog_changed = fetched.is_some();
         if let Some(catalog) = fetched {
             let update = catalog.update;

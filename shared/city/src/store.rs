@@ -101,12 +101,3 @@ pub fn put(tx: &Transaction<'_>, held: &Held) -> Result<(), CityError> {
     )?;
     Ok(())
 }
-
-/// The gateway confirmed the profile held is its current one.
-pub fn confirm(tx: &Transaction<'_>, now: i64) -> Result<(), CityError> {
-    tx.execute(
-        "UPDATE city_profile SET last_checked = ?1 WHERE id = 1",
-        [now],
-    )?;
-    Ok(())
-}

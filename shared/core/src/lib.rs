@@ -76,14 +76,16 @@ impl Civic {
             path: data_dir.to_owned(),
             source,
         })?;
-        let city = Arc::new(City::new(CityStore::open(&data_dir.join(city::CITY_FILE))?));
+        let city = Arc::new(City::new(CityStore::open(
+            &data_dir.join(city::CITY_FILE),
+        )?)?);
         let opened = CatalogStore::open(&data_dir.join(paths::CATALOG_FILE))?;
         let mut store = opened.store;
         adopt_legacy_city(&mut store, &city)?;
         let catalog = Arc::new(Catalog::new(store, Arc::clone(&city)));
         let address = match gateway.map(str::trim).filter(|g| !g.is_empty()) {
             Some(address) => Some(address.to_owned()),
-            None => city.gateway()?,
+            None => city.gateway(),
         };
         let gateway = address.map(|a| Gateway::new(&a)).transpose()?;
         // The city profile first: the catalog's freshness reads it.
@@ -134,14 +136,7 @@ impl Civic {
                 .into_iter()
                 .find(|c| c.component == "catalog")
                 .map(|c| c.report)
-                .unwrap_or(SyncReport {
-                    outcome: civic_types::SyncOutcome::Unchanged,
-                    added: 0,
-                    changed: 0,
-                    removed: 0,
-                    bytes: 0,
-                    data_date: String::new(),
-                });
+                .unwrap_or(SyncReport::unchanged(0));
             report.bytes = bytes;
             report
         }))
@@ -167,8 +162,8 @@ impl Civic {
                 .scheduler
                 .gateway()
                 .map(|g| g.address().to_owned())
-                .or_else(|| self.city.gateway().ok().flatten()),
-            city: self.city.profile().ok().flatten().map(|c| c.name),
+                .or_else(|| self.city.gateway()),
+            city: self.city.profile().map(|c| c.name),
             time_zone: self.city.time_zone_name(),
             last_checked: catalog.and_then(|c| c.last_checked),
             state: self.scheduler.state(),
@@ -179,7 +174,7 @@ impl Civic {
 
     /// The features of `supported` (those this build has pages for) that the city offers.
     pub fn features(&self, supported: &[Feature]) -> Vec<Feature> {
-        let offered = self.city.profile().ok().flatten().map(|c| c.features);
+        let offered = self.city.profile().map(|c| c.features);
         supported
             .iter()
             .copied()
@@ -198,7 +193,7 @@ impl Civic {
 
     /// National defaults plus the city profile's `[qr]`.
     pub fn trust(&self) -> Trust {
-        Trust::new(self.city.profile().ok().flatten().as_ref().map(|c| &c.qr))
+        Trust::new(self.city.profile().as_ref().map(|c| &c.qr))
     }
 
     /// Reads every QR code in an image and resolves each offline. The image is decoded
@@ -243,10 +238,7 @@ impl Civic {
         &self,
         vault: civic_auth::Vault,
     ) -> Result<civic_auth::Auth, civic_auth::AuthError> {
-        let profile = self.city.profile().unwrap_or_else(|error| {
-            tracing::warn!(%error, "cannot read the city profile");
-            None
-        });
+        let profile = self.city.profile();
         civic_auth::Auth::for_city(profile.as_ref(), &self.data_dir, vault)
     }
 }

@@ -152,6 +152,20 @@ pub struct SyncReport {
     pub data_date: String,
 }
 
+impl SyncReport {
+    /// Nothing changed; `bytes` were received to learn so.
+    pub fn unchanged(bytes: u64) -> Self {
+        Self {
+            outcome: SyncOutcome::Unchanged,
+            added: 0,
+            changed: 0,
+            removed: 0,
+            bytes,
+            data_date: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SyncOutcome {

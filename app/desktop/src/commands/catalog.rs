@@ -1,19 +1,28 @@
+use civic_core::{CatalogError, CatalogStore};
 use civic_types::{Facets, Procedure, SearchRequest, SearchResults};
 use tauri::State;
 
 use super::{CommandError, failed};
 use crate::AppState;
 
+/// Runs `read` on the catalog, its failure sent as its code.
+fn read<T>(
+    state: &State<'_, AppState>,
+    read: impl FnOnce(&CatalogStore) -> Result<T, CatalogError>,
+) -> Result<T, CommandError> {
+    state
+        .civic
+        .catalog()
+        .read(read)
+        .map_err(|e| failed(e.code(), e))
+}
+
 #[tauri::command]
 pub fn search_procedures(
     state: State<'_, AppState>,
     request: SearchRequest,
 ) -> Result<SearchResults, CommandError> {
-    state
-        .civic
-        .catalog()
-        .read(|store| store.search(&request))
-        .map_err(|e| failed(e.code(), e))
+    read(&state, |store| store.search(&request))
 }
 
 #[tauri::command]
@@ -21,18 +30,10 @@ pub fn get_procedure(
     state: State<'_, AppState>,
     code: String,
 ) -> Result<Option<Procedure>, CommandError> {
-    state
-        .civic
-        .catalog()
-        .read(|store| store.get(&code))
-        .map_err(|e| failed(e.code(), e))
+    read(&state, |store| store.get(&code))
 }
 
 #[tauri::command]
 pub fn catalog_facets(state: State<'_, AppState>) -> Result<Facets, CommandError> {
-    state
-        .civic
-        .catalog()
-        .read(|store| store.facets())
-        .map_err(|e| failed(e.code(), e))
+    read(&state, CatalogStore::facets)
 }
