@@ -7,7 +7,7 @@ mod support;
 
 use civic_core::Civic;
 use civic_gateway::catalog;
-use civic_gateway::repo::Backend;
+use civic_gateway::catalog::repository::Backend;
 use support::proxy::Exchange;
 
 fn catalog_bytes(exchanges: &[Exchange]) -> u64 {

@@ -1,13 +1,12 @@
 //! `civic-gateway`: the backend a province or city runs for Civic.
 //!
-//! Layers: [`api`] (axum handlers, OpenAPI) → [`catalog`] (publish, cursors, encodings) →
-//! [`repo`] (the [`repo::Repository`] trait; SQLite and PostgreSQL backends). [`city`] loads
-//! the operator's city profile. Only `repo` does database IO.
+//! One folder per feature (`catalog/`, `city/`), each with its handlers, service and, where
+//! it keeps data, a repository over SQLite and PostgreSQL with its SQL. [`http`] joins the
+//! features' routes into one router. Only repositories do database IO.
 
-pub mod api;
 pub mod catalog;
 pub mod city;
-pub mod repo;
+pub mod http;
 
 use std::net::SocketAddr;
 
@@ -19,12 +18,12 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// Serves the API for `backend` on a free loopback port, in the caller's tokio runtime: for
 /// other crates' tests and local demos. Abort the handle to take the gateway offline.
 pub async fn serve_loopback(
-    backend: repo::Backend,
-    city: &civic_types::CityProfile,
+    backend: catalog::repository::Backend,
+    city: &civic_types::city::CityProfile,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
-    let state = api::AppState::new(backend, city)?;
+    let state = http::AppState::new(backend, city)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let task = tokio::spawn(async move { axum::serve(listener, api::router(state)).await });
+    let task = tokio::spawn(async move { axum::serve(listener, http::router(state)).await });
     Ok((addr, task))
 }

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use civic_catalog::Snapshot;
+use civic_gateway::catalog::repository::{Backend, RepoError, Repository, VersionInfo};
 use civic_gateway::catalog::{self, PublishError};
 use civic_gateway::city::{self, CityError};
-use civic_gateway::repo::{Backend, RepoError, Repository, VersionInfo};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -178,7 +178,7 @@ async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), 
         .await?;
         print_published(published.as_ref());
     }
-    let state = civic_gateway::api::AppState::new(repo.clone(), &city)?;
+    let state = civic_gateway::http::AppState::new(repo.clone(), &city)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| GatewayError::Listen { addr, source })?;
@@ -189,7 +189,7 @@ async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), 
         repo.kind(),
         city.id
     );
-    axum::serve(listener, civic_gateway::api::router(state))
+    axum::serve(listener, civic_gateway::http::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

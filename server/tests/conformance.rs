@@ -5,9 +5,9 @@ mod support;
 
 use std::io::Read;
 
+use civic_gateway::catalog::repository::{PublishPlan, RepoError, Repository};
 use civic_gateway::catalog::{self, DELTA_RETENTION, PublishError};
-use civic_gateway::repo::{PublishPlan, RepoError, Repository};
-use civic_types::{CatalogChanges, CatalogUpdate, Procedure};
+use civic_types::catalog::{CatalogChanges, CatalogUpdate, Procedure};
 
 fn renamed(mut p: Procedure, suffix: &str) -> Procedure {
     p.name.push_str(suffix);
@@ -186,7 +186,7 @@ async fn sqlite_backend_conforms() {
     let db = support::sqlite().await;
     conformance(db.backend.clone(), "sqlite").await;
     // The epoch survives a restart: cursors stay valid.
-    let reopened = civic_gateway::repo::Backend::connect(&db.url)
+    let reopened = civic_gateway::catalog::repository::Backend::connect(&db.url)
         .await
         .expect("reopen");
     assert_eq!(reopened.epoch(), db.backend.epoch());
@@ -196,7 +196,7 @@ async fn sqlite_backend_conforms() {
 async fn postgres_backend_conforms() {
     let db = support::postgres().await;
     conformance(db.backend.clone(), "postgres").await;
-    let reopened = civic_gateway::repo::Backend::connect(&db.url)
+    let reopened = civic_gateway::catalog::repository::Backend::connect(&db.url)
         .await
         .expect("reconnect");
     assert_eq!(reopened.epoch(), db.backend.epoch());

@@ -6,8 +6,12 @@ mod support;
 use std::io::Read;
 
 use civic_gateway::catalog;
-use civic_gateway::repo::{Backend, Repository};
-use civic_types::{ApiError, CatalogChanges, CatalogUpdate, CityProfile};
+use civic_gateway::catalog::repository::{Backend, Repository};
+use civic_types::{
+    catalog::{CatalogChanges, CatalogUpdate},
+    city::CityProfile,
+    error::ApiError,
+};
 
 struct Reply {
     status: u16,
@@ -234,7 +238,7 @@ async fn contract(backend: Backend, name: &str) {
                 (reply.status, reply.error_code().as_str()),
                 (405, "method-not-allowed")
             );
-            let big = vec![b'x'; civic_gateway::api::MAX_BODY_BYTES + 1];
+            let big = vec![b'x'; civic_gateway::http::MAX_BODY_BYTES + 1];
             let reply = request("POST", &catalog_url, &[], Some(&big));
             assert_eq!(
                 (reply.status, reply.error_code().as_str()),

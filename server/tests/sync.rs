@@ -9,8 +9,12 @@ use std::sync::atomic::Ordering;
 use civic_core::Civic;
 use civic_core::sync::SyncError;
 use civic_gateway::catalog;
-use civic_gateway::repo::Backend;
-use civic_types::{CatalogSource, SearchRequest, SyncOutcome, SyncReport, SyncState};
+use civic_gateway::catalog::repository::Backend;
+use civic_types::{
+    search::SearchRequest,
+    status::CatalogSource,
+    sync::{SyncOutcome, SyncReport, SyncState},
+};
 
 /// One round of the app's real scheduler; checks that progress reached the caller.
 fn run_sync(civic: &Civic) -> Result<SyncReport, SyncError> {

@@ -60,7 +60,7 @@ fn message_ids(locale: &str) -> Vec<String> {
 fn every_error_code_has_a_message() {
     for locale in ["vi", "en"] {
         let defined = message_ids(locale);
-        let missing: Vec<_> = civic_types::ErrorCode::ALL
+        let missing: Vec<_> = civic_types::error::ErrorCode::ALL
             .iter()
             .map(|code| code.message_id())
             .filter(|id| !defined.iter().any(|d| d == id))
@@ -146,7 +146,7 @@ fn ui_uses_exactly_the_defined_messages() {
     }
     // Error codes cross from the core; the UI shows each one's message.
     used.extend(
-        civic_types::ErrorCode::ALL
+        civic_types::error::ErrorCode::ALL
             .iter()
             .map(|code| code.message_id().to_owned()),
     );

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use civic_core::{Civic, paths};
-use civic_types::Notice;
+use civic_types::error::ErrorCode;
+use civic_types::status::Notice;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod i18n;
 mod render;
 
 #[derive(Debug, Parser)]
@@ -65,10 +67,42 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("civic: {error}");
+            match error_code(error.as_ref()) {
+                // What the user is told, in their language; then the core's technical detail
+                // (untranslated) for whoever helps them: which file, which code, which host.
+                Some(code) => {
+                    eprintln!("civic: {}", i18n::error_message(code));
+                    eprintln!("  ↳ {error}");
+                }
+                // The CLI's own messages, written for this front end.
+                None => eprintln!("civic: {error}"),
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// The code of an error from the core, if it is one: its message then comes from Fluent.
+fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
+    macro_rules! coded {
+        ($($error:ty),+ $(,)?) => {
+            $(if let Some(e) = error.downcast_ref::<$error>() {
+                return Some(e.code());
+            })+
+        };
+    }
+    coded!(
+        civic_core::CoreError,
+        civic_core::CatalogError,
+        civic_core::sync::SyncError,
+        civic_core::auth::AuthError,
+        civic_core::qr::ScanError,
+        civic_core::qr::DecodeError,
+        civic_core::qr::KeyError,
+        civic_core::qr::BoardError,
+        civic_core::boards::SaveError,
+    );
+    None
 }
 
 /// The gateway to sync with when `--gateway` is not given.

@@ -3,8 +3,9 @@
 use std::io::{self, Write};
 
 use civic_types::{
-    ChannelKind, Currency, Fee, Procedure, ProcessingTime, SearchResults, SyncOutcome, SyncReport,
-    TimeUnit,
+    catalog::{ChannelKind, Currency, Fee, Procedure, ProcessingTime, TimeUnit},
+    search::SearchResults,
+    sync::{SyncOutcome, SyncReport},
 };
 
 pub fn search_results(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
@@ -161,7 +162,7 @@ fn fee(f: &Fee) -> String {
 }
 
 /// `Nguyễn Văn An · CCCD ••••••••1234`: the citizen ID only ever masked.
-pub fn account(account: &civic_types::Account) -> String {
+pub fn account(account: &civic_types::auth::Account) -> String {
     if account.citizen_id_masked.is_empty() {
         account.name.clone()
     } else {

@@ -134,7 +134,13 @@ async fn sync_prints_what_changed() {
         assert!(delta.contains("2026-11-21"), "{delta}");
         let offline = civic(&dir, &["sync", "--gateway", "http://127.0.0.1:9"]);
         assert!(!offline.status.success());
-        assert!(String::from_utf8_lossy(&offline.stderr).contains("offline"));
+        let told = String::from_utf8_lossy(&offline.stderr).into_owned();
+        let message = civic_test_support::fluent_message("vi", "errors", "error-offline");
+        assert!(told.contains(&message), "{told}");
+        assert!(
+            told.starts_with(&format!("civic: {message}")),
+            "the user's language first: {told}"
+        );
     })
     .await
     .expect("join");

@@ -66,11 +66,16 @@ async fn login_whoami_logout_through_the_city_profiles_provider() {
                 "DBUS_SESSION_BUS_ADDRESS",
                 "unix:path=/nonexistent/civic-bus",
             )
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "vi_VN.UTF-8")
             .output()
             .unwrap();
         assert!(!no_keyring.status.success());
         assert!(
-            String::from_utf8_lossy(&no_keyring.stderr).contains("kho khóa"),
+            String::from_utf8_lossy(&no_keyring.stderr).contains(
+                &civic_test_support::fluent_message("vi", "errors", "error-keyring")
+            ),
             "{no_keyring:?}"
         );
         assert!(
@@ -121,7 +126,7 @@ async fn login_whoami_logout_through_the_city_profiles_provider() {
 
         // The tokens, read back from the keyring the way the CLI keeps them.
         let auth = Auth::new(
-            civic_types::AuthConfig::new(&idp.issuer, CLIENT_ID),
+            civic_types::auth::AuthConfig::new(&idp.issuer, CLIENT_ID),
             &dir,
             Vault::app(),
         )

@@ -11,7 +11,7 @@ use civic_core::auth::{
     Auth, AuthError, LoopbackRedirect, MOBILE_REDIRECT_URI, MOBILE_SIGNED_OUT_URI, PendingLogin,
     SIGN_IN_TIMEOUT, Vault, answers_at, unix_now,
 };
-use civic_types::{Account, SessionState, SignInStarted, events};
+use civic_types::auth::{Account, SessionState, SignInStarted, events};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_opener::OpenerExt;
 use url::Url;

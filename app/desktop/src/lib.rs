@@ -52,9 +52,13 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let result = tauri::Builder::default()
+    let builder = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_deep_link::init());
+    // Phones scan with their own camera UI; the texts come back to `resolve_scanned`.
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    let result = builder
         .setup(|app| {
             let state = open_state(app)?;
             app.manage(state);
@@ -76,6 +80,7 @@ pub fn run() {
             commands::sync::sync_now,
             commands::qr::scan_image,
             commands::qr::make_board,
+            commands::qr::resolve_scanned,
             commands::auth::session_state,
             commands::auth::sign_in,
             commands::auth::sign_out,

@@ -1,7 +1,7 @@
 //! Background sync: the core's one scheduler on its own thread, its state changes sent to
 //! the UI as `sync-status` events.
 
-use civic_types::events;
+use civic_types::sync::events;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::AppState;

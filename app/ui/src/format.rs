@@ -1,6 +1,6 @@
 //! Turning catalog values into words, through the Fluent messages.
 
-use civic_types::{ChannelKind, Currency, Fee, ProcessingTime, TimeUnit};
+use civic_types::catalog::{ChannelKind, Currency, Fee, ProcessingTime, TimeUnit};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 

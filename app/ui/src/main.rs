@@ -5,43 +5,28 @@ mod format;
 mod i18n;
 mod ipc;
 mod pages;
+mod routes;
 mod session;
 mod settings;
 
-use civic_types::{SyncState, SyncStatus, events};
+use civic_types::sync::{SyncState, SyncStatus, events};
 use dioxus::prelude::*;
 use futures_util::StreamExt;
 
 use i18n::t;
+use routes::Route;
 use settings::Settings;
 
-/// Where the user is. Kept as plain state rather than URLs: the app has no address bar,
-/// and "back" is an explicit button.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Page {
-    Home,
-    Search {
-        query: String,
-    },
-    /// `scanned`: the QR code that led here, to say whether it was verified.
-    Procedure {
-        code: String,
-        back_to: Box<Page>,
-        scanned: Option<civic_types::ScannedCode>,
-    },
-    Scan,
-    Board,
-    /// The signed-in citizen (reached from the header).
-    Account,
-}
-
 fn main() {
-    dioxus::launch(App);
+    let history = dioxus::web::HashHistory::new(false);
+    dioxus::LaunchBuilder::new()
+        .with_cfg(dioxus::web::Config::new().history(std::rc::Rc::new(history)))
+        .launch(App);
 }
 
 #[component]
 fn App() -> Element {
-    let page = use_context_provider(|| Signal::new(Page::Home));
+    use_context_provider(|| routes::LastScan(Signal::new(None)));
     let settings = use_context_provider(|| Signal::new(Settings::load()));
     // Fetched once; the banner and the home page's tiles both read it.
     let mut status = use_resource(ipc::status);
@@ -66,12 +51,32 @@ fn App() -> Element {
     });
     use_effect(move || settings.read().apply());
 
+    use_context_provider(|| live_sync);
+    rsx! { Router::<Route> {} }
+}
+
+/// What every page is framed by: the header, the sign-in panel, the status banner.
+#[component]
+fn Shell() -> Element {
+    let status = use_context::<Resource<Result<civic_types::status::AppStatus, ipc::IpcError>>>();
+    let live_sync = use_context::<Signal<Option<SyncStatus>>>();
     rsx! {
-        a { class: "skip-link", href: "#main", {t("skip-to-content")} }
+        // The fragment holds the route: the skip link moves focus itself instead.
+        a {
+            class: "skip-link",
+            href: "#main",
+            onclick: move |event| {
+                event.prevent_default();
+                focus_main();
+            },
+            {t("skip-to-content")}
+        }
         header { class: "app-header",
             button {
                 class: "brand",
-                onclick: move |_| *page.clone().write() = Page::Home,
+                onclick: move |_| {
+                    navigator().push(Route::Home {});
+                },
                 aria_label: t("nav-home"),
                 span { class: "brand-name", {t("app-name")} }
                 span { class: "brand-tagline", {t("app-tagline")} }
@@ -89,15 +94,19 @@ fn App() -> Element {
             }
         }
         main { id: "main", tabindex: "-1",
-            match page.read().clone() {
-                Page::Home => rsx! { pages::Home {} },
-                Page::Search { query } => rsx! { pages::Search { initial: query } },
-                Page::Procedure { code, back_to, scanned } => rsx! { pages::ProcedurePage { code, back_to: *back_to, scanned } },
-                Page::Scan => rsx! { pages::Scan {} },
-                Page::Board => rsx! { pages::BoardMaker {} },
-                Page::Account => rsx! { pages::AccountPage {} },
-            }
+            Outlet::<Route> {}
         }
+    }
+}
+
+fn focus_main() {
+    use wasm_bindgen::JsCast;
+    let main = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        let _ = main.focus();
     }
 }
 

@@ -1,14 +1,14 @@
 //! Who is signed in, as the host reports it: the header's account button, the sign-in
 //! prompt, and what happens while the system browser is open. Tokens never reach the UI.
 
-use civic_types::{SessionState, SignInStarted, events};
+use civic_types::auth::{SessionState, SignInStarted, events};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 use futures_util::StreamExt;
 
-use crate::Page;
 use crate::i18n::{t, t_args};
 use crate::ipc::{self, IpcError};
+use crate::routes::Route;
 
 /// A sign-in the user started from this window.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +76,7 @@ pub fn use_session_provider() -> Session {
     use_future(move || async move {
         let mut sign_in = session.sign_in;
         let mut failures =
-            match ipc::subscribe::<civic_types::Failure>(events::SIGN_IN_FAILED).await {
+            match ipc::subscribe::<civic_types::error::Failure>(events::SIGN_IN_FAILED).await {
                 Ok(failures) => failures,
                 Err(error) => return crate::console_warn(error.detail()),
             };
@@ -92,7 +92,6 @@ pub fn use_session_provider() -> Session {
 #[component]
 pub fn SessionControl() -> Element {
     let session = use_context::<Session>();
-    let mut page = use_context::<Signal<Page>>();
     let state = session.state.read().clone();
     rsx! {
         match state {
@@ -101,7 +100,9 @@ pub fn SessionControl() -> Element {
                     class: "account-button",
                     id: "account-button",
                     aria_label: t_args("session-account-label", &[("name", FluentValue::from(account.name.clone()))]),
-                    onclick: move |_| page.set(Page::Account),
+                    onclick: move |_| {
+                        navigator().push(Route::Account {});
+                    },
                     span { class: "account-name", {account.name.clone()} }
                 }
             },

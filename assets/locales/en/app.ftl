@@ -14,3 +14,5 @@ home-heading = What do you need to do?
 home-features = Services
 error-generic = Something went wrong: { $message }
 loading = Loading…
+
+page-not-found = This page is not in the app.

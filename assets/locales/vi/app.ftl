@@ -14,3 +14,5 @@ home-heading = Bạn cần làm gì?
 home-features = Các dịch vụ
 error-generic = Có lỗi: { $message }
 loading = Đang tải…
+
+page-not-found = Không có trang này trong ứng dụng.

@@ -7,8 +7,8 @@ pub mod proxy;
 use std::net::SocketAddr;
 
 use civic_catalog::Snapshot;
-use civic_gateway::repo::Backend;
-use civic_types::{CityProfile, Procedure};
+use civic_gateway::catalog::repository::Backend;
+use civic_types::{catalog::Procedure, city::CityProfile};
 
 /// Set by `cargo xtask test`, which starts a throwaway PostgreSQL server for the run.
 pub const POSTGRES_ENV: &str = "CIVIC_TEST_DATABASE_URL";

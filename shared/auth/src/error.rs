@@ -86,8 +86,8 @@ pub enum AuthError {
 
 impl AuthError {
     /// What the front ends say about it.
-    pub fn code(&self) -> civic_types::ErrorCode {
-        use civic_types::ErrorCode;
+    pub fn code(&self) -> civic_types::error::ErrorCode {
+        use civic_types::error::ErrorCode;
         match self {
             Self::NotConfigured => ErrorCode::SignInUnavailable,
             Self::SignedOut => ErrorCode::SignedOut,

@@ -1,6 +1,8 @@
-//! The HTTP client the OpenID Connect crate calls: ureq, never following redirects (a token
+//! The HTTP client the OpenID Connect crate calls: reqwest, never following redirects (a token
 //! endpoint that redirects must not send the code elsewhere), with a size cap on answers.
 
+use std::io::Read;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use openidconnect::{HttpRequest, HttpResponse};
@@ -9,9 +11,11 @@ use openidconnect::{HttpRequest, HttpResponse};
 const MAX_BODY: u64 = 1024 * 1024;
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-#[derive(Debug)]
+/// Built on first use: reqwest's blocking client cannot be built (or dropped) on an async
+/// runtime's thread, and an `Auth` that only reads the keyring never needs one.
+#[derive(Debug, Default)]
 pub struct HttpClient {
-    agent: ureq::Agent,
+    http: OnceLock<reqwest::blocking::Client>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -19,21 +23,17 @@ pub struct HttpClient {
 pub struct HttpError(String);
 
 impl HttpClient {
-    pub fn new() -> Self {
-        let config = ureq::Agent::config_builder()
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .timeout_global(Some(TIMEOUT))
-            .build();
-        Self {
-            agent: config.new_agent(),
+    fn client(&self) -> Result<&reqwest::blocking::Client, HttpError> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
         }
-    }
-}
-
-impl Default for HttpClient {
-    fn default() -> Self {
-        Self::new()
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(TIMEOUT)
+            .user_agent(concat!("civic/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| HttpError(e.to_string()))?;
+        Ok(self.http.get_or_init(|| client))
     }
 }
 
@@ -41,16 +41,25 @@ impl openidconnect::SyncHttpClient for HttpClient {
     type Error = HttpError;
 
     fn call(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
+        // openidconnect speaks `http` types; reqwest converts from them.
+        let request = reqwest::blocking::Request::try_from(request)
+            .map_err(|e| HttpError(e.without_url().to_string()))?;
         let response = self
-            .agent
-            .run(request)
+            .client()?
+            .execute(request)
+            .map_err(|e| HttpError(e.without_url().to_string()))?;
+        let mut answer = HttpResponse::new(Vec::new());
+        *answer.status_mut() = response.status();
+        *answer.headers_mut() = response.headers().clone();
+        let mut body = Vec::new();
+        response
+            .take(MAX_BODY + 1)
+            .read_to_end(&mut body)
             .map_err(|e| HttpError(e.to_string()))?;
-        let (parts, mut body) = response.into_parts();
-        let bytes = body
-            .with_config()
-            .limit(MAX_BODY)
-            .read_to_vec()
-            .map_err(|e| HttpError(e.to_string()))?;
-        Ok(HttpResponse::from_parts(parts, bytes))
+        if body.len() as u64 > MAX_BODY {
+            return Err(HttpError(format!("answer larger than {MAX_BODY} bytes")));
+        }
+        *answer.body_mut() = body;
+        Ok(answer)
     }
 }

@@ -17,7 +17,7 @@ mod vault;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use civic_types::{Account, AuthConfig, SessionState};
+use civic_types::auth::{Account, AuthConfig, SessionState};
 use openidconnect::core::CoreIdToken;
 use openidconnect::{
     ClientId, CsrfToken, LogoutRequest, Nonce, OAuth2TokenResponse, PostLogoutRedirectUrl,
@@ -51,14 +51,14 @@ impl Auth {
             config,
             cache_dir: data_dir.to_path_buf(),
             vault,
-            http: HttpClient::new(),
+            http: HttpClient::default(),
         })
     }
 
     /// The sign-in the synced city profile names; `NotConfigured` when it names none (or no
     /// profile has been synced yet).
     pub fn for_city(
-        city: Option<&civic_types::CityProfile>,
+        city: Option<&civic_types::city::CityProfile>,
         data_dir: &Path,
         vault: Vault,
     ) -> Result<Self, AuthError> {

@@ -1,7 +1,7 @@
 //! The signed-in session: kept whole in the OS keyring (tokens and the person's details),
 //! renewed with the refresh token before it expires, ended locally and at the provider.
 
-use civic_types::Account;
+use civic_types::auth::Account;
 use serde::{Deserialize, Serialize};
 
 /// Renew this long before the access token expires, so a request never carries a dead one.

@@ -1,5 +1,6 @@
 //! The OS keyring, the only place a token is ever written: the Secret Service on Linux
-//! (gnome-keyring, KWallet), through `keyring-core` and its zbus store.
+//! (gnome-keyring, KWallet), the Keychain on macOS and iOS, the Keystore on Android, the
+//! Credential Manager on Windows; all through `keyring-core`.
 
 use std::sync::{Arc, OnceLock};
 
@@ -68,19 +69,38 @@ impl Vault {
     }
 }
 
-#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+/// The platform's own credential store. There is never a fallback to a file: without a
+/// keyring there is no sign-in.
 fn platform_store() -> Result<Arc<CredentialStore>, AuthError> {
-    let store = zbus_secret_service_keyring_store::Store::new()
-        .map_err(|e| AuthError::KeyringUnavailable(e.to_string()))?;
-    Ok(store)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
-fn platform_store() -> Result<Arc<CredentialStore>, AuthError> {
-    // Never fall back to a file: without a keyring there is no sign-in.
-    Err(AuthError::KeyringUnavailable(
-        "no keyring store is built for this platform yet".into(),
-    ))
+    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    let store = zbus_secret_service_keyring_store::Store::new();
+    #[cfg(target_os = "macos")]
+    let store = apple_native_keyring_store::keychain::Store::new();
+    // The data-protection keychain: the one iOS has, readable only by this app.
+    #[cfg(target_os = "ios")]
+    let store = apple_native_keyring_store::protected::Store::new();
+    // SharedPreferences sealed by a Keystore key; the context comes from ndk-context,
+    // which the Tauri runtime initialises on Android.
+    #[cfg(target_os = "android")]
+    let store = android_native_keyring_store::Store::new();
+    #[cfg(target_os = "windows")]
+    let store = windows_native_keyring_store::Store::new();
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "android",
+        target_os = "windows"
+    )))]
+    let store: keyring_core::Result<Arc<CredentialStore>> =
+        Err(keyring_core::Error::NotSupportedByStore(
+            "no keyring store is built for this platform".into(),
+        ));
+    store
+        .map(|store| store as Arc<CredentialStore>)
+        .map_err(|e| AuthError::KeyringUnavailable(e.to_string()))
 }
 
 fn keyring_error(error: keyring_core::Error) -> AuthError {

@@ -13,7 +13,7 @@ use civic_test_support::{
     Browser, CITIZEN_ID, CITIZEN_LOGIN, CITIZEN_NAME, CLIENT_ID, Idp, IdpOptions, Landing,
     files_holding, require_secret_service, unique_keyring_service,
 };
-use civic_types::{AuthConfig, SessionState};
+use civic_types::auth::{AuthConfig, SessionState};
 
 struct Fixture {
     idp: Idp,

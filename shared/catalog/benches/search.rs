@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use civic_catalog::{CatalogStore, Snapshot};
-use civic_types::{SearchFilters, SearchRequest};
+use civic_types::search::{SearchFilters, SearchRequest};
 
 fn data(path: &str) -> std::path::PathBuf {
     civic_test_support::shared_data().join(path)

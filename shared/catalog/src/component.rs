@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use civic_city::City;
 use civic_sync::{Freshness, Gateway, SyncComponent, SyncError};
-use civic_types::SyncReport;
+use civic_types::sync::SyncReport;
 
 use crate::store::META_DATA_DATE;
 use crate::{CatalogError, CatalogStore};

@@ -5,6 +5,7 @@
 //! writes (writes take a `&Transaction`), `search` for queries, `sync` (checkpoint, fetch,
 //! apply), `component` (the store behind its lock, the flows front ends call).
 
+#[cfg(feature = "sync")]
 mod component;
 pub mod import;
 pub mod lexicon;
@@ -12,13 +13,16 @@ mod name_index;
 mod search;
 pub mod snapshot;
 mod store;
+#[cfg(feature = "sync")]
 mod sync;
 
+#[cfg(feature = "sync")]
 pub use component::Catalog;
 pub use search::QueryPlan;
 pub use snapshot::{Snapshot, SnapshotError};
 pub use store::PORTAL_PROCEDURE_URL;
 pub use store::{CatalogError, CatalogStore, Opened};
+#[cfg(feature = "sync")]
 pub use sync::{Checkpoint, Fetched, LegacyCity, fetch};
 
 use civic_db::Migrations;

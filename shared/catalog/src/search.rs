@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use civic_types::{SearchFilters, SearchHit, SearchRequest, SearchResults};
+use civic_types::search::{SearchFilters, SearchHit, SearchRequest, SearchResults};
 use regex::Regex;
 use rusqlite::types::Value;
 

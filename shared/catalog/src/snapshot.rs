@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 
-use civic_types::Procedure;
+use civic_types::catalog::Procedure;
 use flate2::{Compression, read::GzDecoder, write::GzEncoder};
 use serde::{Deserialize, Serialize};
 

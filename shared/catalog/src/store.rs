@@ -1,6 +1,10 @@
 use std::path::Path;
 
-use civic_types::{CatalogSource, CatalogStatus, FacetValue, Facets, Notice, Procedure};
+use civic_types::{
+    catalog::Procedure,
+    search::{FacetValue, Facets},
+    status::{CatalogSource, CatalogStatus, Notice},
+};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::name_index::NameIndex;
@@ -28,8 +32,8 @@ pub enum CatalogError {
 
 impl CatalogError {
     /// Whatever went wrong, the data on this device could not be used.
-    pub fn code(&self) -> civic_types::ErrorCode {
-        civic_types::ErrorCode::Storage
+    pub fn code(&self) -> civic_types::error::ErrorCode {
+        civic_types::error::ErrorCode::Storage
     }
 }
 

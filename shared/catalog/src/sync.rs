@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use civic_sync::{Answer, Gateway, SyncError, query_escape};
 use civic_types::{
-    CATALOG_WIRE_FORMAT, CatalogChanges, CatalogSource, CatalogUpdate, Procedure, SyncOutcome,
-    SyncReport,
+    catalog::{CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure},
+    status::CatalogSource,
+    sync::{SyncOutcome, SyncReport},
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 

@@ -6,12 +6,12 @@ use std::io::BufReader;
 
 use civic_catalog::Snapshot;
 use civic_catalog::import::{import_jsonl, parse_channels, parse_documents};
-use civic_types::{ChannelKind, ProcessingTime};
+use civic_types::catalog::{ChannelKind, ProcessingTime};
 use proptest::prelude::*;
 use serde_json::Value;
 
 fn import_full() -> (
-    Vec<civic_types::Procedure>,
+    Vec<civic_types::catalog::Procedure>,
     civic_catalog::import::ImportReport,
 ) {
     let file = std::fs::File::open(

@@ -3,7 +3,7 @@
 #![allow(clippy::expect_used, clippy::print_stdout)]
 
 use civic_catalog::{CatalogStore, Snapshot};
-use civic_types::{SearchFilters, SearchRequest};
+use civic_types::search::{SearchFilters, SearchRequest};
 
 #[test]
 fn dev_queries_rank_an_accepted_code_in_the_top_three() {

@@ -4,7 +4,7 @@
 use civic_catalog::CatalogError;
 use civic_catalog::{CatalogStore, Opened};
 use civic_db::OpenError;
-use civic_types::{CatalogSource, Notice};
+use civic_types::status::{CatalogSource, Notice};
 
 #[test]
 fn first_start_loads_the_bundled_catalog_and_reopens_without_reloading() {

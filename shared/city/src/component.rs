@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use civic_sync::{Answer, Freshness, Gateway, SyncComponent, SyncError};
 use civic_time::TimeZone;
-use civic_types::{CityProfile, SyncOutcome, SyncReport};
+use civic_types::{
+    city::CityProfile,
+    sync::{SyncOutcome, SyncReport},
+};
 
 use crate::CityError;
 use crate::store::{CityStore, Held, put};

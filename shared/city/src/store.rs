@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use civic_db::{Migrations, OpenError};
-use civic_types::CityProfile;
+use civic_types::city::CityProfile;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::CityError;

@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use civic_types::{CityProfile, Feature};
+use civic_types::{city::CityProfile, status::Feature};
 use ed25519_dalek::VerifyingKey;
 
 /// A board signing key from a city profile: 32 bytes, unpadded base64url (standard base64

@@ -17,10 +17,10 @@ pub enum SaveError {
 }
 
 impl SaveError {
-    pub fn code(&self) -> civic_types::ErrorCode {
+    pub fn code(&self) -> civic_types::error::ErrorCode {
         match self {
             Self::Board(e) => e.code(),
-            Self::Write { .. } => civic_types::ErrorCode::SaveFailed,
+            Self::Write { .. } => civic_types::error::ErrorCode::SaveFailed,
         }
     }
 }

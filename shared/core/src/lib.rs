@@ -29,7 +29,11 @@ use civic_catalog::Catalog;
 use civic_city::{City, CityError, CityStore, Held};
 use civic_qr::{Board, BoardError, BoardSigner, ImageSource, ScanError, Trust};
 use civic_sync::{Gateway, Scheduler, SyncComponent, SyncError};
-use civic_types::{AppStatus, Feature, Notice, ScanReport, SyncReport, SyncStatus};
+use civic_types::{
+    qr::ScanReport,
+    status::{AppStatus, Feature, Notice},
+    sync::{SyncReport, SyncStatus},
+};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -48,11 +52,11 @@ pub enum CoreError {
 }
 
 impl CoreError {
-    pub fn code(&self) -> civic_types::ErrorCode {
+    pub fn code(&self) -> civic_types::error::ErrorCode {
         match self {
             Self::Sync(e) => e.code(),
             Self::DataDir { .. } | Self::Catalog(_) | Self::City(_) => {
-                civic_types::ErrorCode::Storage
+                civic_types::error::ErrorCode::Storage
             }
         }
     }
@@ -200,10 +204,16 @@ impl Civic {
     /// without holding the catalog, so search never waits on it.
     pub fn scan(&self, image: &[u8], source: ImageSource) -> Result<ScanReport, ScanError> {
         let texts = civic_qr::decode(image, source)?;
+        self.resolve_scanned(&texts)
+    }
+
+    /// Resolves codes a platform scanner already read (the mobile barcode-scanner plugin
+    /// hands over text, not images), exactly as codes read from an image are.
+    pub fn resolve_scanned(&self, texts: &[String]) -> Result<ScanReport, ScanError> {
         let trust = self.trust();
         let store = self.catalog.store();
         Ok(civic_qr::resolve_all(
-            &texts,
+            texts,
             &CatalogLookup(&store),
             &trust,
         )?)

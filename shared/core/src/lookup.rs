@@ -1,6 +1,6 @@
 use civic_catalog::CatalogStore;
 use civic_qr::{LookupError, ProcedureLookup};
-use civic_types::Procedure;
+use civic_types::catalog::Procedure;
 
 /// The catalog answering the QR component's lookups.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,10 @@ use std::process::Command;
 use civic_core::CatalogLookup;
 use civic_core::catalog::{CatalogStore, Snapshot};
 use civic_core::qr::{Board, BoardSigner, ImageSource, Trust, decode_image, resolve, scan_image};
-use civic_types::{LocalizedText, QrPolicy, QrSigningKey, ScanKind, SignatureCheck, UnsafeReason};
+use civic_types::{
+    city::LocalizedText,
+    qr::{QrPolicy, QrSigningKey, ScanKind, SignatureCheck, UnsafeReason},
+};
 
 fn store() -> CatalogStore {
     CatalogStore::in_memory(&Snapshot::bundled().expect("bundled")).expect("store")
@@ -203,7 +206,7 @@ fn boards_refuse_bad_requests_with_reasons() {
 
 /// Real procedures for a board: the top results of a search a helper would type.
 fn codes_for(store: &CatalogStore, query: &str, count: usize) -> Vec<String> {
-    let request = civic_types::SearchRequest {
+    let request = civic_types::search::SearchRequest {
         query: query.into(),
         prefix: false,
         filters: Default::default(),

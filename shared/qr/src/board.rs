@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
-use civic_types::{Procedure, ScanKind};
+use civic_types::{catalog::Procedure, qr::ScanKind};
 use qrcode::{Color, EcLevel, QrCode};
 use serde::Deserialize;
 use svg2pdf::usvg;

@@ -18,10 +18,12 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    pub fn code(&self) -> civic_types::ErrorCode {
+    pub fn code(&self) -> civic_types::error::ErrorCode {
         match self {
-            Self::TooLarge { .. } => civic_types::ErrorCode::ImageTooLarge,
-            Self::Image(_) | Self::FrameSize { .. } => civic_types::ErrorCode::ImageUnreadable,
+            Self::TooLarge { .. } => civic_types::error::ErrorCode::ImageTooLarge,
+            Self::Image(_) | Self::FrameSize { .. } => {
+                civic_types::error::ErrorCode::ImageUnreadable
+            }
         }
     }
 }
@@ -51,8 +53,8 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    pub fn code(&self) -> civic_types::ErrorCode {
-        civic_types::ErrorCode::SigningKey
+    pub fn code(&self) -> civic_types::error::ErrorCode {
+        civic_types::error::ErrorCode::SigningKey
     }
 }
 
@@ -83,8 +85,8 @@ pub enum BoardError {
 }
 
 impl BoardError {
-    pub fn code(&self) -> civic_types::ErrorCode {
-        use civic_types::ErrorCode;
+    pub fn code(&self) -> civic_types::error::ErrorCode {
+        use civic_types::error::ErrorCode;
         match self {
             Self::UnknownCode(_) => ErrorCode::UnknownProcedure,
             Self::Encode { .. } | Self::Render(_) => ErrorCode::Internal,

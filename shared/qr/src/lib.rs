@@ -10,7 +10,10 @@ mod payload;
 mod signed;
 mod trust;
 
-use civic_types::{Procedure, ScanKind, ScanReport, ScannedCode, SignatureCheck, SignedBy};
+use civic_types::{
+    catalog::Procedure,
+    qr::{ScanKind, ScanReport, ScannedCode, SignatureCheck, SignedBy},
+};
 
 pub use board::{Board, BoardCode, MAX_BOARD_CODES, board_link};
 pub use decode::{MAX_SIDE, decode_camera_image, decode_frame, decode_image, decode_luma};
@@ -47,10 +50,10 @@ pub enum ScanError {
 }
 
 impl ScanError {
-    pub fn code(&self) -> civic_types::ErrorCode {
+    pub fn code(&self) -> civic_types::error::ErrorCode {
         match self {
             Self::Decode(e) => e.code(),
-            Self::Lookup(_) => civic_types::ErrorCode::Storage,
+            Self::Lookup(_) => civic_types::error::ErrorCode::Storage,
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use civic_types::{ScanKind, SignatureCheck, UnsafeReason};
+use civic_types::qr::{ScanKind, SignatureCheck, UnsafeReason};
 use url::{Host, Url};
 
 use crate::signed::{FRAGMENT_PREFIX, FragmentCheck, check_fragment};
@@ -313,7 +313,7 @@ mod tests {
     use super::*;
 
     fn trust() -> Trust {
-        Trust::new(Some(&civic_types::QrPolicy {
+        Trust::new(Some(&civic_types::qr::QrPolicy {
             trusted_domains: vec!["ninhbinh.gov.vn".into()],
             signing_keys: vec![],
         }))

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use civic_types::SignatureCheck;
+use civic_types::qr::SignatureCheck;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -66,7 +66,7 @@ pub struct FragmentCheck {
     /// The claim, when the payload could be read (verified or not).
     pub claim: Option<BoardClaim>,
     /// The key holder, when verified.
-    pub issuer: Option<civic_types::LocalizedText>,
+    pub issuer: Option<civic_types::city::LocalizedText>,
 }
 
 /// Checks a fragment (without `#`) offline against the trusted keys.
@@ -225,7 +225,10 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
 
 #[cfg(test)]
 mod tests {
-    use civic_types::{LocalizedText, QrPolicy, QrSigningKey};
+    use civic_types::{
+        city::LocalizedText,
+        qr::{QrPolicy, QrSigningKey},
+    };
 
     use super::*;
 

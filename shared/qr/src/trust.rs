@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use civic_types::{LocalizedText, QrPolicy};
+use civic_types::{city::LocalizedText, qr::QrPolicy};
 use ed25519_dalek::VerifyingKey;
 use serde::Deserialize;
 

@@ -3,11 +3,11 @@
 #![allow(clippy::expect_used)]
 
 use civic_qr::{Trust, check_fragment, classify, decode_image, decode_luma, within_domain};
-use civic_types::ScanKind;
+use civic_types::qr::ScanKind;
 use proptest::prelude::*;
 
 fn trust() -> Trust {
-    Trust::new(Some(&civic_types::QrPolicy {
+    Trust::new(Some(&civic_types::qr::QrPolicy {
         trusted_domains: vec!["ninhbinh.gov.vn".into()],
         signing_keys: vec![],
     }))
@@ -57,7 +57,7 @@ proptest! {
     #[test]
     fn any_fragment_checks(fragment in "civic1\\.[ -~]{0,200}") {
         let checked = check_fragment(&fragment, &trust());
-        prop_assert_ne!(checked.check, civic_types::SignatureCheck::Verified);
+        prop_assert_ne!(checked.check, civic_types::qr::SignatureCheck::Verified);
     }
 }
 

@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use civic_types::ApiError;
+use civic_types::error::ApiError;
 
 use crate::SyncError;
 
@@ -21,30 +21,28 @@ const PROGRESS_CHUNK: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct Gateway {
     base: String,
-    agent: ureq::Agent,
+    http: reqwest::blocking::Client,
 }
 
 impl Gateway {
     pub fn new(address: &str) -> Result<Self, SyncError> {
         let base = address.trim().trim_end_matches('/');
         let valid = (base.starts_with("http://") || base.starts_with("https://"))
-            && base
-                .parse::<ureq::http::Uri>()
-                .is_ok_and(|u| u.host().is_some());
+            && reqwest::Url::parse(base).is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()));
         if !valid {
             return Err(SyncError::BadAddress(address.to_owned()));
         }
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_secs(10)))
-            // A weak 3G link is slow but moving: bound each read, not the whole transfer.
-            .timeout_per_read(Some(Duration::from_secs(30)))
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            // A weak 3G link is slow but moving: bound each wait, not the whole transfer. The
+            // blocking client applies this until the headers and then to each body read.
+            .timeout(Duration::from_secs(30))
             .user_agent(concat!("civic/", env!("CARGO_PKG_VERSION")))
             .build()
-            .new_agent();
+            .map_err(|e| SyncError::BadAddress(format!("{address}: {e}")))?;
         Ok(Self {
             base: base.to_owned(),
-            agent,
+            http,
         })
     }
 
@@ -62,7 +60,7 @@ impl Gateway {
         progress: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<Answer, SyncError> {
         let mut request = self
-            .agent
+            .http
             .get(format!("{}{path}", self.base))
             .header("Accept", "application/json")
             .header("Accept-Encoding", "br, gzip");
@@ -70,8 +68,8 @@ impl Gateway {
             request = request.header("If-None-Match", etag);
         }
         let response = request
-            .call()
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
+            .send()
+            .map_err(|e| SyncError::Offline(e.without_url().to_string()))?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -91,7 +89,7 @@ impl Gateway {
                 limit: MAX_COMPRESSED_BYTES,
             });
         }
-        let wire = read_body(response.into_body().into_reader(), total, progress)?;
+        let wire = read_body(response, total, progress)?;
         if !(200..300).contains(&status) {
             let error: Option<ApiError> = serde_json::from_slice(&wire).ok();
             return Err(match error {

@@ -1,6 +1,6 @@
 //! What a component implements to be synced by the [`crate::Scheduler`].
 
-use civic_types::SyncReport;
+use civic_types::sync::SyncReport;
 
 use crate::{Gateway, SyncError};
 

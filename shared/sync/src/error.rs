@@ -31,8 +31,8 @@ impl SyncError {
     }
 
     /// What the front ends say about it.
-    pub fn code(&self) -> civic_types::ErrorCode {
-        use civic_types::ErrorCode;
+    pub fn code(&self) -> civic_types::error::ErrorCode {
+        use civic_types::error::ErrorCode;
         match self {
             Self::BadAddress(_) => ErrorCode::GatewayAddress,
             Self::Offline(_) | Self::Interrupted { .. } => ErrorCode::Offline,

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use civic_types::{ComponentSyncStatus, SyncReport, SyncState};
+use civic_types::sync::{ComponentSyncStatus, SyncReport, SyncState};
 
 use crate::{Gateway, SyncComponent, SyncError};
 

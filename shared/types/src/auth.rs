@@ -68,3 +68,18 @@ pub struct SignInStarted {
     /// False when the system browser could not be opened: the page shows the link instead.
     pub browser_opened: bool,
 }
+
+/// Sign-in's Tauri commands.
+pub mod commands {
+    pub const SESSION: &str = "session_state";
+    pub const SIGN_IN: &str = "sign_in";
+    pub const SIGN_OUT: &str = "sign_out";
+}
+
+/// Events the host emits about the session.
+pub mod events {
+    /// Payload: [`super::SessionState`], after sign-in, sign-out, renewal or expiry.
+    pub const SESSION: &str = "session";
+    /// Payload: a [`crate::error::Failure`] when a sign-in started from the app failed.
+    pub const SIGN_IN_FAILED: &str = "sign-in-failed";
+}

@@ -164,3 +164,41 @@ pub struct UnparsedField {
     pub field: String,
     pub text: String,
 }
+
+/// Version of the catalog wire format (`GET /v1/catalog`); the app refuses other versions.
+pub const CATALOG_WIRE_FORMAT: u32 = 1;
+
+/// The body of `GET /v1/catalog`: the whole catalog, or the changes since the client's cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogUpdate {
+    pub format: u32,
+    /// Opaque; send it back as `?since=` to get only what changed after this version.
+    pub cursor: String,
+    /// ISO date of the data in this version.
+    pub data_date: String,
+    pub changes: CatalogChanges,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CatalogChanges {
+    /// Every procedure: replaces whatever the client holds.
+    Full { procedures: Vec<Procedure> },
+    /// Applied on top of the version named by `since`.
+    Delta {
+        since: String,
+        /// Procedures created or changed since then, whole.
+        upserts: Vec<Procedure>,
+        /// Codes of procedures withdrawn since then.
+        deletes: Vec<String>,
+    },
+}
+
+/// The catalog's Tauri commands.
+pub mod commands {
+    pub const SEARCH: &str = "search_procedures";
+    pub const PROCEDURE: &str = "get_procedure";
+    pub const FACETS: &str = "catalog_facets";
+}

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::LocalizedText;
+use crate::city::LocalizedText;
 
 /// What the city trusts a QR code to point at, from its profile (`[qr]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,15 +119,13 @@ pub struct ScannedCode {
     pub warnings: Vec<UnsafeReason>,
 }
 
-/// An image to scan, from a file, a drop or a camera frame.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScanRequest {
-    /// PNG or JPEG bytes in standard base64.
-    pub image_base64: String,
-    /// A live camera frame: scanned quickly, since the next frame follows anyway.
-    #[serde(default)]
-    pub camera_frame: bool,
-}
+/// The scan command's argument is the image itself (PNG or JPEG bytes, sent raw, not as
+/// JSON); this header says where it came from.
+pub const IMAGE_SOURCE_HEADER: &str = "civic-image-source";
+/// [`IMAGE_SOURCE_HEADER`] of a live camera frame: scanned quickly, the next one follows anyway.
+pub const CAMERA_FRAME: &str = "camera-frame";
+/// [`IMAGE_SOURCE_HEADER`] of a photo, a picked or a dropped file.
+pub const PHOTO: &str = "photo";
 
 /// Every code found in one image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,4 +151,12 @@ pub struct BoardResult {
     pub svg_path: String,
     /// False when no signing key is set up: the codes then carry no signature.
     pub signed: bool,
+}
+
+/// The QR component's Tauri commands.
+pub mod commands {
+    pub const SCAN_IMAGE: &str = "scan_image";
+    pub const MAKE_BOARD: &str = "make_board";
+    /// Codes the phone's own scanner read (mobile), resolved as scanned ones are.
+    pub const RESOLVE_SCANNED: &str = "resolve_scanned";
 }

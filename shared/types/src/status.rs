@@ -8,7 +8,7 @@ pub struct AppStatus {
     pub notices: Vec<Notice>,
     /// Feature tiles to show: only features that work in this build.
     pub features: Vec<Feature>,
-    pub sync: crate::SyncStatus,
+    pub sync: crate::sync::SyncStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,4 +45,9 @@ pub enum Feature {
     /// A feature named by a newer city profile than this app knows; never shown.
     #[serde(other)]
     Unknown,
+}
+
+/// The status command.
+pub mod commands {
+    pub const STATUS: &str = "app_status";
 }

@@ -1,99 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Feature, Procedure, QrPolicy};
-
-/// Version of the catalog wire format (`GET /v1/catalog`); the app refuses other versions.
-pub const CATALOG_WIRE_FORMAT: u32 = 1;
-
-/// The body of `GET /v1/catalog`: the whole catalog, or the changes since the client's cursor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CatalogUpdate {
-    pub format: u32,
-    /// Opaque; send it back as `?since=` to get only what changed after this version.
-    pub cursor: String,
-    /// ISO date of the data in this version.
-    pub data_date: String,
-    pub changes: CatalogChanges,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum CatalogChanges {
-    /// Every procedure: replaces whatever the client holds.
-    Full { procedures: Vec<Procedure> },
-    /// Applied on top of the version named by `since`.
-    Delta {
-        since: String,
-        /// Procedures created or changed since then, whole.
-        upserts: Vec<Procedure>,
-        /// Codes of procedures withdrawn since then.
-        deletes: Vec<String>,
-    },
-}
-
-/// An error from the gateway: a stable code for programs and a message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ApiError {
-    pub code: String,
-    pub message: String,
-}
-
-/// What a city's gateway tells the app about the city (`GET /v1/city`). Operators edit it as
-/// a data file, so one app build serves any province. Unknown fields are ignored here, so an
-/// older app keeps working with a newer gateway; the gateway itself rejects unknown keys in
-/// the operator's file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CityProfile {
-    /// Stable identifier, e.g. `ninh-binh`.
-    pub id: String,
-    pub name: LocalizedText,
-    /// Province code in the 2025 administrative units (e.g. `37` for Ninh Bình).
-    pub province_code: String,
-    /// The IANA time zone every date and time of this city is shown in.
-    #[serde(default = "vietnam_time_zone")]
-    pub time_zone: String,
-    /// Features the city offers; the app shows those it also supports.
-    pub features: Vec<Feature>,
-    pub sync: SyncPolicy,
-    /// What QR codes may point at and which board signatures count. Older gateways send none.
-    #[serde(default)]
-    pub qr: QrPolicy,
-    /// The identity provider for signing in; none: no sign-in offered (older gateways too).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth: Option<crate::AuthConfig>,
-}
-
-/// Older profiles name no zone: every Vietnamese city is on `Asia/Ho_Chi_Minh`.
-fn vietnam_time_zone() -> String {
-    "Asia/Ho_Chi_Minh".to_owned()
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct LocalizedText {
-    pub vi: String,
-    pub en: String,
-}
-
-impl LocalizedText {
-    /// The text in `language` (`vi` or `en`); Vietnamese for anything else.
-    pub fn get(&self, language: &str) -> &str {
-        if language == "en" { &self.en } else { &self.vi }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SyncPolicy {
-    /// How often a running app asks for changes.
-    pub interval_minutes: u32,
-    /// Data not confirmed with the gateway for longer than this is shown as possibly out of date.
-    pub catalog_max_age_hours: u32,
-}
+use crate::city::{LocalizedText, vietnam_time_zone};
+use crate::error::ErrorCode;
 
 /// How the offline data relates to the city's gateway, for the status line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +45,7 @@ pub enum SyncState {
     /// The gateway could not be reached: the app works on its offline data.
     Offline,
     /// The gateway answered but the update could not be used; nothing was applied.
-    Failed { code: crate::ErrorCode },
+    Failed { code: ErrorCode },
 }
 
 /// What one sync did, for the CLI and the UI.
@@ -177,29 +85,13 @@ pub enum SyncOutcome {
     Full,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The sync component's Tauri command.
+pub mod commands {
+    pub const SYNC_NOW: &str = "sync_now";
+}
 
-    #[test]
-    fn an_older_app_reads_a_newer_city_profile() {
-        let json = r#"{
-            "id": "da-nang", "province_code": "48",
-            "name": {"vi": "Thành phố Đà Nẵng", "en": "Da Nang City", "fr": "Da Nang"},
-            "features": ["procedures", "teleport"],
-            "sync": {"interval_minutes": 30, "catalog_max_age_hours": 72, "jitter_seconds": 5},
-            "identity_provider": {"issuer": "https://id.example"}
-        }"#;
-        let profile: CityProfile = serde_json::from_str(json).expect("still readable");
-        assert_eq!(
-            profile.features,
-            vec![Feature::Procedures, Feature::Unknown]
-        );
-        assert_eq!(profile.name.get("en"), "Da Nang City");
-        assert_eq!(
-            profile.name.get("fr"),
-            "Thành phố Đà Nẵng",
-            "Vietnamese by default"
-        );
-    }
+/// Events the host emits about sync.
+pub mod events {
+    /// Payload: [`super::SyncStatus`], on every change (progress included).
+    pub const SYNC_STATUS: &str = "sync-status";
 }

@@ -78,6 +78,28 @@ async fn search_open_and_read_a_procedure() {
     );
     session.screenshot("procedure-200-percent.png").await;
 
+    // Back returns to the results of the same query.
+    session.click("nav button.back").await;
+    let query = session
+        .script("return document.querySelector('#search-input').value")
+        .await;
+    assert_eq!(query, serde_json::json!("dang ky khai sinh"));
+    session.find("button.result[data-code='1.001193']").await;
+
+    // Every page has a route: a link to a procedure (a deep link) opens its page directly,
+    // and a link to a page this version lacks says so instead of showing nothing.
+    session
+        .script("window.location.hash = '#/procedure/1.000894';")
+        .await;
+    session.wait_for_text("#procedure-code", "1.000894").await;
+    session
+        .script("window.location.hash = '#/no-such-page';")
+        .await;
+    session
+        .wait_for_text("main h1", "This page is not in the app.")
+        .await;
+    session.assert_accessible("page not found").await;
+
     // The accessibility check sees what it must: a button with no name is a violation.
     session
         .script("const b = document.createElement('button'); b.id = 'unnamed'; document.body.appendChild(b);")

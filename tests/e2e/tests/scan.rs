@@ -239,10 +239,10 @@ async fn a_board_made_in_the_app_scans_back_verified() {
     let store =
         civic_core::CatalogStore::in_memory(&civic_core::Snapshot::bundled().expect("bundled"))
             .expect("store");
-    let trust = Trust::new(Some(&civic_types::QrPolicy {
+    let trust = Trust::new(Some(&civic_types::qr::QrPolicy {
         trusted_domains: vec![],
-        signing_keys: vec![civic_types::QrSigningKey {
-            issuer: civic_types::LocalizedText {
+        signing_keys: vec![civic_types::qr::QrSigningKey {
+            issuer: civic_types::city::LocalizedText {
                 vi: "UBND".into(),
                 en: "PPC".into(),
             },

@@ -52,7 +52,7 @@ async fn signs_in_through_the_browser_keeps_tokens_in_the_keyring_and_survives_e
     session.screenshot("account.png").await;
 
     let auth = Auth::new(
-        civic_types::AuthConfig::new(&idp.issuer, CLIENT_ID),
+        civic_types::auth::AuthConfig::new(&idp.issuer, CLIENT_ID),
         session.data_dir(),
         Vault::app(),
     )

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use civic_gateway::repo::Backend;
-use civic_types::Procedure;
+use civic_gateway::catalog::repository::Backend;
+use civic_types::catalog::Procedure;
 
 #[derive(Debug)]
 pub struct TestGateway {

@@ -94,3 +94,18 @@ pub fn files_holding(dir: &std::path::Path, secrets: &[&str]) -> Vec<std::path::
     }
     found
 }
+
+/// The text of a one-line Fluent message (`id = text`) in `locale`'s `file`, as people see it:
+/// tests of the front ends assert on what the user is told, not on a copy of it.
+pub fn fluent_message(locale: &str, file: &str, id: &str) -> String {
+    let path = format!(
+        "{}/../../assets/locales/{locale}/{file}.ftl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("the locale file");
+    let prefix = format!("{id} = ");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no one-line message {id} in {path}"))
+        .to_owned()
+}

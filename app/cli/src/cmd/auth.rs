@@ -26,28 +26,20 @@ pub enum Command {
     },
 }
 
-/// Sign-in errors in Vietnamese first, with the way out, then the English detail.
+/// A sign-in error as the user is told it: its code's message, and the command that is the
+/// way out where there is one. The detail goes to the log only.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", message(.0))]
 struct SignInFailed(#[from] AuthError);
 
 fn message(error: &AuthError) -> String {
-    let vi = match error {
-        AuthError::NotConfigured => {
-            "tỉnh/thành chưa cấu hình đăng nhập; chạy `civic sync` trước (run `civic sync` first)"
-        }
-        AuthError::SignedOut => "chưa đăng nhập; chạy `civic login` (run `civic login`)",
-        AuthError::SessionExpired => {
-            "phiên đăng nhập đã hết; chạy `civic login` để đăng nhập lại (sign in again)"
-        }
-        AuthError::Offline(_) => "không kết nối được nhà cung cấp định danh",
-        AuthError::Timeout => "hết thời gian chờ đăng nhập",
-        AuthError::KeyringUnavailable(_) | AuthError::Keyring(_) => {
-            "không dùng được kho khóa của hệ điều hành"
-        }
-        _ => "đăng nhập không thành công",
-    };
-    format!("{vi} ({error})")
+    tracing::info!(%error, "sign-in failed");
+    let text = crate::i18n::error_message(error.code());
+    match error {
+        AuthError::NotConfigured => format!("{text} → civic sync"),
+        AuthError::SignedOut | AuthError::SessionExpired => format!("{text} → civic login"),
+        _ => text,
+    }
 }
 
 /// Sign-in for the city the data folder last synced with.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use civic_core::Snapshot;
 use civic_core::catalog::import::import_file;
-use civic_types::{SearchFilters, SearchRequest};
+use civic_types::search::{SearchFilters, SearchRequest};
 
 use crate::{Failure, render};
 

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use civic_types::SyncState;
+use civic_types::sync::SyncState;
 
 use crate::{Failure, GATEWAY_ENV, render};
 

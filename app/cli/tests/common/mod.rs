@@ -10,6 +10,10 @@ pub fn civic(data_dir: &std::path::Path, args: &[&str]) -> Output {
         .args(args)
         // Only what a test passes decides the gateway.
         .env_remove("CIVIC_GATEWAY_URL")
+        // The messages asserted are the Vietnamese ones, whatever this machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "vi_VN.UTF-8")
         .output()
         .expect("civic runs")
 }

@@ -1,5 +1,5 @@
 use civic_core::auth::AuthError;
-use civic_types::{SessionState, SignInStarted};
+use civic_types::auth::{SessionState, SignInStarted};
 
 use super::{CommandError, blocking, failed};
 
@@ -20,4 +20,15 @@ pub async fn sign_in(app: tauri::AppHandle) -> Result<SignInStarted, CommandErro
 #[tauri::command]
 pub async fn sign_out(app: tauri::AppHandle) -> Result<SessionState, CommandError> {
     blocking(move || crate::auth::sign_out(&app).map_err(|e| auth_error(&e))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    super::super::assert_command_names! {
+        session_state = civic_types::auth::commands::SESSION,
+        sign_in = civic_types::auth::commands::SIGN_IN,
+        sign_out = civic_types::auth::commands::SIGN_OUT,
+    }
 }

@@ -1,5 +1,8 @@
 use civic_core::{CatalogError, CatalogStore};
-use civic_types::{Facets, Procedure, SearchRequest, SearchResults};
+use civic_types::{
+    catalog::Procedure,
+    search::{Facets, SearchRequest, SearchResults},
+};
 use tauri::State;
 
 use super::{CommandError, failed};
@@ -36,4 +39,15 @@ pub fn get_procedure(
 #[tauri::command]
 pub fn catalog_facets(state: State<'_, AppState>) -> Result<Facets, CommandError> {
     read(&state, CatalogStore::facets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    super::super::assert_command_names! {
+        search_procedures = civic_types::catalog::commands::SEARCH,
+        get_procedure = civic_types::catalog::commands::PROCEDURE,
+        catalog_facets = civic_types::catalog::commands::FACETS,
+    }
 }

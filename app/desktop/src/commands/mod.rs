@@ -1,5 +1,6 @@
-//! Tauri commands, one module per feature. Names must match `civic_types::commands`
-//! (checked by a test below). Each command deserializes, calls the core, serializes.
+//! Tauri commands, one module per feature. Names must match the feature's
+//! `civic_types::<feature>::commands` (each module checks its own). Each command
+//! deserializes, calls the core, serializes.
 
 pub mod auth;
 pub mod catalog;
@@ -7,7 +8,7 @@ pub mod qr;
 pub mod status;
 pub mod sync;
 
-use civic_types::{ErrorCode, Failure};
+use civic_types::error::{ErrorCode, Failure};
 
 /// What the UI receives when a command fails: a code it translates, and the core's detail
 /// for the log.
@@ -28,35 +29,19 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| failed(ErrorCode::Internal, e))?
 }
 
+/// In each feature's module: its functions carry the names the UI invokes.
 #[cfg(test)]
-mod tests {
-    use civic_types::commands;
-
-    #[test]
-    fn command_names_match_the_shared_constants() {
-        use super::{auth, catalog, qr, status, sync};
-        assert_eq!(stringify!(search_procedures), commands::SEARCH);
-        assert_eq!(stringify!(get_procedure), commands::PROCEDURE);
-        assert_eq!(stringify!(catalog_facets), commands::FACETS);
-        assert_eq!(stringify!(app_status), commands::STATUS);
-        assert_eq!(stringify!(sync_now), commands::SYNC_NOW);
-        assert_eq!(stringify!(scan_image), commands::SCAN_IMAGE);
-        assert_eq!(stringify!(make_board), commands::MAKE_BOARD);
-        assert_eq!(stringify!(session_state), commands::SESSION);
-        assert_eq!(stringify!(sign_in), commands::SIGN_IN);
-        assert_eq!(stringify!(sign_out), commands::SIGN_OUT);
-        // The names above are the functions' own: renaming one breaks this line's build.
-        let _ = (
-            catalog::search_procedures,
-            catalog::get_procedure,
-            catalog::catalog_facets,
-            status::app_status,
-            sync::sync_now,
-            qr::scan_image,
-            qr::make_board,
-            auth::session_state,
-            auth::sign_in,
-            auth::sign_out,
-        );
-    }
+macro_rules! assert_command_names {
+    ($($function:ident = $name:path),+ $(,)?) => {
+        #[test]
+        fn command_names_match_the_shared_constants() {
+            // `stringify!` of the function itself: renaming one breaks the build here.
+            $(
+                let _ = $function;
+                assert_eq!(stringify!($function), $name);
+            )+
+        }
+    };
 }
+#[cfg(test)]
+pub(crate) use assert_command_names;

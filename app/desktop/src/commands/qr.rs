@@ -1,29 +1,56 @@
 use civic_core::qr::{BoardSigner, ImageSource};
-use civic_types::{BoardRequest, BoardResult, ErrorCode, ScanReport, ScanRequest};
+use civic_types::{
+    error::ErrorCode,
+    qr::{BoardRequest, BoardResult, CAMERA_FRAME, IMAGE_SOURCE_HEADER, ScanReport},
+};
 use tauri::Manager;
 
 use super::{CommandError, blocking, failed};
 use crate::AppState;
 
 /// Reads the QR codes in a photo, a dropped file or a camera frame and resolves each offline.
+/// The image arrives as the raw body of the call, its source in a header.
 #[tauri::command]
 pub async fn scan_image(
     app: tauri::AppHandle,
-    request: ScanRequest,
+    request: tauri::ipc::Request<'_>,
 ) -> Result<ScanReport, CommandError> {
-    use base64::Engine;
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(failed(
+            ErrorCode::ImageUnreadable,
+            "the image must be sent as raw bytes",
+        ));
+    };
+    let bytes = bytes.clone();
+    let camera = request
+        .headers()
+        .get(IMAGE_SOURCE_HEADER)
+        .is_some_and(|v| v.as_bytes() == CAMERA_FRAME.as_bytes());
+    let source = if camera {
+        ImageSource::CameraFrame
+    } else {
+        ImageSource::Photo
+    };
     blocking(move || {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(request.image_base64.as_bytes())
-            .map_err(|e| failed(ErrorCode::ImageUnreadable, e))?;
-        let source = if request.camera_frame {
-            ImageSource::CameraFrame
-        } else {
-            ImageSource::Photo
-        };
         app.state::<AppState>()
             .civic
             .scan(&bytes, source)
+            .map_err(|e| failed(e.code(), e))
+    })
+    .await
+}
+
+/// Resolves the texts of codes the phone's own scanner read (the barcode-scanner plugin on
+/// Android and iOS), as a scanned image's codes are resolved.
+#[tauri::command]
+pub async fn resolve_scanned(
+    app: tauri::AppHandle,
+    texts: Vec<String>,
+) -> Result<ScanReport, CommandError> {
+    blocking(move || {
+        app.state::<AppState>()
+            .civic
+            .resolve_scanned(&texts)
             .map_err(|e| failed(e.code(), e))
     })
     .await
@@ -63,4 +90,15 @@ pub async fn make_board(
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    super::super::assert_command_names! {
+        scan_image = civic_types::qr::commands::SCAN_IMAGE,
+        make_board = civic_types::qr::commands::MAKE_BOARD,
+        resolve_scanned = civic_types::qr::commands::RESOLVE_SCANNED,
+    }
 }

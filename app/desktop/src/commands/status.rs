@@ -1,4 +1,4 @@
-use civic_types::{AppStatus, Feature};
+use civic_types::status::{AppStatus, Feature};
 use tauri::State;
 
 use super::{CommandError, failed};
@@ -13,4 +13,13 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError>
         .civic
         .status(SUPPORTED)
         .map_err(|e| failed(e.code(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    super::super::assert_command_names! {
+        app_status = civic_types::status::commands::STATUS,
+    }
 }

@@ -1,4 +1,4 @@
-use civic_types::SyncReport;
+use civic_types::sync::SyncReport;
 
 use super::{CommandError, blocking, failed};
 use crate::AppState;
@@ -17,4 +17,13 @@ pub async fn sync_now(app: tauri::AppHandle) -> Result<Option<SyncReport>, Comma
             .map_err(|error| failed(error.code(), error))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    super::super::assert_command_names! {
+        sync_now = civic_types::sync::commands::SYNC_NOW,
+    }
 }

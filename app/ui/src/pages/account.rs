@@ -1,17 +1,16 @@
 //! The signed-in citizen: who the app thinks they are, and signing out.
 
-use civic_types::SessionState;
+use civic_types::auth::SessionState;
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
-use crate::Page;
 use crate::i18n::{t, t_args};
+use crate::routes::Route;
 use crate::session::Session;
 
 #[component]
 pub fn AccountPage() -> Element {
     let session = use_context::<Session>();
-    let mut page = use_context::<Signal<Page>>();
     let mut state = session.state;
     let mut error = use_signal(|| None::<String>);
     let account = match state.read().clone() {
@@ -46,7 +45,7 @@ pub fn AccountPage() -> Element {
                         match crate::ipc::sign_out().await {
                             Ok(signed_out) => {
                                 state.set(Some(signed_out));
-                                page.set(Page::Home);
+                                navigator().replace(Route::Home {});
                             }
                             Err(e) => error.set(Some(e.text())),
                         }

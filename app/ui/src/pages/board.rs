@@ -1,7 +1,7 @@
 //! Make a printable board of QR codes for a one-stop office (community digital-tech teams).
 
 use base64::Engine;
-use civic_types::{BoardRequest, BoardResult};
+use civic_types::qr::{BoardRequest, BoardResult};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 

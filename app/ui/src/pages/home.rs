@@ -1,14 +1,16 @@
-use civic_types::{AppStatus, Feature, Notice, SyncState, SyncStatus};
+use civic_types::{
+    status::{AppStatus, Feature, Notice},
+    sync::{SyncState, SyncStatus},
+};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
-use crate::Page;
 use crate::i18n::{t, t_args};
+use crate::routes::Route;
 
 /// The feature tiles. Only features that work in this build are listed (the host says which).
 #[component]
 pub fn Home() -> Element {
-    let mut page = use_context::<Signal<Page>>();
     let status = use_context::<Resource<Result<AppStatus, crate::ipc::IpcError>>>();
     let features: Vec<Feature> = match &*status.read() {
         Some(Ok(s)) => s.features.clone(),
@@ -18,7 +20,9 @@ pub fn Home() -> Element {
         h1 { {t("home-heading")} }
         crate::pages::search::SearchBox {
             initial: String::new(),
-            on_submit: move |query: String| page.set(Page::Search { query }),
+            on_submit: move |query: String| {
+                navigator().push(Route::Search { query });
+            },
         }
         h2 { class: "visually-hidden", {t("home-features")} }
         ul { class: "tiles",
@@ -29,7 +33,9 @@ pub fn Home() -> Element {
                             button {
                                 class: "tile",
                                 id: "tile-procedures",
-                                onclick: move |_| page.set(Page::Search { query: String::new() }),
+                                onclick: move |_| {
+                                    navigator().push(Route::Search { query: String::new() });
+                                },
                                 span { class: "tile-title", {t("feature-procedures")} }
                                 span { class: "tile-hint", {t("feature-procedures-hint")} }
                             }
@@ -41,13 +47,17 @@ pub fn Home() -> Element {
             }
             // QR codes work offline in every city.
             li {
-                button { class: "tile", id: "tile-scan", onclick: move |_| page.set(Page::Scan),
+                button { class: "tile", id: "tile-scan", onclick: move |_| {
+                    navigator().push(Route::Scan {});
+                },
                     span { class: "tile-title", {t("feature-scan")} }
                     span { class: "tile-hint", {t("feature-scan-hint")} }
                 }
             }
             li {
-                button { class: "tile", id: "tile-board", onclick: move |_| page.set(Page::Board),
+                button { class: "tile", id: "tile-board", onclick: move |_| {
+                    navigator().push(Route::Board {});
+                },
                     span { class: "tile-title", {t("feature-board")} }
                     span { class: "tile-hint", {t("feature-board-hint")} }
                 }
@@ -122,6 +132,21 @@ pub fn StatusBanner(status: AppStatus, live: Option<SyncStatus>) -> Element {
                     Notice::CatalogRebuilt => t("notice-catalog-rebuilt"),
                 }
             }
+        }
+    }
+}
+
+/// A link to a page this version does not have (an old bookmark, a newer app's link).
+#[component]
+pub fn NotFound() -> Element {
+    rsx! {
+        h1 { {t("page-not-found")} }
+        button {
+            class: "primary-button",
+            onclick: move |_| {
+                navigator().replace(Route::Home {});
+            },
+            {t("nav-home")}
         }
     }
 }

@@ -7,7 +7,7 @@ mod search;
 
 pub use account::AccountPage;
 pub use board::BoardMaker;
-pub use home::{Home, StatusBanner};
+pub use home::{Home, NotFound, StatusBanner};
 pub use procedure::ProcedurePage;
 pub use scan::Scan;
 pub use search::Search;

@@ -1,23 +1,17 @@
-use civic_types::{Procedure, RequiredDocument};
+use civic_types::catalog::{Procedure, RequiredDocument};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
-use crate::Page;
 use crate::format;
 use crate::i18n::{t, t_args};
 
 #[component]
-pub fn ProcedurePage(
-    code: String,
-    back_to: Page,
-    scanned: Option<civic_types::ScannedCode>,
-) -> Element {
-    let mut page = use_context::<Signal<Page>>();
+pub fn ProcedurePage(code: String, scanned: Option<civic_types::qr::ScannedCode>) -> Element {
     let lookup = code.clone();
     let procedure = use_resource(move || crate::ipc::procedure(lookup.clone()));
     rsx! {
         nav {
-            button { class: "back", onclick: move |_| page.set(back_to.clone()), "← " {t("nav-back")} }
+            button { class: "back", onclick: move |_| crate::routes::go_back(), "← " {t("nav-back")} }
         }
         if let Some(scanned) = scanned {
             ScanVerdict { scanned }
@@ -198,7 +192,7 @@ fn DocumentItem(id: String, document: RequiredDocument) -> Element {
 
 /// What the QR code that led here proves: a verified board code names who issued it.
 #[component]
-fn ScanVerdict(scanned: civic_types::ScannedCode) -> Element {
+fn ScanVerdict(scanned: civic_types::qr::ScannedCode) -> Element {
     let lang = crate::i18n::LANG.read().code();
     match (&scanned.signed_by, scanned.signature) {
         (Some(by), _) if scanned.verified => rsx! {

@@ -2,15 +2,14 @@
 //! A code that names a procedure goes straight to it; an unsafe one gets a full-screen
 //! warning and is never opened.
 
-use base64::Engine;
-use civic_types::{ScanKind, ScanReport, ScanRequest, ScannedCode, UnsafeReason};
+use civic_types::qr::{ScanKind, ScanReport, ScannedCode, UnsafeReason};
 use dioxus::prelude::*;
 use dioxus::web::WebEventExt;
 use fluent_bundle::FluentValue;
 use wasm_bindgen::JsCast;
 
-use crate::Page;
 use crate::i18n::{t, t_args};
+use crate::routes::{LastScan, Route};
 
 #[derive(Debug, Clone, PartialEq)]
 enum ScanState {
@@ -22,7 +21,7 @@ enum ScanState {
 
 #[component]
 pub fn Scan() -> Element {
-    let mut page = use_context::<Signal<Page>>();
+    let last_scan = use_context::<LastScan>();
     let mut state = use_signal(|| ScanState::Idle);
     let mut warning = use_signal(|| None::<ScannedCode>);
     let mut camera = use_signal(|| None::<web_sys::MediaStream>);
@@ -34,11 +33,7 @@ pub fn Scan() -> Element {
         } else if let [only] = report.codes.as_slice()
             && let Some(code) = &only.procedure
         {
-            page.set(Page::Procedure {
-                code: code.clone(),
-                back_to: Box::new(Page::Scan),
-                scanned: Some(only.clone()),
-            });
+            last_scan.open(only.clone(), code.clone());
             return;
         }
         state.set(ScanState::Done(report));
@@ -46,11 +41,7 @@ pub fn Scan() -> Element {
     let mut scan_bytes = move |bytes: Vec<u8>| {
         state.set(ScanState::Scanning);
         spawn(async move {
-            let request = ScanRequest {
-                image_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-                camera_frame: false,
-            };
-            match crate::ipc::scan_image(request).await {
+            match crate::ipc::scan_image(&bytes, false).await {
                 Ok(report) => show(report),
                 Err(error) => state.set(ScanState::Failed(error.text())),
             }
@@ -73,14 +64,10 @@ pub fn Scan() -> Element {
             let Some(stream) = camera.read().clone() else {
                 continue;
             };
-            let Some(jpeg) = capture_frame() else {
+            let Some(jpeg) = capture_frame().await else {
                 continue;
             };
-            let request = ScanRequest {
-                image_base64: jpeg,
-                camera_frame: true,
-            };
-            if let Ok(report) = crate::ipc::scan_image(request).await
+            if let Ok(report) = crate::ipc::scan_image(&jpeg, true).await
                 && !report.codes.is_empty()
             {
                 stop_camera(&stream);
@@ -90,7 +77,18 @@ pub fn Scan() -> Element {
         }
     });
 
-    let camera_available = has_camera();
+    let camera_available = has_camera() && !is_phone();
+    // Phones scan through their own camera UI (the barcode-scanner plugin).
+    let scan_with_phone = move |_| async move {
+        match crate::ipc::scan_with_phone().await {
+            Ok(Some(text)) => match crate::ipc::resolve_scanned(&[text]).await {
+                Ok(report) => show(report),
+                Err(error) => state.set(ScanState::Failed(error.text())),
+            },
+            Ok(None) => state.set(ScanState::Failed(t("scan-camera-denied"))),
+            Err(error) => state.set(ScanState::Failed(error.text())),
+        }
+    };
     rsx! {
         h1 { {t("scan-heading")} }
         p { class: "hint", {t("scan-hint")} }
@@ -120,6 +118,9 @@ pub fn Scan() -> Element {
             // After the input, so its keyboard focus can show on the label (`:focus + label`).
             label { class: "file-button", r#for: "scan-file", {t("scan-open-image")} }
             p { {t("scan-drop-here")} }
+            if is_phone() {
+                button { class: "link-button", id: "scan-camera", onclick: scan_with_phone, {t("scan-camera-start")} }
+            }
             if camera_available {
                 if camera.read().is_some() {
                     button { class: "link-button", id: "scan-camera-stop", onclick: move |_| {
@@ -160,12 +161,12 @@ pub fn Scan() -> Element {
 /// One code that did not lead straight to a procedure.
 #[component]
 fn ScanResult(code: ScannedCode) -> Element {
-    let mut page = use_context::<Signal<Page>>();
+    let last_scan = use_context::<LastScan>();
     if let Some(procedure) = code.procedure.clone() {
         let name = code.procedure_name.clone().unwrap_or_default();
         let scanned = code.clone();
         return rsx! {
-            button { class: "result", onclick: move |_| page.set(Page::Procedure { code: procedure.clone(), back_to: Box::new(Page::Scan), scanned: Some(scanned.clone()) }),
+            button { class: "result", onclick: move |_| last_scan.open(scanned.clone(), procedure.clone()),
                 span { class: "result-name", {name} }
                 span { class: "result-meta", {code.procedure.clone().unwrap_or_default()} }
             }
@@ -175,7 +176,9 @@ fn ScanResult(code: ScannedCode) -> Element {
         return rsx! {
             div { class: "result",
                 p { {t_args("scan-unknown-code", &[("code", FluentValue::from(unknown.clone()))])} }
-                button { class: "link-button", onclick: move |_| page.set(Page::Search { query: unknown.clone() }), {t("scan-search-instead")} }
+                button { class: "link-button", onclick: move |_| {
+                    navigator().push(Route::Search { query: unknown.clone() });
+                }, {t("scan-search-instead")} }
             }
         };
     }
@@ -257,6 +260,16 @@ fn has_camera() -> bool {
     media_devices().is_some()
 }
 
+/// Android or iOS, where the host registers the barcode-scanner plugin.
+fn is_phone() -> bool {
+    let agent = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    ["Android", "iPhone", "iPad"]
+        .iter()
+        .any(|p| agent.contains(p))
+}
+
 async fn start_camera() -> Result<web_sys::MediaStream, ()> {
     let devices = media_devices().ok_or(())?;
     let constraints = web_sys::MediaStreamConstraints::new();
@@ -286,8 +299,25 @@ fn stop_camera(stream: &web_sys::MediaStream) {
     }
 }
 
-/// The current video frame as JPEG in base64, at most 1280 px wide.
-fn capture_frame() -> Option<String> {
+/// The current video frame as JPEG bytes, at most 1280 px wide.
+async fn capture_frame() -> Option<Vec<u8>> {
+    let canvas = draw_frame()?;
+    // `toBlob` hands the JPEG over as bytes; a data URL would be base64 text.
+    let blob = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+        let _ = canvas.to_blob_with_type(&resolve, "image/jpeg");
+    }))
+    .await
+    .ok()?
+    .dyn_into::<web_sys::Blob>()
+    .ok()?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The current video frame on a canvas, at most 1280 px wide.
+fn draw_frame() -> Option<web_sys::HtmlCanvasElement> {
     let document = web_sys::window()?.document()?;
     let video = document
         .get_element_by_id("scan-video")?
@@ -319,8 +349,7 @@ fn capture_frame() -> Option<String> {
             f64::from(canvas.height()),
         )
         .ok()?;
-    let url = canvas.to_data_url_with_type("image/jpeg").ok()?;
-    url.split_once(',').map(|(_, data)| data.to_owned())
+    Some(canvas)
 }
 
 async fn gloo_sleep(ms: i32) {

@@ -1,9 +1,9 @@
-use civic_types::{Facets, SearchFilters, SearchRequest};
+use civic_types::search::{Facets, SearchFilters, SearchRequest};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
-use crate::Page;
 use crate::i18n::{t, t_args};
+use crate::routes::Route;
 
 const TYPE_AHEAD_LIMIT: u32 = 30;
 
@@ -46,7 +46,6 @@ pub fn SearchBox(
 
 #[component]
 pub fn Search(initial: String) -> Element {
-    let mut page = use_context::<Signal<Page>>();
     let mut query = use_signal(|| initial.clone());
     let filters = use_signal(SearchFilters::default);
     let facets = use_resource(crate::ipc::facets);
@@ -94,7 +93,12 @@ pub fn Search(initial: String) -> Element {
                                     onclick: {
                                         let code = hit.code.clone();
                                         let back = current_query.clone();
-                                        move |_| page.set(Page::Procedure { code: code.clone(), back_to: Box::new(Page::Search { query: back.clone() }), scanned: None })
+                                        move |_| {
+                                            // Back from the procedure returns to this query.
+                                            let navigator = navigator();
+                                            navigator.replace(Route::Search { query: back.clone() });
+                                            navigator.push(Route::Procedure { code: code.clone() });
+                                        }
                                     },
                                     span { class: "result-name", "{hit.name}" }
                                     span { class: "result-meta", "{hit.code} · {hit.field} · {hit.levels.join(\", \")}" }

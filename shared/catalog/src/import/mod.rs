@@ -10,7 +10,7 @@ mod tables;
 
 use std::io::BufRead;
 
-use civic_types::{Agencies, Procedure, UnparsedField};
+use civic_types::catalog::{Agencies, Procedure, UnparsedField};
 use serde::Deserialize;
 
 pub use report::{FieldCounts, ImportReport};

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use civic_types::{
+use civic_types::catalog::{
     Channel, ChannelKind, Currency, DocumentGroup, Fee, LegalDocument, ProcessingTime,
     RequiredDocument, TimeUnit,
 };

@@ -13,7 +13,7 @@ use super::{
     Delta, Head, PublishPlan, RecordChange, RepoError, Repository, StoredSnapshot, VersionInfo,
 };
 
-const MIGRATIONS: Migrations = Migrations(&[include_str!("sql/sqlite_001.sql")]);
+const MIGRATIONS: Migrations = Migrations(&[include_str!("../sql/sqlite_001.sql")]);
 
 #[derive(Debug, Clone)]
 pub struct SqliteRepo {

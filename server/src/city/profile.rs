@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use civic_types::CityProfile;
+use civic_types::city::CityProfile;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -11,7 +11,7 @@ use super::{
 };
 
 /// Schema steps; step `i` upgrades schema version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("sql/postgres_001.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../sql/postgres_001.sql")];
 /// Serialises schema upgrades between gateways starting at once (any constant works).
 const MIGRATION_LOCK: i64 = 0x0C1C_0001;
 

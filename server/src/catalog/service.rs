@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use axum::body::Bytes;
-use civic_types::{CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure};
+use civic_types::catalog::{CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure};
 use sha2::{Digest, Sha256};
 
-use crate::repo::{
+use crate::catalog::repository::{
     Delta, Head, PublishPlan, RepoError, Repository, StoredRecord, StoredSnapshot, VersionInfo,
 };
 

@@ -1,0 +1,72 @@
+//! `GET /v1/city`: the operator's profile, encoded once at start-up.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::header::IF_NONE_MATCH;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use civic_types::city::CityProfile;
+use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::catalog::service::Coding;
+use crate::http::{header_text, respond};
+
+/// The profile as served: its JSON and the ETag that lets an unchanged profile cost a 304.
+#[derive(Debug, Clone)]
+pub struct CityDocument(Arc<Encoded>);
+
+#[derive(Debug)]
+struct Encoded {
+    json: Bytes,
+    etag: String,
+}
+
+impl CityDocument {
+    pub fn new(city: &CityProfile) -> Result<Self, serde_json::Error> {
+        let json = serde_json::to_vec(city)?;
+        let etag = format!("\"{}\"", crate::hex(&Sha256::digest(&json)[..12]));
+        Ok(Self(Arc::new(Encoded {
+            json: Bytes::from(json),
+            etag,
+        })))
+    }
+}
+
+/// The city's routes.
+pub fn routes<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    CityDocument: axum::extract::FromRef<S>,
+{
+    OpenApiRouter::new().routes(routes!(get_city))
+}
+
+/// The city profile: name, features, sync policy.
+#[utoipa::path(
+    get,
+    path = "/v1/city",
+    responses(
+        (status = 200, description = "The city profile", body = CityProfile),
+        (status = 304, description = "Unchanged since the given ETag"),
+    )
+)]
+async fn get_city(State(city): State<CityDocument>, headers: HeaderMap) -> Response {
+    let city = &city.0;
+    let unchanged = header_text(&headers, IF_NONE_MATCH).is_some_and(|tags| {
+        tags.split(',')
+            .any(|t| t.trim() == city.etag || t.trim() == "*")
+    });
+    if unchanged {
+        return respond(StatusCode::NOT_MODIFIED, &city.etag, None, Body::empty());
+    }
+    respond(
+        StatusCode::OK,
+        &city.etag,
+        Some(Coding::Identity),
+        Body::from(city.json.clone()),
+    )
+}
