@@ -260,6 +260,8 @@ pub fn test() -> Result {
             ])
             .args(["--", "-D", "warnings"]),
     )?;
+    // The UI's pages rendered to HTML on this machine (dioxus-ssr), without a webview.
+    run_command(test_cargo().args(["test", "-p", "civic-ui"]))?;
     // Builds the desktop app for the end-to-end suites along with every test.
     run_command(
         test_cargo()

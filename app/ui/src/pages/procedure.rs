@@ -210,3 +210,94 @@ fn ScanVerdict(scanned: civic_types::qr::ScannedCode) -> Element {
         _ => rsx! {},
     }
 }
+
+/// The page's markup, rendered without a browser (dioxus-ssr) from the real bundled catalog;
+/// WebDriver keeps what needs the webview (focus, keyboard, axe-core, layout).
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    fn bundled(code: &str) -> Procedure {
+        #[derive(serde::Deserialize)]
+        struct Snapshot {
+            procedures: Vec<Procedure>,
+        }
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../assets/catalog/procedures.json.gz");
+        let file = std::fs::File::open(&path).expect("the bundled catalog");
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut json)
+            .expect("gzip");
+        let snapshot: Snapshot = serde_json::from_slice(&json).expect("snapshot");
+        snapshot
+            .procedures
+            .into_iter()
+            .find(|p| p.code == code)
+            .expect("in the catalog")
+    }
+
+    fn render(procedure: Procedure) -> String {
+        let mut dom =
+            VirtualDom::new_with_props(ProcedureDetail, ProcedureDetailProps { procedure });
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    /// Every `<input … id="x">` has a `<label for="x">`.
+    fn unlabelled_checkboxes(html: &str) -> Vec<String> {
+        html.match_indices("type=\"checkbox\"")
+            .filter_map(|(at, _)| {
+                let rest = &html[at..];
+                let id = rest.split("id=\"").nth(1)?.split('"').next()?;
+                (!html.contains(&format!("for=\"{id}\""))).then(|| id.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn birth_registration_reads_as_facts_a_table_and_a_labelled_checklist() {
+        let procedure = bundled("1.001193");
+        let documents: usize = procedure
+            .document_groups
+            .iter()
+            .map(|g| g.documents.len())
+            .sum();
+        let html = render(procedure.clone());
+
+        assert!(
+            html.contains(&format!(
+                "<h1 id=\"procedure-name\">{}</h1>",
+                procedure.name
+            )),
+            "{html:.300}"
+        );
+        assert!(html.contains("<dd id=\"procedure-code\">1.001193</dd>"));
+        // One header per column and one per channel row, so a screen reader names each cell.
+        assert_eq!(html.matches("scope=\"col\"").count(), 3);
+        assert_eq!(
+            html.matches("scope=\"row\"").count(),
+            procedure.channels.len()
+        );
+        assert!(documents > 0, "the real record lists documents");
+        assert_eq!(html.matches("type=\"checkbox\"").count(), documents);
+        assert_eq!(unlabelled_checkboxes(&html), Vec::<String>::new());
+        // Each section is named by its heading.
+        for heading in ["channels-heading", "documents-heading"] {
+            assert!(
+                html.contains(&format!("aria-labelledby=\"{heading}\"")),
+                "{heading}"
+            );
+            assert!(html.contains(&format!("id=\"{heading}\"")), "{heading}");
+        }
+    }
+
+    #[test]
+    fn the_checklist_check_catches_a_missing_label() {
+        let html = r#"<input type="checkbox" id="doc-0-0"/><label for="doc-0-1">x</label>"#;
+        assert_eq!(unlabelled_checkboxes(html), vec!["doc-0-0".to_owned()]);
+    }
+}
