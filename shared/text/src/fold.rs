@@ -1,3 +1,4 @@
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -14,16 +15,55 @@ pub fn fold(text: &str) -> String {
 
 /// The folded words of `text`, in order.
 pub fn fold_tokens(text: &str) -> Vec<String> {
-    let mut stripped = String::with_capacity(text.len());
-    for c in text.nfd() {
-        match c {
-            'đ' | 'Đ' => stripped.push('d'),
-            '\u{0300}'..='\u{036f}' => {}
-            c if c.is_alphanumeric() => stripped.extend(c.to_lowercase()),
-            _ => stripped.push(' '),
+    fold_spans(text).into_iter().map(|w| w.folded).collect()
+}
+
+/// A word of a text, folded, with where it stands in the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoldedWord {
+    pub folded: String,
+    /// Byte range in the text that was folded.
+    pub span: Range<usize>,
+}
+
+/// The folded words of `text` with their byte ranges in it, so that a match found on the
+/// folded form can be shown on the words as written ("Đăng ký" for "dang ki").
+pub fn fold_spans(text: &str) -> Vec<FoldedWord> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut start: Option<usize> = None;
+    let mut finish = |current: &mut String, span: Range<usize>| {
+        if !current.is_empty() {
+            words.push(FoldedWord {
+                folded: unify_i_y(current),
+                span,
+            });
+            current.clear();
+        }
+    };
+    for (at, c) in text.char_indices() {
+        // A precomposed letter decomposes on its own; the marks are dropped, so their
+        // canonical order across characters never matters.
+        let mut part_of_word = false;
+        for d in std::iter::once(c).nfd() {
+            match d {
+                'đ' | 'Đ' => current.push('d'),
+                '\u{0300}'..='\u{036f}' => {}
+                d if d.is_alphanumeric() => current.extend(d.to_lowercase()),
+                _ => continue,
+            }
+            part_of_word = true;
+        }
+        if part_of_word {
+            start.get_or_insert(at);
+        } else if let Some(begun) = start.take() {
+            finish(&mut current, begun..at);
         }
     }
-    stripped.split_whitespace().map(unify_i_y).collect()
+    if let Some(begun) = start {
+        finish(&mut current, begun..text.len());
+    }
+    words
 }
 
 /// Vietnamese writes the same syllable as "kí" or "ký", "lí" or "lý", "quí" or "quý":
@@ -78,6 +118,30 @@ mod tests {
         assert_eq!(fold("quy định qui định"), "qui dinh qui dinh");
         assert_eq!(fold("tuy yêu"), "tuy yeu");
         assert_eq!(fold("y tế"), "y te");
+    }
+
+    #[test]
+    fn spans_point_at_the_words_as_written() {
+        let text = "Cấp lại Giấy (TNLĐ), đăng ký";
+        let words = fold_spans(text);
+        let shown: Vec<(&str, &str)> = words
+            .iter()
+            .map(|w| (w.folded.as_str(), &text[w.span.clone()]))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("cap", "Cấp"),
+                ("lai", "lại"),
+                ("giay", "Giấy"),
+                ("tnld", "TNLĐ"),
+                ("dang", "đăng"),
+                ("ki", "ký"),
+            ]
+        );
+        // Decomposed input (a base letter and a combining mark) spans both.
+        let decomposed = "da\u{0300}i";
+        assert_eq!(fold_spans(decomposed)[0].span, 0..decomposed.len());
     }
 
     #[test]
