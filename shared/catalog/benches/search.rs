@@ -1,9 +1,12 @@
 //! Search latency, printed as p50/p95 (a benchmark, not a test: it asserts nothing).
 //!
-//! - the real 2,642-procedure catalog: every query in `queries_dev.tsv`, typed out keystroke
-//!   by keystroke (type-ahead) and submitted whole (full query);
+//! - the real 2,642-procedure catalog: every query in `queries_dev.tsv` and in the project's
+//!   own query sets (`tests/data/search/*.tsv`), typed out keystroke by keystroke (type-ahead)
+//!   and submitted whole (full query);
 //! - a generated 100,000-procedure catalog: the real procedures as local variants for the
 //!   communes in `admin-units/vn_units_2025_full.json`, same queries.
+//!
+//! Also prints the search index's memory and how long building it took.
 #![allow(clippy::expect_used, clippy::print_stdout, clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
@@ -16,12 +19,23 @@ fn data(path: &str) -> std::path::PathBuf {
 }
 
 fn queries() -> Vec<String> {
-    std::fs::read_to_string(data("search/queries_dev.tsv"))
-        .expect("queries_dev.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').next().unwrap().to_owned())
-        .collect()
+    let own = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/search");
+    [
+        data("search/queries_dev.tsv"),
+        own.join("tune.tsv"),
+        own.join("held_out.tsv"),
+        own.join("no_answer.tsv"),
+    ]
+    .iter()
+    .flat_map(|path| {
+        std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    })
+    .collect()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -76,7 +90,11 @@ fn report(catalog: &str, store: &CatalogStore) {
         .collect();
     // Warm the statement cache and the page cache, as a running app would have.
     measure(store, &full, 1);
-    for (kind, requests, rounds) in [("type-ahead", &typed, 3), ("full query", &full, 20)] {
+    println!(
+        "{catalog:<28} search index {:.1} MiB",
+        store.search_index_bytes() as f64 / (1024.0 * 1024.0)
+    );
+    for (kind, requests, rounds) in [("type-ahead", &typed, 1), ("full query", &full, 5)] {
         let (p50, p95, n) = measure(store, requests, rounds);
         println!(
             "{catalog:<28} {kind:<11} n={n:<5} p50={:>7.3} ms  p95={:>7.3} ms",
@@ -123,7 +141,13 @@ fn generated(real: &Snapshot, target: usize) -> Snapshot {
 
 fn main() {
     let real = Snapshot::bundled().expect("bundled snapshot");
+    let started = Instant::now();
     let store = CatalogStore::in_memory(&real).expect("store");
+    println!(
+        "real catalog of {} procedures stored and indexed in {:.2} s",
+        real.procedures.len(),
+        started.elapsed().as_secs_f64()
+    );
     report(&format!("real catalog ({})", real.procedures.len()), &store);
     drop(store);
 

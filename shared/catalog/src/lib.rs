@@ -9,7 +9,6 @@
 mod component;
 pub mod import;
 pub mod lexicon;
-mod name_index;
 mod search;
 pub mod snapshot;
 mod store;
@@ -18,7 +17,7 @@ mod sync;
 
 #[cfg(feature = "sync")]
 pub use component::Catalog;
-pub use search::QueryPlan;
+pub use search::GOOD_COVERAGE;
 pub use snapshot::{Snapshot, SnapshotError};
 pub use store::PORTAL_PROCEDURE_URL;
 pub use store::{CatalogError, CatalogStore, Opened};
@@ -30,4 +29,5 @@ use civic_db::Migrations;
 pub(crate) const MIGRATIONS: Migrations = Migrations(&[
     include_str!("sql/001_catalog.sql"),
     include_str!("sql/002_portal_url.sql"),
+    include_str!("sql/003_search_text.sql"),
 ]);

@@ -7,7 +7,7 @@ use civic_types::{
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::name_index::NameIndex;
+use crate::search::{IndexRow, SearchIndex, SearchText};
 use crate::{MIGRATIONS, Snapshot, SnapshotError};
 use civic_db::OpenError;
 use civic_text::fold;
@@ -41,8 +41,8 @@ impl CatalogError {
 #[derive(Debug)]
 pub struct CatalogStore {
     pub(super) conn: Connection,
-    /// Derived from `procedures.name_folded`; rebuilt whenever the catalog is replaced.
-    pub(super) names: NameIndex,
+    /// Derived from `procedures` and `procedure_text`; rebuilt whenever the catalog changes.
+    pub(super) index: SearchIndex,
 }
 
 /// A store and anything the user must be told about how it was opened.
@@ -72,10 +72,11 @@ impl CatalogStore {
         };
         let mut store = Self {
             conn,
-            names: NameIndex::default(),
+            index: SearchIndex::default(),
         };
         store.load_bundled_if_newer()?;
-        store.reindex_names()?;
+        store.fill_search_text()?;
+        store.reindex()?;
         Ok(Opened { store, notices })
     }
 
@@ -83,23 +84,62 @@ impl CatalogStore {
     pub fn in_memory(snapshot: &Snapshot) -> Result<Self, CatalogError> {
         let mut store = Self {
             conn: MIGRATIONS.open_in_memory()?,
-            names: NameIndex::default(),
+            index: SearchIndex::default(),
         };
         let tx = store.conn.transaction()?;
         replace_all(&tx, snapshot, CatalogSource::Bundled)?;
         tx.commit()?;
-        store.reindex_names()?;
+        store.reindex()?;
         Ok(store)
     }
 
-    pub(super) fn reindex_names(&mut self) -> Result<(), CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name_folded FROM procedures ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        let rows: Vec<(i64, String)> = rows.collect::<Result<_, _>>()?;
+    /// Rebuilds the in-memory search index from the stored catalog.
+    pub(super) fn reindex(&mut self) -> Result<(), CatalogError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.id, p.name, t.results, t.documents, t.agencies, t.abbreviations, t.resident \
+             FROM procedures p JOIN procedure_text t ON t.procedure_id = p.id ORDER BY p.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(IndexRow {
+                row_id: r.get(0)?,
+                name: r.get(1)?,
+                results: r.get(2)?,
+                documents: r.get(3)?,
+                agencies: r.get(4)?,
+                abbreviations: r.get(5)?,
+                for_citizens: r.get(6)?,
+            })
+        })?;
+        let rows: Vec<IndexRow> = rows.collect::<Result<_, _>>()?;
         drop(stmt);
-        self.names = NameIndex::build(rows);
+        self.index = SearchIndex::build(rows);
+        Ok(())
+    }
+
+    /// The size of the search index in memory, in bytes (an estimate, for benchmarks).
+    pub fn search_index_bytes(&self) -> usize {
+        self.index.heap_bytes()
+    }
+
+    /// Folds the search text of procedures written before `procedure_text` existed (a catalog
+    /// from an older app version), once.
+    fn fill_search_text(&mut self) -> Result<(), CatalogError> {
+        let missing: Vec<(i64, String)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, record FROM procedures WHERE id NOT IN (SELECT procedure_id FROM procedure_text)",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for (id, record) in missing {
+            let procedure: Procedure = serde_json::from_str(&record)?;
+            insert_search_text(&tx, id, &SearchText::of(&procedure))?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -202,7 +242,6 @@ pub fn replace_all(
     snapshot: &Snapshot,
     source: CatalogSource,
 ) -> Result<(), CatalogError> {
-    tx.execute("DELETE FROM procedure_search", [])?;
     tx.execute("DELETE FROM procedures", [])?;
     for procedure in &snapshot.procedures {
         insert_procedure(tx, procedure)?;
@@ -251,21 +290,25 @@ pub fn insert_procedure(tx: &Transaction<'_>, procedure: &Procedure) -> Result<(
     for name in procedure.agencies.all() {
         agency.execute(params![id, name])?;
     }
-    tx.prepare_cached("INSERT INTO procedure_search (rowid, name, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, name_folded, fold(&search_body(procedure))])?;
-    Ok(())
+    insert_search_text(tx, id, &SearchText::of(procedure))
 }
 
-/// What besides the name a resident might search by: field, agencies, results, documents.
-fn search_body(procedure: &Procedure) -> String {
-    let mut body = vec![procedure.code.as_str(), procedure.field.as_str()];
-    body.extend(procedure.agencies.all());
-    body.extend(procedure.results.iter().map(String::as_str));
-    body.extend(
-        procedure
-            .document_groups
-            .iter()
-            .flat_map(|g| g.documents.iter().map(|d| d.name.as_str())),
-    );
-    body.join(" \n ")
+fn insert_search_text(
+    tx: &Transaction<'_>,
+    id: i64,
+    text: &SearchText,
+) -> Result<(), CatalogError> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO procedure_text (procedure_id, results, documents, agencies, abbreviations, resident) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        id,
+        text.results,
+        text.documents,
+        text.agencies,
+        text.abbreviations,
+        text.for_citizens
+    ])?;
+    Ok(())
 }

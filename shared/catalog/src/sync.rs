@@ -172,7 +172,7 @@ impl CatalogStore {
         set_meta(&tx, LAST_CHECKED, &now.to_string()).map_err(SyncError::store)?;
         tx.commit().map_err(SyncError::store)?;
         if catalog_changed {
-            self.reindex_names().map_err(SyncError::store)?;
+            self.reindex().map_err(SyncError::store)?;
         }
         report.data_date = self
             .meta(META_DATA_DATE)
@@ -255,7 +255,6 @@ fn delete_procedure(tx: &Transaction<'_>, code: &str) -> Result<bool, CatalogErr
     let Some(id) = id else {
         return Ok(false);
     };
-    tx.execute("DELETE FROM procedure_search WHERE rowid = ?1", [id])?;
     tx.execute("DELETE FROM procedures WHERE id = ?1", [id])?;
     Ok(true)
 }

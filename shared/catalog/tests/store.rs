@@ -88,3 +88,34 @@ fn a_catalog_from_a_newer_app_is_refused_and_left_untouched() {
         "nothing was written"
     );
 }
+
+/// A catalog written before search text was stored (its rows have none) is searchable after
+/// the app opens it: the text is folded once from the records, and stays.
+#[test]
+fn a_catalog_without_search_text_gets_it_on_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("catalog.sqlite3");
+    drop(CatalogStore::open(&path).expect("open"));
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    conn.execute("DELETE FROM procedure_text", [])
+        .expect("forget");
+    drop(conn);
+
+    let Opened { store, .. } = CatalogStore::open(&path).expect("reopen");
+    let request = civic_types::search::SearchRequest {
+        query: "dang ky khai sinh".into(),
+        prefix: false,
+        filters: Default::default(),
+        limit: 1,
+    };
+    assert_eq!(
+        store.search(&request).expect("search").hits[0].code,
+        "1.001193"
+    );
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    let rows: u32 = conn
+        .query_row("SELECT count(*) FROM procedure_text", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 2642);
+}

@@ -26,14 +26,44 @@ pub struct SearchHit {
     pub levels: Vec<String>,
     /// Higher is better; comparable only within one result list.
     pub score: f64,
+    /// Why it matched: the words of `name` the query accounts for, as byte ranges.
+    #[serde(default)]
+    pub highlights: Vec<Highlight>,
+}
+
+/// A byte range of a text (`start..end`), on character boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlight {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// How well the best result answers the query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchQuality {
+    /// The first result's name holds most of what was asked.
+    Good,
+    /// Nothing holds most of what was asked: the results are only related; say so, and
+    /// offer `closest_fields`.
+    Weak,
+    /// No procedure holds any of the words.
+    #[default]
+    None,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     /// How the query was understood after folding, keystroke decoding and synonyms,
-    /// so the UI can say "showing results for …".
+    /// so the UI can say "showing results for …". Empty when read as typed.
     pub understood_as: String,
+    #[serde(default)]
+    pub quality: MatchQuality,
+    /// When the match is weak: the fields the related results come from, most first, so a
+    /// resident can browse one instead of trusting a poor first result.
+    #[serde(default)]
+    pub closest_fields: Vec<FacetValue>,
 }
 
 /// Values that filters can take, with how many procedures carry each.
