@@ -4,18 +4,70 @@ use std::io::{self, Write};
 
 use civic_types::{
     catalog::{ChannelKind, Currency, Fee, Procedure, ProcessingTime, TimeUnit},
-    search::SearchResults,
+    search::{Highlight, MatchQuality, SearchResults},
     sync::{SyncOutcome, SyncReport},
 };
 
-pub fn search_results(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
+/// Results, best first. With `marks` (a terminal), the words that matched are in bold.
+pub fn search_results(
+    out: &mut impl Write,
+    results: &SearchResults,
+    marks: bool,
+) -> io::Result<()> {
     if results.hits.is_empty() {
         return writeln!(out, "Không tìm thấy thủ tục nào (no procedure found).");
     }
+    if !results.understood_as.is_empty() {
+        writeln!(out, "Hiểu là: {} (read as)", results.understood_as)?;
+    }
+    if results.quality == MatchQuality::Weak {
+        writeln!(
+            out,
+            "Không có thủ tục nào khớp rõ; các thủ tục dưới đây chỉ có thể liên quan (no close match; possibly related):"
+        )?;
+        if !results.closest_fields.is_empty() {
+            let fields: Vec<&str> = results
+                .closest_fields
+                .iter()
+                .map(|f| f.value.as_str())
+                .collect();
+            writeln!(
+                out,
+                "Lĩnh vực gần nhất (closest fields): {}",
+                fields.join("; ")
+            )?;
+        }
+    }
     for hit in &results.hits {
-        writeln!(out, "{:<10} {}  [{}]", hit.code, hit.name, hit.field)?;
+        let name = if marks {
+            bold_highlights(&hit.name, &hit.highlights)
+        } else {
+            hit.name.clone()
+        };
+        writeln!(out, "{:<10} {}  [{}]", hit.code, name, hit.field)?;
     }
     Ok(())
+}
+
+/// The name with its highlighted ranges in bold (ANSI), for terminals.
+fn bold_highlights(name: &str, highlights: &[Highlight]) -> String {
+    let mut out = String::with_capacity(name.len() + highlights.len() * 8);
+    let mut at = 0;
+    for h in highlights {
+        let (start, end) = (h.start as usize, h.end as usize);
+        match (name.get(at..start), name.get(start..end)) {
+            (Some(before), Some(word)) if start >= at => {
+                out.push_str(before);
+                out.push_str("\x1b[1m");
+                out.push_str(word);
+                out.push_str("\x1b[0m");
+                at = end;
+            }
+            _ => {}
+        }
+    }
+    out.push_str(name.get(at..).unwrap_or_default());
+    out
 }
 
 /// What a sync did, in one line a helper can read out to a resident.

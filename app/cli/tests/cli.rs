@@ -145,3 +145,45 @@ async fn sync_prints_what_changed() {
     .await
     .expect("join");
 }
+
+/// A helper sees why a result matched (JSON byte ranges of the name's words), how the query
+/// was read, and plainly when nothing matches well.
+#[test]
+fn search_shows_why_results_matched_and_says_when_none_match_well() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = civic(
+        dir.path(),
+        &["search", "gplx bi mat", "--limit", "1", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hit: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().next().expect("a result")).expect("json");
+    assert_eq!(hit["code"], "3.000348");
+    let name = hit["name"].as_str().expect("name");
+    let marked: Vec<&str> = hit["highlights"]
+        .as_array()
+        .expect("highlights")
+        .iter()
+        .map(|h| {
+            let start = h["start"].as_u64().expect("start") as usize;
+            let end = h["end"].as_u64().expect("end") as usize;
+            &name[start..end]
+        })
+        .collect();
+    assert!(
+        marked.contains(&"giấy") && marked.contains(&"lái"),
+        "{marked:?} in {name}"
+    );
+
+    let read = stdout(&civic(dir.path(), &["search", "cưới vợ", "--limit", "1"]));
+    assert!(read.contains("Hiểu là: đăng ký kết hôn"), "{read}");
+
+    // Disability certificates are not in the catalog (social welfare procedures are not).
+    let weak = stdout(&civic(dir.path(), &["search", "xac nhan khuyet tat"]));
+    assert!(weak.contains("Không có thủ tục nào khớp rõ"), "{weak}");
+    assert!(weak.contains("Lĩnh vực gần nhất"), "{weak}");
+}

@@ -11,6 +11,8 @@ search-results = { $count ->
    *[other] { $count } procedures
 }
 search-empty = No procedure found. Try other words, for example "khai sinh".
+search-weak = No procedure clearly matches what you searched for. The ones below may only be related.
+search-closest-fields = Browse the closest fields instead:
 search-loading = Searching…
 filters = Filter results
 filter-field = Field

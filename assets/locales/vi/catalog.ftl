@@ -10,6 +10,8 @@ search-results = { $count ->
    *[other] { $count } thủ tục
 }
 search-empty = Không tìm thấy thủ tục nào. Hãy thử từ khác, ví dụ "khai sinh".
+search-weak = Không có thủ tục nào khớp hẳn với điều bạn tìm. Các thủ tục dưới đây chỉ có thể liên quan.
+search-closest-fields = Xem các thủ tục theo lĩnh vực gần nhất:
 search-loading = Đang tìm…
 filters = Lọc kết quả
 filter-field = Lĩnh vực

@@ -27,6 +27,12 @@ async fn search_open_and_read_a_procedure() {
     let result = session.find("button.result[data-code='1.001193']").await;
     let name = result.text().await.expect("result text");
     assert!(name.contains("Thủ tục đăng ký khai sinh"), "{name}");
+    // Each result shows why it matched: the query's words marked in its name as written.
+    let marked = session
+        .script("return [...document.querySelectorAll(\"button.result[data-code='1.001193'] mark\")].map(m => m.textContent)")
+        .await;
+    assert_eq!(marked, serde_json::json!(["đăng", "ký", "khai", "sinh"]));
+    session.screenshot("search-results.png").await;
     session
         .script("document.querySelector(\"button.result[data-code='1.001193']\").focus()")
         .await;
@@ -77,6 +83,26 @@ async fn search_open_and_read_a_procedure() {
         "no horizontal overflow at 200% text"
     );
     session.screenshot("procedure-200-percent.png").await;
+
+    // Nothing in the catalog answers this (no welfare procedures): the page says so rather
+    // than presenting a confident first result, and offers the closest fields to browse.
+    session
+        .script("window.location.hash = '#/search?query=xac%20nhan%20khuyet%20tat';")
+        .await;
+    session.find("#search-weak").await;
+    let chip = session.find("#search-weak button.chip").await;
+    let field = chip
+        .attr("data-field")
+        .await
+        .expect("attr")
+        .expect("a field");
+    session.screenshot("search-weak.png").await;
+    chip.click().await.expect("browse the field");
+    let chosen = session
+        .script("return document.querySelector('#filter-field').value")
+        .await;
+    assert_eq!(chosen, serde_json::json!(field));
+    session.script("history.back();").await;
 
     // Back returns to the results of the same query.
     session.click("nav button.back").await;

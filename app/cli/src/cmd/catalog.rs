@@ -16,9 +16,13 @@ pub enum Command {
         query: Vec<String>,
         #[arg(long, default_value_t = 10)]
         limit: u32,
-        /// One JSON object per line: code, name, score, field, levels.
+        /// One JSON object per line: code, name, score, field, levels, highlights (byte
+        /// ranges of the name's matched words).
         #[arg(long)]
         json: bool,
+        /// Also print how the query was read and why the first results rank where they do.
+        #[arg(long)]
+        explain: bool,
         /// Treat the last word as unfinished (type-ahead).
         #[arg(long)]
         prefix: bool,
@@ -65,6 +69,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
             query,
             limit,
             json,
+            explain,
             prefix,
             field,
             level,
@@ -88,7 +93,15 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                     writeln!(out)?;
                 }
             } else {
-                render::search_results(out, &results)?;
+                let marks = std::io::IsTerminal::is_terminal(&std::io::stdout());
+                render::search_results(out, &results, marks)?;
+            }
+            if explain {
+                let text = civic
+                    .catalog()
+                    .store()
+                    .explain_search(&request.query, limit as usize);
+                write!(out, "{text}")?;
             }
         }
         Command::Procedure { code, json } => {

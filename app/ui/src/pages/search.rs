@@ -1,4 +1,4 @@
-use civic_types::search::{Facets, SearchFilters, SearchRequest};
+use civic_types::search::{Facets, Highlight, MatchQuality, SearchFilters, SearchRequest};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
@@ -47,7 +47,7 @@ pub fn SearchBox(
 #[component]
 pub fn Search(initial: String) -> Element {
     let mut query = use_signal(|| initial.clone());
-    let filters = use_signal(SearchFilters::default);
+    let mut filters = use_signal(SearchFilters::default);
     let facets = use_resource(crate::ipc::facets);
     // Re-runs on every keystroke and filter change: search is fast enough offline.
     let results = use_resource(move || {
@@ -84,6 +84,30 @@ pub fn Search(initial: String) -> Element {
                     if found.hits.is_empty() {
                         p { {t("search-empty")} }
                     }
+                    if found.quality == MatchQuality::Weak {
+                        // No confident first answer: say so, and offer the fields to browse.
+                        div { id: "search-weak", class: "notice", role: "status",
+                            p { {t("search-weak")} }
+                            if !found.closest_fields.is_empty() {
+                                p { id: "closest-fields-label", {t("search-closest-fields")} }
+                                ul { class: "chips", aria_labelledby: "closest-fields-label",
+                                    for field in found.closest_fields.iter().map(|f| f.value.clone()) {
+                                        li { key: "{field}",
+                                            button {
+                                                class: "chip",
+                                                "data-field": "{field}",
+                                                onclick: {
+                                                    let field = field.clone();
+                                                    move |_| filters.write().field = Some(field.clone())
+                                                },
+                                                "{field}"
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     ol { class: "results",
                         for hit in found.hits.clone() {
                             li { key: "{hit.code}",
@@ -100,7 +124,9 @@ pub fn Search(initial: String) -> Element {
                                             navigator.push(Route::Procedure { code: code.clone() });
                                         }
                                     },
-                                    span { class: "result-name", "{hit.name}" }
+                                    span { class: "result-name",
+                                        HighlightedName { name: hit.name.clone(), highlights: hit.highlights.clone() }
+                                    }
                                     span { class: "result-meta", "{hit.code} · {hit.field} · {hit.levels.join(\", \")}" }
                                 }
                             }
@@ -165,5 +191,76 @@ fn FilterSelect(
                 }
             }
         }
+    }
+}
+
+/// A procedure's name with the words the query matched marked, so a resident sees why it
+/// came up. Ranges come from the core on character boundaries; any that do not fit are
+/// shown unmarked rather than trusted.
+#[component]
+pub fn HighlightedName(name: String, highlights: Vec<Highlight>) -> Element {
+    let mut parts: Vec<(String, bool)> = Vec::new();
+    let mut at = 0;
+    for h in &highlights {
+        let (start, end) = (h.start as usize, h.end as usize);
+        if let (true, Some(before), Some(word)) =
+            (start >= at, name.get(at..start), name.get(start..end))
+        {
+            parts.push((before.to_owned(), false));
+            parts.push((word.to_owned(), true));
+            at = end;
+        }
+    }
+    parts.push((name.get(at..).unwrap_or_default().to_owned(), false));
+    rsx! {
+        for (text, marked) in parts {
+            if marked {
+                mark { "{text}" }
+            } else {
+                "{text}"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(name: &str, highlights: Vec<Highlight>) -> String {
+        let mut dom = VirtualDom::new_with_props(
+            HighlightedName,
+            HighlightedNameProps {
+                name: name.to_owned(),
+                highlights,
+            },
+        );
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn matched_words_are_marked_in_the_name_as_written() {
+        let name = "Cấp lại giấy phép lái xe";
+        let span = |word: &str| {
+            let start = name.find(word).expect("in the name");
+            Highlight {
+                start: start as u32,
+                end: (start + word.len()) as u32,
+            }
+        };
+        let html = render(name, vec![span("Cấp"), span("lái xe")]);
+        assert_eq!(html, "<mark>Cấp</mark> lại giấy phép <mark>lái xe</mark>");
+    }
+
+    #[test]
+    fn ranges_that_do_not_fit_the_name_are_shown_unmarked() {
+        let name = "Đăng ký";
+        // 1..2 falls inside "Đ" (two bytes); 5..99 runs past the end.
+        let bad = vec![
+            Highlight { start: 1, end: 2 },
+            Highlight { start: 5, end: 99 },
+        ];
+        assert_eq!(render(name, bad), "Đăng ký");
     }
 }
