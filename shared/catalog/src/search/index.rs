@@ -62,9 +62,24 @@ pub struct BodyTerm {
 /// Marks where one part of a name ends and the next begins in `name_sequence`.
 pub const BREAK: TermId = TermId::MAX;
 
+/// A procedure as a search result: one row of the catalog.
 #[derive(Debug, Clone, Copy)]
 pub struct DocInfo {
     pub row_id: i64,
+    pub group: Group,
+    /// Words in its own name (outside and inside parentheses), to order variants.
+    pub name_len: u16,
+}
+
+/// Procedures that rank as one: the same name outside parentheses and the same results,
+/// agencies and documents (the local variants of one procedure, differing only by place).
+/// In a catalog without variants each group is one procedure.
+pub type Group = u32;
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupInfo {
+    pub members: Vec<Doc>,
+    pub body: u32,
     pub lens: [u16; 2],
     /// Sum of the idf of the name's distinct words: how much a name says.
     pub name_mass: f32,
@@ -78,20 +93,23 @@ pub struct SearchIndex {
     /// Term ids in the order of their text, for prefixes.
     sorted: Vec<TermId>,
     pub(super) docs: Vec<DocInfo>,
-    /// Per document: the words of its name, by term id.
+    pub(super) groups: Vec<GroupInfo>,
+    /// Per group: the words of its name, by term id (a group of variants: the words they
+    /// all share).
     pub(super) name_terms: Vec<Box<[NameTerm]>>,
-    /// Per document: its name's words in order (abbreviations spelled out), parts split by
+    /// Per group: its name's words in order (abbreviations spelled out), parts split by
     /// `BREAK`, for words side by side.
     pub(super) name_sequence: Vec<Box<[TermId]>>,
     /// Per body: its words by term id.
     pub(super) body_terms: Vec<Box<[BodyTerm]>>,
     pub(super) body_lens: Vec<[u16; 3]>,
-    /// Per document: its body.
-    pub(super) body_of: Vec<u32>,
-    /// Term → documents whose name holds it; term → bodies holding it; body → documents.
-    pub(super) name_postings: Vec<Vec<Doc>>,
+    /// Term → groups whose name holds it; term → bodies holding it; body → groups.
+    pub(super) name_postings: Vec<Vec<Group>>,
     pub(super) body_postings: Vec<Vec<u32>>,
-    pub(super) body_docs: Vec<Vec<Doc>>,
+    pub(super) body_groups: Vec<Vec<Group>>,
+    /// Rare words of a variant's own qualifier (a place), not in its group's name → the
+    /// variants holding them, so a resident who names the place finds that variant first.
+    pub(super) places: FxHashMap<TermId, Vec<Doc>>,
     /// Adjacent words of names (abbreviations spelled out) → how many names hold them.
     bigrams: FxHashMap<(TermId, TermId), u32>,
     idf: Vec<f32>,
@@ -100,8 +118,8 @@ pub struct SearchIndex {
     pub(super) average_lens: [f32; FIELDS],
     /// Initials → the catalog's frequent phrases with them, most frequent first.
     abbreviations: HashMap<Box<str>, Vec<Box<[TermId]>>>,
-    /// Documents whose names hold abbreviations, with what each stands for (for highlights).
-    spelled: HashMap<Doc, Vec<Spelled>>,
+    /// Groups whose names hold abbreviations, with what each stands for (for highlights).
+    spelled: HashMap<Group, Vec<Spelled>>,
 }
 
 /// A phrase must occur this often, and have at least three words, before its initials are
@@ -271,6 +289,87 @@ impl Texts {
     }
 }
 
+/// Rows gathered into groups of identical procedures (see [`Group`]).
+struct Grouping {
+    group_of: Vec<Group>,
+    members: Vec<Vec<Doc>>,
+    body: Vec<u32>,
+    /// Per group, the name it is ranked by: the name outside parentheses and the parts in
+    /// parentheses that every member has.
+    names: Vec<SplitTerms>,
+}
+
+/// A word in this many variants' own qualifiers or fewer is a place worth finding them by.
+const PLACE_SHARE: usize = 100;
+
+impl Grouping {
+    fn of(texts: &Texts) -> Self {
+        let mut ids: FxHashMap<(&[Vec<TermId>], u32), Group> = FxHashMap::default();
+        let mut grouping = Self {
+            group_of: Vec::with_capacity(texts.names.len()),
+            members: Vec::new(),
+            body: Vec::new(),
+            names: Vec::new(),
+        };
+        for (doc, (split, &body)) in texts.names.iter().zip(&texts.body_of).enumerate() {
+            let next = grouping.members.len() as Group;
+            let group = *ids.entry((split.name.as_slice(), body)).or_insert(next);
+            if group == next {
+                grouping.members.push(Vec::new());
+                grouping.body.push(body);
+                grouping.names.push(SplitTerms {
+                    name: split.name.clone(),
+                    qualifier: split.qualifier.clone(),
+                });
+            }
+            grouping.members[group as usize].push(doc as Doc);
+            grouping.group_of.push(group);
+        }
+        for (group, members) in grouping.members.iter().enumerate() {
+            if members.len() > 1 {
+                let shared = &mut grouping.names[group].qualifier;
+                shared.retain(|part| {
+                    members
+                        .iter()
+                        .all(|&d| texts.names[d as usize].qualifier.contains(part))
+                });
+            }
+        }
+        grouping
+    }
+
+    /// Rare words of variants' own qualifiers that their group's name lacks → the variants.
+    fn places(
+        &self,
+        texts: &Texts,
+        group_names: &[Box<[NameTerm]>],
+        rows: usize,
+    ) -> FxHashMap<TermId, Vec<Doc>> {
+        let mut places: FxHashMap<TermId, Vec<Doc>> = FxHashMap::default();
+        for (group, members) in self.members.iter().enumerate().filter(|(_, m)| m.len() > 1) {
+            let named = &group_names[group];
+            for &doc in members {
+                let mut own: Vec<TermId> = texts.names[doc as usize]
+                    .qualifier
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect();
+                own.sort_unstable();
+                own.dedup();
+                for term in own {
+                    if named.binary_search_by_key(&term, |t| t.term).is_err() {
+                        places.entry(term).or_default().push(doc);
+                    }
+                }
+            }
+        }
+        let most = (rows / PLACE_SHARE).max(1);
+        places.retain(|_, docs| docs.len() <= most);
+        places
+    }
+}
+
 /// A name as indexed: its segments (field, terms), with abbreviations spelled out.
 #[derive(Default)]
 struct IndexedName {
@@ -406,15 +505,17 @@ impl SearchIndex {
         let texts = Texts::read(&rows, &mut vocabulary);
         let readings = texts.phrase_readings(&vocabulary);
         let mut index = Self::default();
-        let names: Vec<IndexedName> = rows
+        let grouping = Grouping::of(&texts);
+        let names: Vec<IndexedName> = grouping
+            .names
             .iter()
-            .zip(&texts.names)
             .enumerate()
-            .map(|(doc, (row, split))| {
+            .map(|(group, split)| {
+                let representative = grouping.members[group][0] as usize;
                 index.index_name(
-                    doc as Doc,
+                    group as Group,
                     split,
-                    &row.abbreviations,
+                    &rows[representative].abbreviations,
                     &readings,
                     &mut vocabulary,
                 )
@@ -426,7 +527,7 @@ impl SearchIndex {
             .collect();
         index.terms = vocabulary.terms;
         index.term_ids = vocabulary.ids;
-        index.post(&rows, &names, &texts.body_of, &texts.bodies);
+        index.post(&rows, &names, &grouping, &texts);
         index
     }
 
@@ -434,7 +535,7 @@ impl SearchIndex {
     /// own words, else by the catalog's commonest phrase with those initials).
     fn index_name(
         &mut self,
-        doc: Doc,
+        group: Group,
         split: &SplitTerms,
         own: &str,
         readings: &HashMap<String, Vec<Box<[TermId]>>>,
@@ -463,7 +564,7 @@ impl SearchIndex {
                         Some(ids) => {
                             terms.extend(ids.iter().copied());
                             indexed.abbreviations.push(raw);
-                            self.spelled.entry(doc).or_default().push((raw, ids));
+                            self.spelled.entry(group).or_default().push((raw, ids));
                         }
                         None => terms.push(raw),
                     }
@@ -474,22 +575,23 @@ impl SearchIndex {
         indexed
     }
 
-    /// Postings, document frequencies, phrase pairs, rarity and per-document facts.
+    /// Postings, frequencies (over groups: distinct procedures), phrase pairs, rarity, and
+    /// the facts kept per group and per document.
     fn post(
         &mut self,
         rows: &[IndexRow],
         names: &[IndexedName],
-        body_of: &[u32],
-        bodies: &[[Vec<TermId>; 3]],
+        grouping: &Grouping,
+        texts: &Texts,
     ) {
         let vocabulary = self.terms.len();
+        let groups = names.len();
         self.name_postings = vec![Vec::new(); vocabulary];
         self.body_postings = vec![Vec::new(); vocabulary];
-        self.body_docs = vec![Vec::new(); bodies.len()];
-        self.body_of = body_of.to_vec();
+        self.body_groups = vec![Vec::new(); texts.bodies.len()];
         let mut df = vec![0u32; vocabulary];
         let mut name_df = vec![0u32; vocabulary];
-        for (body, fields) in bodies.iter().enumerate() {
+        for (body, fields) in texts.bodies.iter().enumerate() {
             let mut tf: FxHashMap<TermId, [u8; 3]> = FxHashMap::default();
             for (field, terms) in fields.iter().enumerate() {
                 for &term in terms {
@@ -513,9 +615,10 @@ impl SearchIndex {
             );
         }
         let mut totals = [0f64; FIELDS];
-        for (doc, (name, &body)) in names.iter().zip(body_of).enumerate() {
-            let doc = doc as Doc;
-            self.body_docs[body as usize].push(doc);
+        for (group, name) in names.iter().enumerate() {
+            let group = group as Group;
+            let body = grouping.body[group as usize];
+            self.body_groups[body as usize].push(group);
             let mut counts: FxHashMap<TermId, [u8; 2]> = FxHashMap::default();
             let mut sequence: Vec<TermId> = Vec::new();
             let mut pairs: Vec<(TermId, TermId)> = Vec::new();
@@ -549,7 +652,7 @@ impl SearchIndex {
                 .collect();
             terms.sort_unstable_by_key(|t| t.term);
             for t in &terms {
-                self.name_postings[t.term as usize].push(doc);
+                self.name_postings[t.term as usize].push(group);
                 name_df[t.term as usize] += 1;
                 if body_terms
                     .binary_search_by_key(&t.term, |b| b.term)
@@ -574,32 +677,46 @@ impl SearchIndex {
                 totals[field] += f64::from(len);
             }
         }
-        let documents = rows.len().max(1) as f64;
-        self.average_lens = totals.map(|t| ((t / documents) as f32).max(1.0));
+        let count = groups.max(1) as f64;
+        self.average_lens = totals.map(|t| ((t / count) as f32).max(1.0));
         // A word's rarity: in names mostly, where a resident's words should be found.
         self.idf = name_df
             .iter()
             .zip(&df)
             .map(|(&in_names, &anywhere)| {
-                idf_of(
-                    0.7 * f64::from(in_names) + 0.3 * f64::from(anywhere),
-                    documents,
-                )
+                idf_of(0.7 * f64::from(in_names) + 0.3 * f64::from(anywhere), count)
             })
             .collect();
         self.df = df;
-        for (doc, row) in rows.iter().enumerate() {
-            let name_mass = self.name_terms[doc]
+        for (group, members) in grouping.members.iter().enumerate() {
+            let representative = &rows[members[0] as usize];
+            let name_mass = self.name_terms[group]
                 .iter()
                 .map(|t| self.idf[t.term as usize])
                 .sum();
-            self.docs.push(DocInfo {
-                row_id: row.row_id,
-                lens: names[doc].lens,
+            self.groups.push(GroupInfo {
+                members: members.clone(),
+                body: grouping.body[group],
+                lens: names[group].lens,
                 name_mass,
-                for_citizens: row.for_citizens,
+                for_citizens: representative.for_citizens,
             });
         }
+        for (doc, row) in rows.iter().enumerate() {
+            let split = &texts.names[doc];
+            let words = split
+                .name
+                .iter()
+                .chain(&split.qualifier)
+                .map(Vec::len)
+                .sum::<usize>();
+            self.docs.push(DocInfo {
+                row_id: row.row_id,
+                group: grouping.group_of[doc],
+                name_len: u16::try_from(words).unwrap_or(u16::MAX),
+            });
+        }
+        self.places = grouping.places(texts, &self.name_terms, rows.len());
         let mut sorted: Vec<TermId> = (0..vocabulary as TermId).collect();
         sorted.sort_unstable_by(|&a, &b| self.terms[a as usize].cmp(&self.terms[b as usize]));
         self.sorted = sorted;
@@ -607,6 +724,15 @@ impl SearchIndex {
 
     pub fn len(&self) -> usize {
         self.docs.len()
+    }
+
+    #[cfg(test)]
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    pub fn vocabulary_len(&self) -> usize {
+        self.terms.len()
     }
 
     pub fn term(&self, word: &str) -> Option<TermId> {
@@ -624,7 +750,7 @@ impl SearchIndex {
     /// Rarity of two words side by side in names: high when few names say them together.
     pub fn bigram_idf(&self, a: TermId, b: TermId) -> f32 {
         let df = self.bigrams.get(&(a, b)).copied().unwrap_or(0);
-        idf_of(f64::from(df), self.docs.len().max(1) as f64)
+        idf_of(f64::from(df), self.groups.len().max(1) as f64)
     }
 
     /// Whether some name says `a` then `b`.
@@ -678,7 +804,10 @@ impl SearchIndex {
         name: &str,
         matched: &[TermId],
     ) -> Vec<std::ops::Range<usize>> {
-        let spelled = self.spelled.get(&doc);
+        let spelled = self
+            .docs
+            .get(doc as usize)
+            .and_then(|d| self.spelled.get(&d.group));
         fold_spans(name)
             .into_iter()
             .filter(|word| {
@@ -724,14 +853,20 @@ impl SearchIndex {
             + boxed(&self.body_terms)
             + nested(&self.name_postings)
             + nested(&self.body_postings)
-            + nested(&self.body_docs)
+            + nested(&self.body_groups)
+            + self
+                .places
+                .values()
+                .map(|d| d.capacity() * 4 + 40)
+                .sum::<usize>()
+            + self
+                .groups
+                .iter()
+                .map(|g| g.members.capacity() * 4 + std::mem::size_of::<GroupInfo>())
+                .sum::<usize>()
             + self.bigrams.capacity() * (size_of::<(TermId, TermId)>() + size_of::<u32>() + 1)
             + self.docs.capacity() * size_of::<DocInfo>()
-            + (self.sorted.capacity()
-                + self.idf.capacity()
-                + self.df.capacity()
-                + self.body_of.capacity())
-                * 4
+            + (self.sorted.capacity() + self.idf.capacity() + self.df.capacity()) * 4
             + self.body_lens.capacity() * size_of::<[u16; 3]>()
     }
 }
@@ -819,10 +954,17 @@ mod tests {
             .collect();
         let index = SearchIndex::build(rows);
         assert_eq!(index.body_lens.len(), 1);
-        assert_eq!(index.body_docs[0].len(), 10);
+        // One procedure in ten places: one group, the place a word of each variant's own.
+        assert_eq!(index.group_count(), 1);
+        assert_eq!(index.groups[0].members.len(), 10);
         let trich = index.term("trich").expect("trich");
         assert_eq!(index.body_postings[trich as usize], vec![0]);
-        assert_eq!(index.df(trich), 10);
+        // Rarity counts distinct procedures, not their copies.
+        assert_eq!(index.df(trich), 1);
+        // A word only one variant's place has finds that variant; "xã", in all, finds none.
+        let seven = index.term("7").expect("7");
+        assert_eq!(index.places.get(&seven), Some(&vec![7]));
+        assert!(!index.places.contains_key(&index.term("xa").expect("xa")));
     }
 
     #[test]

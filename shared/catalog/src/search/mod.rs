@@ -73,19 +73,25 @@ impl CatalogStore {
             Some(best) if best.coverage >= GOOD_COVERAGE => MatchQuality::Good,
             Some(_) => MatchQuality::Weak,
         };
+        // One read for every result the page or the closest fields need.
+        let ids: Vec<i64> = ranked
+            .iter()
+            .map(|r| self.index.docs[r.doc as usize].row_id)
+            .collect();
+        let mut found = self.hits(&ids)?;
         let closest_fields = if quality == MatchQuality::Weak {
-            self.closest_fields(&ranked)?
+            closest_fields(&found)
         } else {
             Vec::new()
         };
+        found.truncate(limit as usize);
         let terms = query.all_terms();
         let exact_phrase = typed_with_diacritics(text).then(|| text.to_lowercase());
-        let mut hits = ranked
-            .iter()
-            .take(limit as usize)
-            .map(|ranked| {
-                let row_id = self.index.docs[ranked.doc as usize].row_id;
-                let mut hit = self.hit(row_id, f64::from(ranked.score))?;
+        let mut hits = found
+            .into_iter()
+            .zip(&ranked)
+            .map(|(mut hit, ranked)| {
+                hit.score = f64::from(ranked.score);
                 hit.highlights = self
                     .index
                     .highlights(ranked.doc, &hit.name, &terms)
@@ -104,9 +110,9 @@ impl CatalogStore {
                     // Typed with diacritics and found as typed: a small lift among near equals.
                     hit.score += 0.5;
                 }
-                Ok(hit)
+                hit
             })
-            .collect::<Result<Vec<_>, CatalogError>>()?;
+            .collect::<Vec<_>>();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
         for hit in &mut hits {
             hit.score = (hit.score * 1000.0).round() / 1000.0;
@@ -138,29 +144,6 @@ impl CatalogStore {
         Ok(Some(allowed))
     }
 
-    /// The fields the related results come from, the most represented first.
-    fn closest_fields(&self, ranked: &[rank::Ranked]) -> Result<Vec<FacetValue>, CatalogError> {
-        let mut counts: Vec<FacetValue> = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT field FROM procedures WHERE id = ?1")?;
-        for ranked in ranked.iter().take(RELATED_FOR_FIELDS) {
-            let row_id = self.index.docs[ranked.doc as usize].row_id;
-            let field: String = stmt.query_row([row_id], |r| r.get(0))?;
-            match counts.iter_mut().find(|f| f.value == field) {
-                Some(facet) => facet.count += 1,
-                None => counts.push(FacetValue {
-                    value: field,
-                    count: 1,
-                }),
-            }
-        }
-        // Stable: equal counts keep the order of the best result from each field.
-        counts.sort_by_key(|f| std::cmp::Reverse(f.count));
-        counts.truncate(CLOSEST_FIELDS);
-        Ok(counts)
-    }
-
     /// A code or the start of one ("1.0011", or a local variant "1.000110.000.00.00.H01").
     fn search_code(
         &self,
@@ -182,10 +165,11 @@ impl CatalogStore {
             Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?))
         })?;
         let rows: Vec<(i64, bool)> = rows.collect::<Result<_, _>>()?;
-        let hits: Vec<SearchHit> = rows
-            .into_iter()
-            .map(|(id, exact)| self.hit(id, if exact { 10.0 } else { 5.0 }))
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+        let mut hits = self.hits(&ids)?;
+        for (hit, (_, exact)) in hits.iter_mut().zip(&rows) {
+            hit.score = if *exact { 10.0 } else { 5.0 };
+        }
         Ok(SearchResults {
             quality: if hits.is_empty() {
                 MatchQuality::None
@@ -207,29 +191,63 @@ impl CatalogStore {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let ids = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0))?;
         let ids: Vec<i64> = ids.collect::<Result<_, _>>()?;
-        ids.into_iter().map(|id| self.hit(id, 0.0)).collect()
+        self.hits(&ids)
     }
 
-    fn hit(&self, id: i64, score: f64) -> Result<SearchHit, CatalogError> {
-        let (code, name, field) = self
-            .conn
-            .prepare_cached("SELECT code, name, field FROM procedures WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT level FROM procedure_levels WHERE procedure_id = ?1")?;
-        let levels = stmt
-            .query_map([id], |r| r.get(0))?
+    /// The procedures with these ids, in this order, read in one statement.
+    fn hits(&self, ids: &[i64]) -> Result<Vec<SearchHit>, CatalogError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted = serde_json::to_string(ids)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.code, p.name, p.field, \
+               (SELECT group_concat(l.level, char(31)) FROM procedure_levels l WHERE l.procedure_id = p.id) \
+             FROM procedures p WHERE p.id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let mut by_id: std::collections::HashMap<i64, SearchHit> = stmt
+            .query_map([wanted], |r| {
+                let levels: Option<String> = r.get(4)?;
+                let mut levels: Vec<String> = levels
+                    .unwrap_or_default()
+                    .split('\u{1f}')
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                levels.sort();
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    SearchHit {
+                        code: r.get(1)?,
+                        name: r.get(2)?,
+                        field: r.get(3)?,
+                        levels,
+                        score: 0.0,
+                        highlights: Vec::new(),
+                    },
+                ))
+            })?
             .collect::<Result<_, _>>()?;
-        Ok(SearchHit {
-            code,
-            name,
-            field,
-            levels,
-            score,
-            highlights: Vec::new(),
-        })
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
+}
+
+/// The fields the first related results come from, the most represented first (equal
+/// counts keep the order of each field's best result).
+fn closest_fields(related: &[SearchHit]) -> Vec<FacetValue> {
+    let mut counts: Vec<FacetValue> = Vec::new();
+    for hit in related.iter().take(RELATED_FOR_FIELDS) {
+        match counts.iter_mut().find(|f| f.value == hit.field) {
+            Some(facet) => facet.count += 1,
+            None => counts.push(FacetValue {
+                value: hit.field.clone(),
+                count: 1,
+            }),
+        }
+    }
+    counts.sort_by_key(|f| std::cmp::Reverse(f.count));
+    counts.truncate(CLOSEST_FIELDS);
+    counts
 }
 
 /// SQL for the filters (`AND …`) and their values, bound after the query's own.

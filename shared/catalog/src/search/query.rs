@@ -27,7 +27,8 @@ const NEAR_SPELLING_CONFIDENCE: f32 = 0.7;
 const REGIONAL_CONFIDENCE: f32 = 0.55;
 /// Near spellings kept for an unknown word, the most widespread first.
 const NEAR_SPELLINGS: usize = 6;
-/// Completions of the word being typed, once it has this many letters.
+/// Completions of the word being typed; shorter than `MIN_COMPLETED` letters it only
+/// leans towards them.
 const COMPLETIONS: usize = 16;
 const MIN_COMPLETED: usize = 2;
 /// A hint's later suggestions count a little less than its first.
@@ -63,6 +64,9 @@ pub struct Concept {
     /// What the resident typed for a suggestion (the reason "bị mất" behind "cấp lại"): the
     /// suggestion matters as much as those words are rare.
     pub said: Option<Phrasing>,
+    /// The word still being typed: it counts, but does not pick candidates while other
+    /// words can (its completions are everywhere).
+    pub completing: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +77,8 @@ pub struct Query {
     pub understood_as: String,
     /// The folded words as typed (after keystroke decoding).
     pub words: Vec<String>,
+    /// The last word is still being typed (type-ahead).
+    pub completing: bool,
 }
 
 impl Concept {
@@ -137,6 +143,7 @@ impl Query {
                             soft: true,
                             start: usize::MAX,
                             said: phrase_of(&words[start..start + len], index, 1.0),
+                            completing: false,
                         });
                     }
                     start += len;
@@ -179,6 +186,7 @@ impl Query {
                 soft: false,
                 start,
                 said: None,
+                completing: false,
             });
         }
         for (at, word) in words.iter().enumerate() {
@@ -195,6 +203,10 @@ impl Query {
             concept.start = at;
             if reason[at] {
                 concept.weight = REASON_WEIGHT;
+                concept.soft = true;
+            }
+            if completes && word.chars().count() < MIN_COMPLETED {
+                // One letter says too little to be held against a name that lacks it.
                 concept.soft = true;
             }
             concepts.push(concept);
@@ -217,6 +229,7 @@ impl Query {
             concepts,
             understood_as,
             words,
+            completing,
         }
     }
 
@@ -309,7 +322,7 @@ fn word_concept(word: &str, completes: bool, index: &SearchIndex) -> Concept {
     if let Some(term) = known {
         add(&mut alternatives, term, 1.0);
     }
-    if completes && word.chars().count() >= MIN_COMPLETED {
+    if completes {
         for term in index.prefix_terms(word, COMPLETIONS) {
             add(&mut alternatives, term, 1.0);
         }
@@ -384,5 +397,6 @@ fn word_concept(word: &str, completes: bool, index: &SearchIndex) -> Concept {
         start: 0,
         reading,
         said: None,
+        completing: completes,
     }
 }

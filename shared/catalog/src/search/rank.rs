@@ -18,10 +18,10 @@
 //! candidate is a good one. Each candidate is then scored from its own word tables, so the
 //! cost follows the rare words of the query, not the size of the catalog.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::index::{
-    AGENCIES, BREAK, DOCUMENTS, Doc, FIELDS, NAME, QUALIFIER, RESULTS, SearchIndex, TermId,
+    AGENCIES, BREAK, DOCUMENTS, Doc, FIELDS, Group, NAME, QUALIFIER, RESULTS, SearchIndex, TermId,
 };
 use super::query::{Alternative, Concept, Phrasing, Query};
 
@@ -39,6 +39,19 @@ const BODY_COVERAGE: f32 = 0.5;
 const UNKNOWN_WORD: f32 = 3.0;
 /// Coverage scales the score between this and `1 + this`.
 const COVERAGE_FLOOR: f32 = 0.5;
+const NO_SLOT: u16 = u16::MAX;
+
+impl Prepared<'_> {
+    fn slot_of(&self, term: TermId) -> Option<usize> {
+        match self.dense.get(term as usize) {
+            Some(&slot) if slot != NO_SLOT => Some(usize::from(slot)),
+            _ => None,
+        }
+    }
+}
+
+/// A word in more than one body in this many finds no candidates through bodies.
+const COMMON_IN_BODIES: usize = 10;
 /// The essential concepts make up this share of the query's importance.
 const ESSENTIAL_SHARE: f32 = 0.5;
 
@@ -74,9 +87,11 @@ pub struct Ranked {
 /// does not depend on the document computed once.
 struct Prepared<'q> {
     query: &'q Query,
-    /// Every word any alternative names, and where it stands in this list.
+    /// Every word any alternative names; a word's place in this list is its slot.
     terms: Vec<TermId>,
-    slot: FxHashMap<TermId, usize>,
+    /// Slots by term id, dense over the vocabulary (`NO_SLOT` where absent): the per
+    /// candidate loops read it instead of hashing.
+    dense: Vec<u16>,
     importance: Vec<f32>,
     concepts: Vec<PreparedConcept>,
     /// Last word of a typed concept and first of the next: (before, after) slots.
@@ -102,6 +117,30 @@ struct PreparedPhrasing {
     pair_scale: f32,
 }
 
+/// A group's score and how much of the query its name holds.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    score: f32,
+    coverage: f32,
+}
+
+impl Scored {
+    fn of(self, doc: Doc) -> Ranked {
+        Ranked {
+            doc,
+            score: self.score,
+            coverage: self.coverage,
+        }
+    }
+}
+
+/// What the ranking orders: a group of identical procedures, or one variant on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Entry {
+    Group(Group),
+    Doc(Doc),
+}
+
 /// What a document says of each query word (by slot).
 #[derive(Debug, Clone, Copy, Default)]
 struct Found {
@@ -122,37 +161,86 @@ impl SearchIndex {
         let prepared = self.prepare(query);
         let allow = |doc: Doc| allowed.is_none_or(|allow| allow(doc));
         let essential = self.essential(&prepared);
-        let mut seen: FxHashSet<Doc> = FxHashSet::default();
-        let mut ranked = Vec::new();
         let mut found = vec![Found::default(); prepared.terms.len()];
-        let mut score_all =
-            |concepts: &[usize], seen: &mut FxHashSet<Doc>, ranked: &mut Vec<Ranked>| {
-                for doc in self.candidates(&prepared, concepts) {
-                    if allow(doc) && seen.insert(doc) {
-                        ranked.push(self.score(&prepared, doc, &mut found));
+        let mut scored: FxHashMap<Group, Scored> = FxHashMap::default();
+        let mut score_groups =
+            |concepts: &[usize], every_body: bool, scored: &mut FxHashMap<Group, Scored>| {
+                for group in self.candidates(&prepared, concepts, every_body) {
+                    let members = &self.groups[group as usize].members;
+                    if allowed.is_none() || members.iter().any(|&d| allow(d)) {
+                        scored
+                            .entry(group)
+                            .or_insert_with(|| self.score(&prepared, group, &[], &mut found));
                     }
                 }
             };
-        score_all(&essential, &mut seen, &mut ranked);
-        let good = ranked.iter().any(|r| r.coverage >= super::GOOD_COVERAGE);
-        if !good && essential.len() < query.concepts.len() {
-            // No good answer among them: let everything that holds any word compete.
+        score_groups(&essential, false, &mut scored);
+        let good = scored.values().any(|s| s.coverage >= super::GOOD_COVERAGE);
+        if !good && essential.len() < query.concepts.len() && !query.completing {
+            // No good answer among them: let everything that holds any word compete. (Not
+            // while a word is half typed: the finished query will.)
             let all: Vec<usize> = (0..query.concepts.len()).collect();
-            score_all(&all, &mut seen, &mut ranked);
+            score_groups(&all, true, &mut scored);
         }
-        let order = |a: &Ranked, b: &Ranked| {
+        // Variants whose own place the query names rank on their own.
+        let mut named_places: FxHashMap<Doc, Vec<TermId>> = FxHashMap::default();
+        for &term in &prepared.terms {
+            for &doc in self.places.get(&term).into_iter().flatten() {
+                if scored.contains_key(&self.docs[doc as usize].group) && allow(doc) {
+                    named_places.entry(doc).or_default().push(term);
+                }
+            }
+        }
+        let mut found = vec![Found::default(); prepared.terms.len()];
+        let mut entries: Vec<(Scored, Entry)> = named_places
+            .iter()
+            .map(|(&doc, places)| {
+                let group = self.docs[doc as usize].group;
+                (
+                    self.score(&prepared, group, places, &mut found),
+                    Entry::Doc(doc),
+                )
+            })
+            .collect();
+        entries.extend(
+            scored
+                .into_iter()
+                .map(|(group, s)| (s, Entry::Group(group))),
+        );
+        let name_len = |entry: &Entry| match entry {
+            Entry::Doc(doc) => self.docs[*doc as usize].name_len,
+            Entry::Group(group) => self.groups[*group as usize].lens[NAME],
+        };
+        entries.sort_by(|(a, x), (b, y)| {
             b.score
                 .total_cmp(&a.score)
-                .then_with(|| {
-                    self.docs[a.doc as usize].lens[NAME].cmp(&self.docs[b.doc as usize].lens[NAME])
-                })
-                .then(a.doc.cmp(&b.doc))
-        };
-        if ranked.len() > limit {
-            ranked.select_nth_unstable_by(limit, order);
-            ranked.truncate(limit);
+                .then_with(|| name_len(x).cmp(&name_len(y)))
+                .then_with(|| x.cmp(y))
+        });
+        let mut ranked = Vec::with_capacity(limit);
+        for (scored, entry) in entries {
+            if ranked.len() >= limit {
+                break;
+            }
+            match entry {
+                Entry::Doc(doc) => ranked.push(scored.of(doc)),
+                Entry::Group(group) => {
+                    let mut members: Vec<Doc> = self.groups[group as usize]
+                        .members
+                        .iter()
+                        .copied()
+                        .filter(|&d| allow(d) && !named_places.contains_key(&d))
+                        .collect();
+                    members.sort_by_key(|&d| (self.docs[d as usize].name_len, d));
+                    ranked.extend(
+                        members
+                            .into_iter()
+                            .take(limit - ranked.len())
+                            .map(|d| scored.of(d)),
+                    );
+                }
+            }
         }
-        ranked.sort_by(order);
         ranked
     }
 
@@ -251,10 +339,14 @@ impl SearchIndex {
                 }
             }
         }
+        let mut dense = vec![NO_SLOT; self.vocabulary_len()];
+        for (i, &term) in terms.iter().enumerate() {
+            dense[term as usize] = u16::try_from(i).unwrap_or(NO_SLOT);
+        }
         Prepared {
             query,
             terms,
-            slot,
+            dense,
             importance,
             concepts,
             across,
@@ -293,8 +385,10 @@ impl SearchIndex {
 
     /// The rarest concepts that together make up `ESSENTIAL_SHARE` of the importance.
     fn essential(&self, prepared: &Prepared<'_>) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..prepared.query.concepts.len())
-            .filter(|&c| !prepared.query.concepts[c].soft && prepared.importance[c] > 0.0)
+        let concepts = &prepared.query.concepts;
+        let settled = |c: usize| !concepts[c].completing || concepts.len() == 1;
+        let mut order: Vec<usize> = (0..concepts.len())
+            .filter(|&c| !concepts[c].soft && prepared.importance[c] > 0.0 && settled(c))
             .collect();
         order.sort_by(|&a, &b| prepared.importance[b].total_cmp(&prepared.importance[a]));
         let mut essential = Vec::new();
@@ -315,9 +409,21 @@ impl SearchIndex {
 
     /// Documents that may answer the given concepts: those holding, in a name or a body, the
     /// rarest word of one of their phrasings (a phrasing is only matched with it).
-    fn candidates(&self, prepared: &Prepared<'_>, concepts: &[usize]) -> Vec<Doc> {
-        let mut docs: Vec<Doc> = Vec::new();
+    fn candidates(
+        &self,
+        prepared: &Prepared<'_>,
+        concepts: &[usize],
+        every_body: bool,
+    ) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
         let mut bodies: Vec<u32> = Vec::new();
+        // A word in many bodies (their document lists say "giấy" everywhere) picks out
+        // nothing; unless everything competes, such words find candidates through names only.
+        let common = if every_body {
+            usize::MAX
+        } else {
+            self.body_terms.len().div_ceil(COMMON_IN_BODIES)
+        };
         for &c in concepts {
             for phrasing in &prepared.query.concepts[c].phrasings {
                 let rarest = phrasing
@@ -325,19 +431,22 @@ impl SearchIndex {
                     .iter()
                     .max_by(|a, b| self.position_idf(a).total_cmp(&self.position_idf(b)));
                 for alternative in rarest.into_iter().flatten() {
-                    docs.extend(&self.name_postings[alternative.term as usize]);
-                    bodies.extend(&self.body_postings[alternative.term as usize]);
+                    groups.extend(&self.name_postings[alternative.term as usize]);
+                    let in_bodies = &self.body_postings[alternative.term as usize];
+                    if in_bodies.len() <= common {
+                        bodies.extend(in_bodies);
+                    }
                 }
             }
         }
         bodies.sort_unstable();
         bodies.dedup();
         for body in bodies {
-            docs.extend(&self.body_docs[body as usize]);
+            groups.extend(&self.body_groups[body as usize]);
         }
-        docs.sort_unstable();
-        docs.dedup();
-        docs
+        groups.sort_unstable();
+        groups.dedup();
+        groups
     }
 
     /// How much a concept matters: the rarity of its best phrasing (a phrase by its rarest
@@ -389,10 +498,18 @@ impl SearchIndex {
             .fold(0.0f32, f32::max)
     }
 
-    /// What `doc` says of every query word, into `found` (one entry per slot).
-    fn found(&self, prepared: &Prepared<'_>, doc: Doc, found: &mut [Found]) {
+    /// What `group` says of every query word, into `found` (one entry per slot), and the
+    /// rarity its name accounts for. `places` are words of a variant's own qualifier.
+    fn found(
+        &self,
+        prepared: &Prepared<'_>,
+        group: Group,
+        places: &[TermId],
+        found: &mut [Found],
+    ) -> f32 {
         found.fill(Found::default());
-        let info = &self.docs[doc as usize];
+        let info = &self.groups[group as usize];
+        let mut said = 0.0;
         let norm = |field: usize, len: u16| {
             1.0 - FIELD_LENGTH_NORM[field]
                 + FIELD_LENGTH_NORM[field] * f32::from(len) / self.average_lens[field]
@@ -401,28 +518,38 @@ impl SearchIndex {
             norm(NAME, info.lens[NAME]),
             norm(QUALIFIER, info.lens[QUALIFIER]),
         );
-        for t in self.name_terms[doc as usize].iter() {
-            if let Some(&slot) = prepared.slot.get(&t.term) {
+        for t in self.name_terms[group as usize].iter() {
+            if let Some(slot) = prepared.slot_of(t.term) {
                 let f = &mut found[slot];
                 f.weight += FIELD_WEIGHT[NAME] * f32::from(t.name) / name_norm
                     + FIELD_WEIGHT[QUALIFIER] * f32::from(t.qualifier) / qualifier_norm;
                 f.in_name = true;
                 f.anywhere = true;
+                said += self.idf(t.term);
             }
         }
-        let body = self.body_of[doc as usize] as usize;
+        for &place in places {
+            if let Some(slot) = prepared.slot_of(place) {
+                let f = &mut found[slot];
+                f.weight += FIELD_WEIGHT[QUALIFIER] / qualifier_norm;
+                f.in_name = true;
+                f.anywhere = true;
+                said += self.idf(place);
+            }
+        }
+        let body = info.body as usize;
         let (terms, lens) = (&self.body_terms[body], self.body_lens[body]);
         let body_norms = [
             norm(RESULTS, lens[0]),
             norm(AGENCIES, lens[1]),
             norm(DOCUMENTS, lens[2]),
         ];
-        for (slot, &term) in prepared.terms.iter().enumerate() {
-            if let Ok(at) = terms.binary_search_by_key(&term, |t| t.term) {
+        for t in terms.iter() {
+            if let Some(slot) = prepared.slot_of(t.term) {
                 let f = &mut found[slot];
                 for ((field, tf), norm) in [RESULTS, AGENCIES, DOCUMENTS]
                     .into_iter()
-                    .zip(terms[at].tf)
+                    .zip(t.tf)
                     .zip(body_norms)
                 {
                     f.weight += FIELD_WEIGHT[field] * f32::from(tf) / norm;
@@ -433,10 +560,17 @@ impl SearchIndex {
         for f in found.iter_mut() {
             f.weight /= K1 + f.weight;
         }
+        said
     }
 
-    fn score(&self, prepared: &Prepared<'_>, doc: Doc, found: &mut [Found]) -> Ranked {
-        self.found(prepared, doc, found);
+    fn score(
+        &self,
+        prepared: &Prepared<'_>,
+        group: Group,
+        places: &[TermId],
+        found: &mut [Found],
+    ) -> Scored {
+        let said = self.found(prepared, group, places, found);
         let found = &*found;
         let (mut total, mut covered, mut named) = (0.0f32, 0.0f32, 0.0f32);
         for concept in &prepared.concepts {
@@ -472,29 +606,25 @@ impl SearchIndex {
                 named += concept.importance * name.min(1.0);
             }
         }
-        let info = &self.docs[doc as usize];
+        let info = &self.groups[group as usize];
         let (coverage, in_name) = if prepared.mass > 0.0 {
             (covered / prepared.mass, named / prepared.mass)
         } else {
             (0.0, 0.0)
         };
-        let said: f32 = self.name_terms[doc as usize]
-            .iter()
-            .filter(|t| prepared.slot.contains_key(&t.term))
-            .map(|t| self.idf(t.term))
-            .sum();
-        let precision = if info.name_mass > 0.0 {
-            said / info.name_mass
+        // A named place adds to what the name says as much as to what it answers.
+        let name_mass = info.name_mass + places.iter().map(|&p| self.idf(p)).sum::<f32>();
+        let precision = if name_mass > 0.0 {
+            said / name_mass
         } else {
             0.0
         };
         let citizens = if info.for_citizens { FOR_CITIZENS } else { 0.0 };
         let concepts = prepared.concepts.len().max(1) as f32;
         let score = total * (COVERAGE_FLOOR + coverage)
-            + self.pairs(prepared, doc)
+            + self.pairs(prepared, group)
             + (PRECISION * precision + citizens) * coverage * prepared.mass / concepts;
-        Ranked {
-            doc,
+        Scored {
             score,
             coverage: in_name,
         }
@@ -502,18 +632,18 @@ impl SearchIndex {
 
     /// Words of the query side by side in the name, by the pair's rarity: within each
     /// concept its best phrasing, and across neighbouring concepts.
-    fn pairs(&self, prepared: &Prepared<'_>, doc: Doc) -> f32 {
+    fn pairs(&self, prepared: &Prepared<'_>, group: Group) -> f32 {
         if prepared.pair_rarity.is_empty() {
             return 0.0;
         }
         // The name's adjacent word pairs the query may ask for, with their rarity.
-        let sequence = &self.name_sequence[doc as usize];
+        let sequence = &self.name_sequence[group as usize];
         let mut present: Vec<(usize, usize, f32)> = Vec::new();
         for w in sequence.windows(2) {
             if w[0] == BREAK || w[1] == BREAK {
                 continue;
             }
-            if let (Some(&x), Some(&y)) = (prepared.slot.get(&w[0]), prepared.slot.get(&w[1]))
+            if let (Some(x), Some(y)) = (prepared.slot_of(w[0]), prepared.slot_of(w[1]))
                 && let Some(&rarity) = prepared.pair_rarity.get(&(x, y))
             {
                 present.push((x, y, rarity));
