@@ -25,8 +25,12 @@ use super::index::{
 };
 use super::query::{Alternative, Concept, Phrasing, Query};
 
-const FIELD_WEIGHT: [f32; FIELDS] = weights();
-const FIELD_LENGTH_NORM: [f32; FIELDS] = norms();
+/// Per field, in index order (name, qualifiers, results, agencies, documents): how much an
+/// occurrence weighs, and how much a long field dilutes it (BM25's b).
+const FIELD_WEIGHT: [f32; FIELDS] = [1.0, 0.45, 0.35, 0.15, 0.08];
+const FIELD_LENGTH_NORM: [f32; FIELDS] = [0.6, 0.5, 0.6, 0.5, 0.7];
+const _: () =
+    assert!(NAME == 0 && QUALIFIER == 1 && RESULTS == 2 && AGENCIES == 3 && DOCUMENTS == 4);
 const K1: f32 = 1.2;
 const PAIR: f32 = 0.5;
 const PRECISION: f32 = 2.0;
@@ -40,40 +44,10 @@ const UNKNOWN_WORD: f32 = 3.0;
 /// Coverage scales the score between this and `1 + this`.
 const COVERAGE_FLOOR: f32 = 0.5;
 const NO_SLOT: u16 = u16::MAX;
-
-impl Prepared<'_> {
-    fn slot_of(&self, term: TermId) -> Option<usize> {
-        match self.dense.get(term as usize) {
-            Some(&slot) if slot != NO_SLOT => Some(usize::from(slot)),
-            _ => None,
-        }
-    }
-}
-
 /// A word in more than one body in this many finds no candidates through bodies.
 const COMMON_IN_BODIES: usize = 10;
 /// The essential concepts make up this share of the query's importance.
 const ESSENTIAL_SHARE: f32 = 0.5;
-
-const fn weights() -> [f32; FIELDS] {
-    let mut w = [0.0; FIELDS];
-    w[NAME] = 1.0;
-    w[QUALIFIER] = 0.45;
-    w[RESULTS] = 0.35;
-    w[AGENCIES] = 0.15;
-    w[DOCUMENTS] = 0.08;
-    w
-}
-
-const fn norms() -> [f32; FIELDS] {
-    let mut b = [0.0; FIELDS];
-    b[NAME] = 0.6;
-    b[QUALIFIER] = 0.5;
-    b[RESULTS] = 0.6;
-    b[AGENCIES] = 0.5;
-    b[DOCUMENTS] = 0.7;
-    b
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ranked {
@@ -100,6 +74,15 @@ struct Prepared<'q> {
     mass: f32,
     /// Rarity of word pairs the query may find side by side, by slots.
     pair_rarity: FxHashMap<(usize, usize), f32>,
+}
+
+impl Prepared<'_> {
+    fn slot_of(&self, term: TermId) -> Option<usize> {
+        match self.dense.get(term as usize) {
+            Some(&slot) if slot != NO_SLOT => Some(usize::from(slot)),
+            _ => None,
+        }
+    }
 }
 
 struct PreparedConcept {
