@@ -9,7 +9,8 @@ use crate::util::{Result, cargo, output, root, run};
 /// screenshot tool, a font with Vietnamese glyphs, the C toolchain for -sys crates, the
 /// PostgreSQL server the gateway's tests run against, wrk for the gateway benchmark, and
 /// poppler's `pdftoppm`, which renders printed QR boards back to pixels in the tests, and
-/// the Secret Service the sign-in tests keep tokens in (gnome-keyring on a private D-Bus).
+/// the Secret Service the sign-in tests keep tokens in (gnome-keyring on a private D-Bus),
+/// and brotli, which `cargo xtask sizes` measures the wasm bundle with as servers send it.
 const DEBIAN_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -27,6 +28,7 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "dbus-daemon",
     "dbus-bin",
     "gnome-keyring",
+    "brotli",
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

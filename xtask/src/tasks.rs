@@ -16,7 +16,11 @@ const UI_PROFILE: &str = "release-wasm";
 
 /// Builds the Dioxus UI for wasm32 and lays it out in `app/ui/dist` for Tauri to embed.
 pub fn build_ui() -> Result {
-    run_command(cargo().args([
+    build_ui_with(cargo())
+}
+
+fn build_ui_with(mut cargo: Command) -> Result {
+    run_command(cargo.args([
         "build",
         "-p",
         "civic-ui",
@@ -236,35 +240,20 @@ pub fn run() -> Result {
 
 pub fn test() -> Result {
     install::all()?;
-    build_ui()?;
+    // The house style and the workspace lints are gates, not advice.
+    run_command(cargo().args(["fmt", "--all", "--check"]))?;
+    // Clippy lints while the code is built (see `linted`), so the UI and the workspace are
+    // compiled once each instead of once checked and once built.
+    build_ui_with(linted(cargo()))?;
     // Every cargo run here selects the same packages, so cargo resolves one feature set and
     // compiles each crate once: with `-p` runs in between, the Tauri stack was built three
     // times and a fresh clone ran out of disk.
     let workspace = ["--workspace", "--exclude", "civic-ui"];
-    // The house style and the workspace lints are gates, not advice.
-    run_command(cargo().args(["fmt", "--all", "--check"]))?;
-    run_command(
-        test_cargo()
-            .args(["clippy", "--all-targets"])
-            .args(workspace)
-            .args(["--", "-D", "warnings"]),
-    )?;
-    run_command(
-        cargo()
-            .args([
-                "clippy",
-                "-p",
-                "civic-ui",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .args(["--", "-D", "warnings"]),
-    )?;
     // The UI's pages rendered to HTML on this machine (dioxus-ssr), without a webview.
-    run_command(test_cargo().args(["test", "-p", "civic-ui"]))?;
+    run_command(linted(test_cargo()).args(["test", "-p", "civic-ui"]))?;
     // Builds the desktop app for the end-to-end suites along with every test.
     run_command(
-        test_cargo()
+        linted(test_cargo())
             .args(["build", "--all-targets"])
             .args(workspace),
     )?;
@@ -273,7 +262,8 @@ pub fn test() -> Result {
     let secrets = SecretService::start()?;
     // The gateway's suites run against SQLite and this server alike.
     let postgres = TestPostgres::start()?;
-    let mut tests = with_secret_service(test_cargo(), &secrets);
+    // Linted like the build above, so cargo finds every test already compiled.
+    let mut tests = with_secret_service(linted(test_cargo()), &secrets);
     tests
         .arg("test")
         .args(workspace)
@@ -287,6 +277,26 @@ pub fn test() -> Result {
         Some(display)
     };
     run_command(&mut tests)
+}
+
+/// Compiles the workspace's own crates with clippy's driver and every warning denied, as
+/// `cargo clippy -- -D warnings` does, but in any cargo command: a build linted this way
+/// is the same build, so CI no longer checks everything once and then compiles it again.
+/// Dependencies are compiled by plain rustc, as under `cargo clippy`.
+fn linted(mut command: Command) -> Command {
+    let cargo = std::env::var_os("CARGO").map(PathBuf::from);
+    let driver = cargo
+        .map(|cargo| cargo.with_file_name(exe("clippy-driver")))
+        .filter(|driver| driver.exists())
+        .unwrap_or_else(|| PathBuf::from(exe("clippy-driver")));
+    command
+        .env("RUSTC_WORKSPACE_WRAPPER", driver)
+        // The driver's own argument list, as `cargo clippy` passes what follows `--`.
+        .env(
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        );
+    command
 }
 
 /// Cargo for one-off test builds: incremental caches only cost disk there.
@@ -365,24 +375,50 @@ pub fn sizes() -> Result {
     install::all()?;
     build_ui()?;
     let app = build_desktop(true)?;
+    run_command(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "civic-gateway",
+        "-p",
+        "civic-cli",
+    ]))?;
+    let release = target_dir().join("release");
     let size = |path: &Path| {
         std::fs::metadata(path)
             .map(|m| m.len())
             .map_err(|e| format!("{}: {e}", path.display()))
     };
+    let compressed = |tool: &str, path: &Path| {
+        output(
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!("{tool} -c '{}' | wc -c", path.display())),
+        )
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or_else(
+            || format!("{tool}: not installed"),
+            |n| format!("{tool}: {n} bytes"),
+        )
+    };
+    for binary in [
+        app,
+        release.join(exe("civic-gateway")),
+        release.join(exe("civic")),
+    ] {
+        println!(
+            "release binary {}: {} bytes",
+            binary.display(),
+            size(&binary)?
+        );
+    }
     let wasm = root().join("app/ui/dist/civic-ui_bg.wasm");
     let js = root().join("app/ui/dist/civic-ui.js");
-    let gzipped = output(
-        Command::new("sh")
-            .arg("-c")
-            .arg(format!("gzip -9 -c '{}' | wc -c", wasm.display())),
-    )
-    .and_then(|s| s.trim().parse::<u64>().ok());
-    println!("release binary {}: {} bytes", app.display(), size(&app)?);
     println!(
-        "wasm bundle: {} bytes (gzip -9: {} bytes), JS glue {} bytes",
+        "wasm bundle: {} bytes ({}, {}), JS glue {} bytes",
         size(&wasm)?,
-        gzipped.unwrap_or(0),
+        compressed("gzip -9", &wasm),
+        compressed("brotli -q 11", &wasm),
         size(&js)?
     );
     Ok(())

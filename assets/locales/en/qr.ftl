@@ -19,6 +19,7 @@ scan-search-instead = Search procedures
 scan-other = This QR code is not an administrative procedure. It says:
 scan-verified = Verified: QR code issued by { $office } on { $date } (signed by { $issuer }).
 scan-unverified = The signature of this QR code could not be verified. The procedure below comes from the data on this device; ask the office staff if in doubt.
+scan-tampered = The signature does not match the link in this code: the QR code may have been altered or pasted over. Do not open its link; ask the office staff. The procedure below comes from the data on this device.
 unsafe-title = Warning: unsafe QR code
 unsafe-intro = This QR code may be a fake put up by scammers. The app will not open it.
 unsafe-real-host = It really leads to:

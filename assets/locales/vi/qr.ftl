@@ -19,6 +19,7 @@ scan-search-instead = Tìm kiếm thủ tục
 scan-other = Mã QR này không phải thủ tục hành chính. Nội dung của mã:
 scan-verified = Đã xác minh: mã QR do { $office } phát hành ngày { $date } (chữ ký của { $issuer }).
 scan-unverified = Chưa xác minh được chữ ký của mã QR này. Thông tin thủ tục bên dưới lấy từ dữ liệu trên máy; hãy hỏi cán bộ một cửa nếu nghi ngờ.
+scan-tampered = Chữ ký không khớp với đường link trong mã: mã QR này có thể đã bị sửa hoặc dán đè. Đừng mở đường link của nó; hãy hỏi cán bộ một cửa. Thông tin thủ tục bên dưới lấy từ dữ liệu trên máy.
 unsafe-title = Cảnh báo: mã QR không an toàn
 unsafe-intro = Mã QR này có thể là mã giả để lừa đảo. Ứng dụng không mở nó.
 unsafe-real-host = Mã này thực ra dẫn đến:

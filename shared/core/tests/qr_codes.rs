@@ -150,6 +150,25 @@ fn signed_codes_verify_and_tampering_shows() {
         "shown as the page it opens"
     );
 
+    // The review's cases: a genuine fragment copied onto another trusted page, or the
+    // signed link with a second code parameter, proves nothing about where it leads.
+    for other in [
+        "https://dichvucong.gov.vn/".to_owned(),
+        "https://vneid.gov.vn/login".to_owned(),
+        "https://any.ninhbinh.gov.vn/x.php".to_owned(),
+        "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193&maThuTuc=1.000656".to_owned(),
+        // The same page spelt differently is not the canonical form that was signed.
+        link.split_once('#').expect("fragment").0.replace("https://dichvucong", "https://DichVuCong"),
+    ] {
+        let copied = resolve(&format!("{other}#{fragment}"), &CatalogLookup(&store), &trust)
+            .expect("resolve");
+        assert_eq!(
+            (copied.verified, copied.signature, copied.signed_by),
+            (false, Some(SignatureCheck::Tampered), None),
+            "{other}"
+        );
+    }
+
     // And onto a look-alike host: unsafe before any signature is looked at.
     let evil = resolve(
         &link.replace("dichvucong.gov.vn", "dichvucong.gov.vn.evil.com"),

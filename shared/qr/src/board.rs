@@ -67,7 +67,11 @@ pub struct Board {
 
 /// The link a board code carries: the procedure's page on the national portal, with the
 /// signed claim in the fragment when there is one.
-pub fn board_link(procedure: &Procedure, fragment: Option<&str>, trust: &Trust) -> String {
+pub fn board_link(
+    procedure: &Procedure,
+    signed: Option<(&BoardSigner, &BoardClaim)>,
+    trust: &Trust,
+) -> String {
     // The portal address comes from synced data: use it only if it classifies as a trusted
     // portal link itself, else fall back to the address that names the code.
     let page = procedure
@@ -78,10 +82,9 @@ pub fn board_link(procedure: &Procedure, fragment: Option<&str>, trust: &Trust) 
             || format!("{PORTAL_CODE_URL}{}", procedure.code),
             str::to_owned,
         );
-    match fragment {
-        Some(fragment) => format!("{page}#{fragment}"),
-        None => page,
-    }
+    signed
+        .and_then(|(signer, claim)| signer.sign(claim, &page))
+        .unwrap_or(page)
 }
 
 impl Board {
@@ -124,14 +127,12 @@ impl Board {
             let procedure = catalog
                 .procedure(&base)?
                 .ok_or_else(|| BoardError::UnknownCode(base.clone()))?;
-            let fragment = signer.map(|s| {
-                s.sign(&BoardClaim {
-                    code: base.clone(),
-                    office: title.to_owned(),
-                    issued: issued.to_owned(),
-                })
-            });
-            let link = board_link(&procedure, fragment.as_deref(), &trust);
+            let claim = BoardClaim {
+                code: base.clone(),
+                office: title.to_owned(),
+                issued: issued.to_owned(),
+            };
+            let link = board_link(&procedure, signer.map(|s| (s, &claim)), &trust);
             entries.push(BoardCode {
                 code: base,
                 name: procedure.name,

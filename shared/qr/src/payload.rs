@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use civic_types::qr::{ScanKind, SignatureCheck, UnsafeReason};
 use url::{Host, Url};
 
-use crate::signed::{FRAGMENT_PREFIX, FragmentCheck, check_fragment};
+use crate::signed::{FRAGMENT_PREFIX, FragmentCheck, LEGACY_FRAGMENT_PREFIX, check_fragment};
 use crate::trust::Trust;
 
 /// Longest text we look at; QR codes hold at most 7,089 characters.
@@ -145,8 +145,11 @@ fn classify_link(text: &str, trust: &Trust) -> Classified {
     let target = link_target(&url, trust);
     let signature = url
         .fragment()
-        .filter(|f| f.starts_with(FRAGMENT_PREFIX))
-        .map(|f| check_fragment(f, trust));
+        .filter(|f| f.starts_with(FRAGMENT_PREFIX) || f.starts_with(LEGACY_FRAGMENT_PREFIX))
+        .map(|fragment| {
+            let link = text.split_once('#').map_or(text, |(link, _)| link);
+            check_fragment(fragment, link, trust)
+        });
     let kind = if signature.is_some() {
         ScanKind::Signed
     } else {
@@ -475,13 +478,21 @@ mod tests {
         assert_eq!(evil.kind, ScanKind::Unsafe);
         assert!(evil.signature.is_none());
         let junk = classify(
-            "https://dichvucong.gov.vn/?ma_thu_tuc=1.001193#civic1.AAAA.BBBB",
+            "https://dichvucong.gov.vn/?ma_thu_tuc=1.001193#civic2.AAAA.BBBB",
             &trust(),
         );
         assert_eq!(junk.kind, ScanKind::Signed);
         assert_eq!(
             junk.signature.map(|s| s.check),
             Some(SignatureCheck::Malformed)
+        );
+        let first_format = classify(
+            "https://dichvucong.gov.vn/?ma_thu_tuc=1.001193#civic1.AAAA.BBBB",
+            &trust(),
+        );
+        assert_eq!(
+            first_format.signature.map(|s| s.check),
+            Some(SignatureCheck::Unverifiable)
         );
         assert!(!classify("https://dichvucong.gov.vn/#other", &trust()).verified());
     }

@@ -1,9 +1,15 @@
 //! Signed board codes: a portal link whose fragment carries
-//! `civic1.<payload>.<signature>`, both unpadded base64url. The payload is the UTF-8 text
+//! `civic2.<payload>.<signature>`, both unpadded base64url. The payload is the UTF-8 text
 //! `code \n office \n YYYY-MM-DD \n key fingerprint`; the Ed25519 signature covers
-//! [`SIGNING_CONTEXT`] followed by the payload. Any phone camera opens the link on the portal;
-//! Civic also checks the signature offline against the keys in the city profile. Fragments
-//! never leave the device when a browser opens the link.
+//! [`SIGNING_CONTEXT`], the payload, a newline and the link itself in its canonical form
+//! (WHATWG serialization without the fragment: scheme, host, path, query). So a genuine
+//! fragment copied onto any other link, or a link with a parameter added, no longer verifies.
+//! Any phone camera opens the link on the portal; Civic also checks the signature offline
+//! against the keys in the city profile. Fragments never leave the device when a browser
+//! opens the link.
+//!
+//! `civic1.` fragments (before links were signed) prove nothing about their link: they are
+//! reported as unverifiable, never as verified.
 
 use std::fmt;
 use std::io::Write;
@@ -20,9 +26,11 @@ use crate::error::KeyError;
 use crate::payload::split_procedure_code;
 use crate::trust::{Trust, TrustedKey};
 
-pub const FRAGMENT_PREFIX: &str = "civic1.";
+pub const FRAGMENT_PREFIX: &str = "civic2.";
+/// The first format, whose signature left the link out.
+pub const LEGACY_FRAGMENT_PREFIX: &str = "civic1.";
 /// Domain separation: a signature made for anything else never verifies as a board code.
-pub const SIGNING_CONTEXT: &[u8] = b"civic-qr-v1\n";
+pub const SIGNING_CONTEXT: &[u8] = b"civic-qr-v2\n";
 const MAX_OFFICE_CHARS: usize = 80;
 
 /// The first 6 bytes of SHA-256 over the public key, base64url (8 characters).
@@ -59,6 +67,25 @@ impl BoardClaim {
     }
 }
 
+/// The form of a link that is signed and the only form that verifies: the WHATWG
+/// serialization without a fragment, or `None` when it is not an http(s) link.
+pub fn canonical_link(link: &str) -> Option<String> {
+    let mut url = url::Url::parse(link).ok()?;
+    if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+        return None;
+    }
+    url.set_fragment(None);
+    Some(url.into())
+}
+
+fn signed_message(payload: &[u8], link: &str) -> Vec<u8> {
+    let mut message = SIGNING_CONTEXT.to_vec();
+    message.extend_from_slice(payload);
+    message.push(b'\n');
+    message.extend_from_slice(link.as_bytes());
+    message
+}
+
 /// The outcome of checking a `civic1.` fragment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FragmentCheck {
@@ -69,13 +96,22 @@ pub struct FragmentCheck {
     pub issuer: Option<civic_types::city::LocalizedText>,
 }
 
-/// Checks a fragment (without `#`) offline against the trusted keys.
-pub fn check_fragment(fragment: &str, trust: &Trust) -> FragmentCheck {
+/// Checks a fragment (without `#`) offline against the trusted keys, for the link it was
+/// found on (`link`: the scanned text before its `#`). The link must be exactly the
+/// canonical form that was signed: any other spelling of it is reported as tampered.
+pub fn check_fragment(fragment: &str, link: &str, trust: &Trust) -> FragmentCheck {
     let malformed = FragmentCheck {
         check: SignatureCheck::Malformed,
         claim: None,
         issuer: None,
     };
+    if fragment.starts_with(LEGACY_FRAGMENT_PREFIX) {
+        return FragmentCheck {
+            check: SignatureCheck::Unverifiable,
+            claim: None,
+            issuer: None,
+        };
+    }
     let Some((payload, signature)) = fragment
         .strip_prefix(FRAGMENT_PREFIX)
         .and_then(|rest| rest.split_once('.'))
@@ -101,9 +137,12 @@ pub fn check_fragment(fragment: &str, trust: &Trust) -> FragmentCheck {
             issuer: None,
         };
     };
-    let mut message = SIGNING_CONTEXT.to_vec();
-    message.extend_from_slice(&payload);
-    if key.verify_strict(&message, &signature).is_ok() {
+    let canonical = canonical_link(link).filter(|canonical| canonical == link);
+    let holds = canonical.is_some_and(|link| {
+        key.verify_strict(&signed_message(&payload, &link), &signature)
+            .is_ok()
+    });
+    if holds {
         FragmentCheck {
             check: SignatureCheck::Verified,
             claim: Some(claim),
@@ -204,17 +243,17 @@ impl BoardSigner {
         KeyFingerprint::of(&self.key.verifying_key())
     }
 
-    /// The `civic1.` fragment for `claim`.
-    pub fn sign(&self, claim: &BoardClaim) -> String {
+    /// `link` with the `civic2.` fragment for `claim` appended, the link put in the
+    /// canonical form that is signed; `None` when `link` is not an http(s) link.
+    pub fn sign(&self, claim: &BoardClaim, link: &str) -> Option<String> {
+        let link = canonical_link(link)?;
         let payload = claim.payload(&self.fingerprint());
-        let mut message = SIGNING_CONTEXT.to_vec();
-        message.extend_from_slice(payload.as_bytes());
-        let signature = self.key.sign(&message);
-        format!(
-            "{FRAGMENT_PREFIX}{}.{}",
+        let signature = self.key.sign(&signed_message(payload.as_bytes(), &link));
+        Some(format!(
+            "{link}#{FRAGMENT_PREFIX}{}.{}",
             URL_SAFE_NO_PAD.encode(payload.as_bytes()),
             URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        )
+        ))
     }
 }
 
@@ -253,11 +292,21 @@ mod tests {
         }
     }
 
+    const LINK: &str = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193";
+
+    /// (link, fragment) of a freshly signed board link.
+    fn signed(signer: &BoardSigner) -> (String, String) {
+        let full = signer.sign(&claim(), LINK).expect("an https link");
+        let (link, fragment) = full.split_once('#').expect("a fragment");
+        (link.to_owned(), fragment.to_owned())
+    }
+
     #[test]
-    fn a_signed_fragment_verifies_and_names_its_issuer() {
+    fn a_signed_link_verifies_and_names_its_issuer() {
         let signer = BoardSigner::generate().expect("random");
-        let fragment = signer.sign(&claim());
-        let checked = check_fragment(&fragment, &trust_for(&signer));
+        let (link, fragment) = signed(&signer);
+        assert_eq!(link, LINK, "already canonical");
+        let checked = check_fragment(&fragment, &link, &trust_for(&signer));
         assert_eq!(checked.check, SignatureCheck::Verified);
         assert_eq!(checked.claim, Some(claim()));
         assert_eq!(
@@ -267,16 +316,59 @@ mod tests {
     }
 
     #[test]
+    fn a_genuine_fragment_on_any_other_link_is_tampered() {
+        let signer = BoardSigner::generate().expect("random");
+        let trust = trust_for(&signer);
+        let (_, fragment) = signed(&signer);
+        for other in [
+            "https://dichvucong.gov.vn/",
+            "https://vneid.gov.vn/login",
+            "https://any.ninhbinh.gov.vn/x.php",
+            &format!("{LINK}&maThuTuc=1.000656"),
+            &LINK.replace("https://", "http://"),
+            // The same page spelt differently is not the form that was signed.
+            &LINK.replace("dichvucong", "DichVuCong"),
+            &LINK.replace("/p/", "/p/./"),
+            &format!("{LINK}&"),
+        ] {
+            assert_eq!(
+                check_fragment(&fragment, other, &trust).check,
+                SignatureCheck::Tampered,
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_are_signed_in_their_canonical_form() {
+        let signer = BoardSigner::generate().expect("random");
+        let full = signer
+            .sign(
+                &claim(),
+                "HTTPS://DichVuCong.gov.vn:443/a/../?ma_thu_tuc=1.001193#old",
+            )
+            .expect("a link");
+        let (link, fragment) = full.split_once('#').expect("a fragment");
+        assert_eq!(link, "https://dichvucong.gov.vn/?ma_thu_tuc=1.001193");
+        assert_eq!(
+            check_fragment(fragment, link, &trust_for(&signer)).check,
+            SignatureCheck::Verified
+        );
+        assert_eq!(signer.sign(&claim(), "javascript:alert(1)"), None);
+        assert_eq!(signer.sign(&claim(), "1.001193"), None);
+    }
+
+    #[test]
     fn another_key_is_unknown_and_an_edit_is_tampering() {
         let signer = BoardSigner::generate().expect("random");
         let other = BoardSigner::generate().expect("random");
-        let fragment = signer.sign(&claim());
+        let (link, fragment) = signed(&signer);
         assert_eq!(
-            check_fragment(&fragment, &trust_for(&other)).check,
+            check_fragment(&fragment, &link, &trust_for(&other)).check,
             SignatureCheck::UnknownKey
         );
         assert_eq!(
-            check_fragment(&fragment, &Trust::new(None)).check,
+            check_fragment(&fragment, &link, &Trust::new(None)).check,
             SignatureCheck::UnknownKey
         );
 
@@ -291,25 +383,45 @@ mod tests {
             URL_SAFE_NO_PAD.encode(forged_claim.payload(&signer.fingerprint()))
         );
         assert_eq!(
-            check_fragment(&forged, &trust_for(&signer)).check,
+            check_fragment(&forged, &link, &trust_for(&signer)).check,
             SignatureCheck::Tampered
         );
+    }
+
+    #[test]
+    fn a_genuine_first_format_fragment_is_unverifiable_not_verified() {
+        let signer = BoardSigner::generate().expect("random");
+        // The first format signed the payload alone, so it says nothing about the link.
+        let payload = claim().payload(&signer.fingerprint());
+        let mut message = b"civic-qr-v1\n".to_vec();
+        message.extend_from_slice(payload.as_bytes());
+        let legacy = format!(
+            "{LEGACY_FRAGMENT_PREFIX}{}.{}",
+            URL_SAFE_NO_PAD.encode(payload.as_bytes()),
+            URL_SAFE_NO_PAD.encode(signer.key.sign(&message).to_bytes())
+        );
+        let checked = check_fragment(&legacy, LINK, &trust_for(&signer));
+        assert_eq!(checked.check, SignatureCheck::Unverifiable);
+        assert_eq!(checked.claim, None, "nothing read from it is relied on");
     }
 
     #[test]
     fn every_single_character_change_fails() {
         let signer = BoardSigner::generate().expect("random");
         let trust = trust_for(&signer);
-        let fragment = signer.sign(&claim());
-        for i in FRAGMENT_PREFIX.len()..fragment.len() {
-            let mut bytes = fragment.clone().into_bytes();
+        let full = signer.sign(&claim(), LINK).expect("a link");
+        for i in 0..full.len() {
+            let mut bytes = full.clone().into_bytes();
             bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
             let altered = String::from_utf8(bytes).expect("ascii");
-            if altered == fragment {
+            let Some((link, fragment)) = altered.split_once('#') else {
+                continue;
+            };
+            if altered == full || !fragment.starts_with(FRAGMENT_PREFIX) {
                 continue;
             }
             assert_ne!(
-                check_fragment(&altered, &trust).check,
+                check_fragment(fragment, link, &trust).check,
                 SignatureCheck::Verified,
                 "byte {i}"
             );

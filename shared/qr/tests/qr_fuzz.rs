@@ -31,7 +31,7 @@ proptest! {
         user in prop_oneof![Just(""), Just("dichvucong.gov.vn@"), Just("a:b@")],
         host in "[a-z0-9.\\-]{0,30}",
         tail in "[ -~]{0,60}",
-        fragment in prop_oneof![Just(String::new()), "#civic1\\.[A-Za-z0-9_\\-.]{0,120}"],
+        fragment in prop_oneof![Just(String::new()), "#civic[12]\\.[A-Za-z0-9_\\-.]{0,120}"],
     ) {
         let text = format!("{scheme}{user}{host}{tail}{fragment}");
         let classified = classify(&text, &trust());
@@ -55,8 +55,8 @@ proptest! {
     }
 
     #[test]
-    fn any_fragment_checks(fragment in "civic1\\.[ -~]{0,200}") {
-        let checked = check_fragment(&fragment, &trust());
+    fn any_fragment_checks(fragment in "civic[12]\\.[ -~]{0,200}", link in "https://[ -~]{0,60}") {
+        let checked = check_fragment(&fragment, &link, &trust());
         prop_assert_ne!(checked.check, civic_types::qr::SignatureCheck::Verified);
     }
 }

@@ -77,6 +77,8 @@ pub enum SignatureCheck {
     UnknownKey,
     /// The signed part could not be read.
     Malformed,
+    /// A signature in the first format, which did not cover the link: it proves nothing.
+    Unverifiable,
 }
 
 /// Who signed a verified code and when.

@@ -1,4 +1,5 @@
 use civic_types::catalog::{Procedure, RequiredDocument};
+use civic_types::qr::SignatureCheck;
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
@@ -204,6 +205,10 @@ fn ScanVerdict(scanned: civic_types::qr::ScannedCode) -> Element {
                 ])}
             }
         },
+        // A signature that does not match its link: someone copied or edited the code.
+        (_, Some(SignatureCheck::Tampered)) => rsx! {
+            p { class: "warning", id: "scan-tampered", role: "alert", {t("scan-tampered")} }
+        },
         (_, Some(_)) => {
             rsx! { p { class: "notice", id: "scan-unverified", role: "status", {t("scan-unverified")} } }
         }
@@ -293,6 +298,49 @@ mod tests {
             );
             assert!(html.contains(&format!("id=\"{heading}\"")), "{heading}");
         }
+    }
+
+    fn verdict(signature: SignatureCheck, verified: bool) -> String {
+        let scanned = civic_types::qr::ScannedCode {
+            text: "https://dichvucong.gov.vn/?ma_thu_tuc=1.001193#civic2.x.y".into(),
+            kind: civic_types::qr::ScanKind::Signed,
+            procedure: Some("1.001193".into()),
+            procedure_name: None,
+            unknown_code: None,
+            variant: None,
+            verified,
+            signature: Some(signature),
+            signed_by: verified.then(|| civic_types::qr::SignedBy {
+                office: "UBND xã Xuân Hồng".into(),
+                issuer: civic_types::city::LocalizedText {
+                    vi: "UBND tỉnh Ninh Bình".into(),
+                    en: "Ninh Binh".into(),
+                },
+                issued: "2026-11-23".into(),
+            }),
+            host: None,
+            warnings: vec![],
+        };
+        let mut dom = VirtualDom::new_with_props(ScanVerdict, ScanVerdictProps { scanned });
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn a_tampered_code_is_an_alert_and_an_old_signature_only_unverified() {
+        let tampered = verdict(SignatureCheck::Tampered, false);
+        assert!(tampered.contains("id=\"scan-tampered\""), "{tampered}");
+        assert!(tampered.contains("role=\"alert\""), "{tampered}");
+        for quiet in [
+            SignatureCheck::Unverifiable,
+            SignatureCheck::UnknownKey,
+            SignatureCheck::Malformed,
+        ] {
+            let html = verdict(quiet, false);
+            assert!(html.contains("id=\"scan-unverified\""), "{quiet:?}: {html}");
+        }
+        let verified = verdict(SignatureCheck::Verified, true);
+        assert!(verified.contains("UBND xã Xuân Hồng"), "{verified}");
     }
 
     #[test]
