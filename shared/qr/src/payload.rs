@@ -62,7 +62,14 @@ pub fn classify(text: &str, trust: &Trust) -> Classified {
     if text.len() > MAX_TEXT {
         return Classified::new(ScanKind::Other);
     }
-    let trimmed = text.trim();
+    // What a browser does first with a link: drop every tab and newline inside it and the
+    // spaces and control characters around it (WHATWG URL parsing), so `java\tscript:` is
+    // judged as the `javascript:` it opens.
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let trimmed = cleaned.trim_matches(|c: char| c.is_whitespace() || c.is_control());
     if let Some((base, variant)) = split_procedure_code(trimmed) {
         return Classified {
             target: Target::Code { base, variant },
@@ -70,8 +77,12 @@ pub fn classify(text: &str, trust: &Trust) -> Classified {
         };
     }
     // Bookmark formats phone scanners open as links: judge the link inside.
-    if let Some(link) = bookmark_link(trimmed) {
-        return classify_link(&link, trust);
+    match bookmark_link(trimmed) {
+        Bookmark::Link(link) => return classify_link(&link, trust),
+        Bookmark::Ambiguous => {
+            return Classified::unsafe_because(None, vec![UnsafeReason::DisguisedLink]);
+        }
+        Bookmark::NoLink | Bookmark::Plain => {}
     }
     match scheme_of(trimmed) {
         Some(scheme)
@@ -124,10 +135,7 @@ fn classify_link(text: &str, trust: &Trust) -> Classified {
     }
     // Percent-escapes, look-alike dots or other spellings that browsers normalise: the host
     // a person reads in the text is not the host that opens.
-    if !text
-        .to_ascii_lowercase()
-        .contains(host.trim_end_matches('.'))
-    {
+    if displayed_host(text).as_deref() != Some(host.trim_end_matches('.')) {
         warnings.push(UnsafeReason::DisguisedLink);
     }
     let is_domain = matches!(url.host(), Some(Host::Domain(_)));
@@ -219,35 +227,110 @@ pub fn split_procedure_code(text: &str) -> Option<(String, Option<String>)> {
     shape_ok.then(|| (base.to_owned(), Some(rest.to_ascii_uppercase())))
 }
 
-/// The link in `MEBKM:TITLE:…;URL:…;;` (NTT docomo bookmark) or `URLTO:…`, unescaped, when
-/// it is a web link.
-fn bookmark_link(text: &str) -> Option<String> {
-    let upper = text.get(..6)?.to_ascii_uppercase();
+enum Bookmark {
+    /// Not a bookmark format at all.
+    Plain,
+    /// A bookmark without a web link.
+    NoLink,
+    /// A bookmark whose link different scanners could read differently.
+    Ambiguous,
+    Link(String),
+}
+
+/// The link of a bookmark code: `MEBKM:TITLE:…;URL:…;;` (NTT docomo: fields `NAME:value;`,
+/// `\` escaping `;:,\` in values) or `URLTO:…`. Read by the field grammar; a bookmark that
+/// mentions `URL:` anywhere but in its one URL field name is ambiguous, because scanners
+/// differ in which one they open.
+fn bookmark_link(text: &str) -> Bookmark {
+    let Some(upper) = text.get(..6).map(str::to_ascii_uppercase) else {
+        return Bookmark::Plain;
+    };
     let link = if upper == "MEBKM:" {
-        let fields = &text[6..];
+        // Escapes removed, as a lenient scanner reads them.
+        let mentions = text
+            .chars()
+            .filter(|c| *c != '\\')
+            .collect::<String>()
+            .to_ascii_uppercase()
+            .matches("URL:")
+            .count();
+        let fields = mebkm_fields(&text[6..]);
+        let mut links = fields
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("URL"));
+        let (Some((_, link)), None) = (links.next(), links.next()) else {
+            return if mentions > 0 {
+                Bookmark::Ambiguous
+            } else {
+                Bookmark::NoLink
+            };
+        };
+        if mentions != 1 {
+            return Bookmark::Ambiguous;
+        }
+        link.clone()
+    } else if upper.starts_with("URLTO:") {
+        text[6..].to_owned()
+    } else {
+        return Bookmark::Plain;
+    };
+    let link = link.trim().to_owned();
+    if scheme_of(&link)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+    {
+        Bookmark::Link(link)
+    } else {
+        Bookmark::NoLink
+    }
+}
+
+/// `NAME:value;` fields, values unescaped; stops at the closing `;` (an empty field).
+fn mebkm_fields(body: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let mut rest = body;
+    while let Some((name, after)) = rest.split_once(':') {
+        if name.is_empty() || name.contains(';') {
+            break;
+        }
         let mut value = String::new();
         let mut escaped = false;
-        let start = fields.find("URL:")? + 4;
-        for c in fields[start..].chars() {
+        let mut consumed = after.len();
+        for (at, c) in after.char_indices() {
             match (escaped, c) {
                 (false, '\\') => escaped = true,
-                (false, ';') => break,
+                (false, ';') => {
+                    consumed = at + 1;
+                    break;
+                }
                 (_, c) => {
                     value.push(c);
                     escaped = false;
                 }
             }
         }
-        value
-    } else if upper.starts_with("URLTO:") {
-        text[6..].to_owned()
-    } else {
-        return None;
+        fields.push((name.to_owned(), value));
+        rest = &after[consumed..];
+    }
+    fields
+}
+
+/// The host as a person reads it in the text of a link: after the scheme and any slashes
+/// (browsers take `\` for `/`), before the path, without `user@` and port; lowercased, IPv6
+/// brackets removed. Compared with the host the parser found, it shows a disguise.
+fn displayed_host(text: &str) -> Option<String> {
+    let (_, after_scheme) = text.split_once(':')?;
+    let authority = after_scheme
+        .trim_start_matches(['/', '\\'])
+        .split(['/', '\\', '?', '#'])
+        .next()?;
+    let host_and_port = authority.rsplit('@').next()?;
+    let host = match host_and_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next()?,
+        None => host_and_port
+            .rsplit_once(':')
+            .map_or(host_and_port, |(host, _)| host),
     };
-    let link = link.trim().to_owned();
-    scheme_of(&link)
-        .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
-        .then_some(link)
+    Some(host.trim_end_matches('.').to_lowercase())
 }
 
 /// `scheme:` at the start, per RFC 3986 (letters, then letters, digits, `+-.`).
@@ -450,7 +533,48 @@ mod tests {
                 "MEBKM:URL:http\\://dichvucong.gov.vn.evil.com;;",
                 "Unsafe - dichvucong.gov.vn.evil.com [UntrustedHost,NotEncrypted]",
             ),
+            // Two links in one bookmark (one inside the title): scanners differ in which
+            // they open, so neither is trusted.
+            (
+                "MEBKM:TITLE:URL:https://dichvucong.gov.vn/;URL:https\\://evil.example;;",
+                "Unsafe - - [DisguisedLink]",
+            ),
+            (
+                "MEBKM:URL:https\\://dichvucong.gov.vn/;TITLE:URL\\: https\\://evil.example;;",
+                "Unsafe - - [DisguisedLink]",
+            ),
+            (
+                "MEBKM:TITLE:x;URL:https://dichvucong.gov.vn/;URL:https://evil.example;;",
+                "Unsafe - - [DisguisedLink]",
+            ),
+            (
+                "MEBKM:TITLE:Cổng DVC\\; Ninh Bình;URL:https://dichvucong.ninhbinh.gov.vn/;;",
+                "PortalLink - dichvucong.ninhbinh.gov.vn []",
+            ),
             ("URLTO:https://bit.ly/x", "Unsafe - bit.ly [Shortener]"),
+            // Browsers drop tabs and newlines anywhere in a link before reading its scheme.
+            ("java\tscript:alert(1)", "Unsafe - - [DangerousScheme]"),
+            (
+                "\u{1}ja\nva\rscript:alert(1)",
+                "Unsafe - - [DangerousScheme]",
+            ),
+            (
+                "https://dichvu\ncong.gov.vn/?ma_thu_tuc=1.001193",
+                "PortalLink 1.001193 dichvucong.gov.vn []",
+            ),
+            // The name in the text is not the host that opens, whatever else the text says.
+            (
+                "https://%64ichvucong.gov.vn/#dichvucong.gov.vn",
+                "Unsafe - dichvucong.gov.vn [DisguisedLink]",
+            ),
+            (
+                "https://dichvucong.gov.vn%2eevil.com/?dichvucong.gov.vn",
+                "Unsafe - dichvucong.gov.vn.evil.com [UntrustedHost,DisguisedLink]",
+            ),
+            (
+                "https://DichVuCong.Gov.VN./?ma_thu_tuc=1.001193",
+                "PortalLink 1.001193 dichvucong.gov.vn. []",
+            ),
             ("MEBKM:TITLE:no link;;", "Other - - []"),
             ("tel:+84912345678", "Other - - []"),
             ("WIFI:S:UBND;T:WPA;P:secret;;", "Other - - []"),

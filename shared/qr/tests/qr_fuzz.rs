@@ -54,11 +54,68 @@ proptest! {
         prop_assert!(within_domain(&subdomain, "dichvucong.gov.vn"));
     }
 
+    /// However a link is dressed (escapes, tabs, `user@`, backslashes, a bookmark with a
+    /// second link), "portal link" means every way a scanner or browser could read it opens
+    /// a trusted host over https.
+    #[test]
+    fn a_portal_link_opens_a_trusted_host_in_any_reading(
+        wrapper in 0..3u8,
+        scheme in prop_oneof![Just("https://"), Just("HTTPS://"), Just("https:\\\\"), Just("https:/"), Just("ht\ttps://"), Just("http://"), Just("java\tscript:")],
+        user in prop_oneof![Just(""), Just("dichvucong.gov.vn@"), Just("x\\@")],
+        host in prop_oneof![
+            Just("dichvucong.gov.vn"), Just("%64ichvucong.gov.vn"), Just("evil.example"),
+            Just("dichvucong.gov.vn.evil.example"), Just("a.ninhbinh.gov.vn"),
+            Just("dichvucong%2egov.vn"), Just("dichvu\ncong.gov.vn"), Just("ninhbinh.gov.vn.")
+        ],
+        tail in "[ -~]{0,40}",
+        second in prop_oneof![Just(""), Just("https://evil.example/"), Just("https://dichvucong.gov.vn/")],
+    ) {
+        let link = format!("{scheme}{user}{host}{tail}");
+        let text = match wrapper {
+            0 => link,
+            1 => format!("MEBKM:TITLE:{tail};URL:{link};URL:{second};;"),
+            _ => format!("MEBKM:TITLE:URL:{second};URL:{link};;"),
+        };
+        let classified = classify(&text, &trust());
+        if matches!(classified.kind, ScanKind::PortalLink | ScanKind::Signed) {
+            let readings = readings(&text);
+            prop_assert!(!readings.is_empty(), "{text:?}");
+            for reading in readings {
+                if let Ok(url) = url::Url::parse(reading.trim()) {
+                    let opened = url.host_str().unwrap_or_default().to_owned();
+                    prop_assert_eq!(url.scheme(), "https", "{:?}", text);
+                    prop_assert!(trust().is_trusted_host(&opened), "{text:?} opens {opened}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn any_fragment_checks(fragment in "civic[12]\\.[ -~]{0,200}", link in "https://[ -~]{0,60}") {
         let checked = check_fragment(&fragment, &link, &trust());
         prop_assert_ne!(checked.check, civic_types::qr::SignatureCheck::Verified);
     }
+}
+
+/// Every link a lenient scanner could take from `text`: each `URL:` field of a bookmark
+/// (escapes dropped, up to the next `;`), or the text itself.
+fn readings(text: &str) -> Vec<String> {
+    let Some(body) = text.strip_prefix("MEBKM:") else {
+        return vec![text.to_owned()];
+    };
+    let unescaped = body.replace("\\:", ":").replace("\\;", "\u{0}");
+    unescaped
+        .match_indices("URL:")
+        .map(|(at, _)| {
+            let value = &unescaped[at + 4..];
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .replace('\u{0}', ";")
+        })
+        .filter(|value| !value.is_empty())
+        .collect()
 }
 
 proptest! {
