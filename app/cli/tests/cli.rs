@@ -141,6 +141,13 @@ async fn sync_prints_what_changed() {
             told.starts_with(&format!("civic: {message}")),
             "the user's language first: {told}"
         );
+        // The gateway decides what the app trusts: never over plain http to another machine.
+        let plain = civic(&dir, &["sync", "--gateway", "http://gw.danang.gov.vn"]);
+        assert!(!plain.status.success());
+        let told = String::from_utf8_lossy(&plain.stderr).into_owned();
+        let message =
+            civic_test_support::fluent_message("vi", "errors", "error-gateway-not-encrypted");
+        assert!(told.contains(&message), "{told}");
     })
     .await
     .expect("join");

@@ -2,6 +2,7 @@
 error-storage = The data on this device could not be read. Restart the app.
 error-offline = The province's server cannot be reached.
 error-gateway-address = The province's server address is not valid.
+error-gateway-not-encrypted = The province's server address must start with https:// so nothing can be altered on the way.
 error-gateway-refused = The province's server refused the request.
 error-gateway-unusable = The province's server sent data this app cannot use.
 error-image-unreadable = This file is not a PNG or JPEG image, or it is damaged.

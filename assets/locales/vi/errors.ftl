@@ -2,6 +2,7 @@
 error-storage = Không đọc được dữ liệu trên máy. Hãy khởi động lại ứng dụng.
 error-offline = Không kết nối được máy chủ của tỉnh.
 error-gateway-address = Địa chỉ máy chủ của tỉnh không đúng.
+error-gateway-not-encrypted = Địa chỉ máy chủ của tỉnh phải bắt đầu bằng https:// để dữ liệu không bị sửa trên đường truyền.
 error-gateway-refused = Máy chủ của tỉnh từ chối yêu cầu.
 error-gateway-unusable = Máy chủ của tỉnh gửi dữ liệu mà ứng dụng không dùng được.
 error-image-unreadable = Tệp này không phải ảnh PNG hay JPEG, hoặc ảnh bị hỏng.

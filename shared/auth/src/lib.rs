@@ -284,16 +284,12 @@ impl Auth {
         let Some(end_session) = extra.end_session_endpoint else {
             return Ok(None);
         };
+        // The page opens in the browser, through the OS's opener and its command line: it
+        // names the client, never a token (no `id_token_hint`). The provider may then ask
+        // the person to confirm, which RP-initiated logout allows.
         let mut logout = LogoutRequest::from(end_session)
             .set_client_id(ClientId::new(self.config.client_id.clone()))
             .set_state(CsrfToken::new_random());
-        if let Some(id_token) = session
-            .id_token
-            .as_deref()
-            .and_then(|t| t.parse::<CoreIdToken>().ok())
-        {
-            logout = logout.set_id_token_hint(&id_token);
-        }
         if let Some(uri) = post_logout_redirect_uri {
             let uri = PostLogoutRedirectUrl::new(uri.to_owned())
                 .map_err(|e| AuthError::Protocol(e.to_string()))?;

@@ -91,6 +91,44 @@ pub fn validate_issuer(issuer: &str) -> Result<IssuerUrl, AuthError> {
     IssuerUrl::new(issuer.to_owned()).map_err(|e| AuthError::BadIssuer(e.to_string()))
 }
 
+/// Every endpoint the discovery document names must be https (http only on this device,
+/// for the local stand-in): the authorization endpoint opens in the person's browser, and
+/// the others receive codes and tokens.
+fn check_endpoints(metadata: &Metadata) -> Result<(), AuthError> {
+    let extra = metadata.additional_metadata();
+    let endpoints = [
+        Some((
+            "authorization_endpoint",
+            metadata.authorization_endpoint().url(),
+        )),
+        metadata
+            .token_endpoint()
+            .map(|e| ("token_endpoint", e.url())),
+        metadata
+            .userinfo_endpoint()
+            .map(|e| ("userinfo_endpoint", e.url())),
+        Some(("jwks_uri", metadata.jwks_uri().url())),
+        extra
+            .end_session_endpoint
+            .as_ref()
+            .map(|e| ("end_session_endpoint", e.url())),
+        extra
+            .revocation_endpoint
+            .as_ref()
+            .map(|e| ("revocation_endpoint", e.url())),
+    ];
+    match endpoints
+        .into_iter()
+        .flatten()
+        .find(|(_, url)| !civic_net::is_secure_address(url))
+    {
+        Some((name, _)) => Err(AuthError::Discovery(format!(
+            "`{name}` is not an https address"
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn cache_path(dir: &Path) -> PathBuf {
     dir.join(CACHE_FILE)
 }
@@ -111,6 +149,7 @@ pub fn discover(
         && let Ok(cached) = serde_json::from_str::<CachedMetadata>(&text)
         && cached.issuer == issuer
         && (0..CACHE_SECONDS).contains(&(now - cached.fetched_at))
+        && check_endpoints(&cached.metadata).is_ok()
     {
         return Ok(Provider {
             metadata: cached.metadata.set_jwks(cached.jwks),
@@ -118,6 +157,7 @@ pub fn discover(
         });
     }
     let metadata = Metadata::discover(&issuer_url, http).map_err(discovery_error)?;
+    check_endpoints(&metadata)?;
     let cached = CachedMetadata {
         issuer: issuer.to_owned(),
         fetched_at: now,
@@ -149,5 +189,55 @@ fn discovery_error(error: DiscoveryError<super::http::HttpError>) -> AuthError {
             AuthError::Discovery(format!("the provider answered HTTP {status}"))
         }
         other => AuthError::Discovery(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn metadata(authorization: &str, end_session: &str) -> Metadata {
+        serde_json::from_value(serde_json::json!({
+            "issuer": "https://eid.ninhbinh.gov.vn",
+            "authorization_endpoint": authorization,
+            "token_endpoint": "https://eid.ninhbinh.gov.vn/token",
+            "jwks_uri": "https://eid.ninhbinh.gov.vn/jwks",
+            "end_session_endpoint": end_session,
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["ES256"],
+        }))
+        .expect("a discovery document")
+    }
+
+    #[test]
+    fn every_discovered_endpoint_must_be_https() {
+        let good = metadata(
+            "https://eid.ninhbinh.gov.vn/auth",
+            "https://eid.ninhbinh.gov.vn/logout",
+        );
+        assert!(check_endpoints(&good).is_ok());
+        let local = metadata("http://127.0.0.1:4000/auth", "http://localhost:4000/end");
+        assert!(check_endpoints(&local).is_ok(), "the local stand-in");
+        for (authorization, end_session, named) in [
+            (
+                "http://eid.ninhbinh.gov.vn/auth",
+                "https://eid.ninhbinh.gov.vn/logout",
+                "authorization_endpoint",
+            ),
+            (
+                "https://eid.ninhbinh.gov.vn/auth",
+                "http://evil.example/logout",
+                "end_session_endpoint",
+            ),
+        ] {
+            let error = check_endpoints(&metadata(authorization, end_session))
+                .expect_err("plain http elsewhere");
+            assert!(
+                matches!(&error, AuthError::Discovery(why) if why.contains(named)),
+                "{error}"
+            );
+        }
     }
 }

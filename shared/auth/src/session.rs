@@ -20,7 +20,7 @@ pub struct Session {
     pub access_expires_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
-    /// Kept for `id_token_hint` at logout.
+    /// The ID token as received: kept in the keyring only, never sent anywhere again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
 }

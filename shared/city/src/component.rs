@@ -133,6 +133,11 @@ impl SyncComponent for City {
             Answer::Body { json, etag, wire } => {
                 let profile: CityProfile = serde_json::from_slice(&json)
                     .map_err(|e| SyncError::BadResponse(format!("city profile: {e}")))?;
+                // As strict as the gateway: a profile that breaks a rule is refused whole and
+                // the one held keeps serving.
+                if let Some(problem) = crate::problem(&profile) {
+                    return Err(SyncError::BadResponse(format!("city profile: {problem}")));
+                }
                 report.bytes = wire;
                 report.outcome = SyncOutcome::Full;
                 if held.as_ref().is_none_or(|h| h.profile != profile) {

@@ -26,12 +26,7 @@ pub fn issuer_problem(issuer: &str) -> Option<&'static str> {
     let Ok(parsed) = url::Url::parse(issuer) else {
         return Some("it is not an address");
     };
-    let loopback = match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        _ => false,
-    };
-    if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback)) {
+    if !civic_net::is_secure_address(&parsed) {
         return Some("it must be an https address (http only on 127.0.0.1)");
     }
     if !parsed.username().is_empty()
@@ -76,6 +71,17 @@ pub fn problem(profile: &CityProfile) -> Option<&'static str> {
     }
     if !profile.qr.trusted_domains.iter().all(|d| is_host_name(d)) {
         return Some("`qr.trusted_domains` must be lowercase host names like `ninhbinh.gov.vn`");
+    }
+    // Trusting `com.vn` or `gov.vn` would trust every site anyone registers under it.
+    if profile
+        .qr
+        .trusted_domains
+        .iter()
+        .any(|d| psl::domain_str(d).is_none())
+    {
+        return Some(
+            "`qr.trusted_domains` must not name a public suffix (such as `com.vn` or `gov.vn`): name the city's own domain",
+        );
     }
     let keys_ok = profile.qr.signing_keys.iter().all(|key| {
         parse_public_key(&key.public_key).is_some()

@@ -5,17 +5,24 @@
 //! nothing until its whole answer has arrived and parsed.
 
 use std::io::Read;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use civic_net::is_secure_address;
 use civic_types::error::ApiError;
 
 use crate::SyncError;
 
-/// Compressed bodies larger than this are refused (the real catalog is ~1.2 MB in brotli).
+/// Bodies larger than this are refused, on the wire or decompressed: a few times the real
+/// catalog (21 MB of JSON, ~1.2 MB in brotli), a defence against compression bombs.
 const MAX_COMPRESSED_BYTES: u64 = 64 * 1024 * 1024;
-/// Decompressed bodies larger than this are refused: a defence against compression bombs.
-const MAX_JSON_BYTES: u64 = 512 * 1024 * 1024;
+const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
 const PROGRESS_CHUNK: usize = 64 * 1024;
+/// A whole answer must arrive within this: a gateway dripping a byte just inside the read
+/// timeout would otherwise hold a sync forever. The identity-encoded catalog takes under
+/// three minutes at 1 Mbit/s.
+const TRANSFER_DEADLINE: Duration = Duration::from_secs(5 * 60);
+/// Redirects followed, each to a secure address again.
+const MAX_REDIRECTS: usize = 5;
 
 /// A city's gateway, e.g. `http://127.0.0.1:8080`.
 #[derive(Debug, Clone)]
@@ -27,12 +34,26 @@ pub struct Gateway {
 impl Gateway {
     pub fn new(address: &str) -> Result<Self, SyncError> {
         let base = address.trim().trim_end_matches('/');
-        let valid = (base.starts_with("http://") || base.starts_with("https://"))
-            && reqwest::Url::parse(base).is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()));
-        if !valid {
+        let parsed = reqwest::Url::parse(base)
+            .ok()
+            .filter(|u| u.host_str().is_some_and(|h| !h.is_empty()))
+            .filter(|_| base.starts_with("http://") || base.starts_with("https://"));
+        let Some(parsed) = parsed else {
             return Err(SyncError::BadAddress(address.to_owned()));
+        };
+        if !is_secure_address(&parsed) {
+            return Err(SyncError::NotEncrypted(address.to_owned()));
         }
+        // A redirect may not lead somewhere plain http.
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS || !is_secure_address(attempt.url()) {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
         let http = reqwest::blocking::Client::builder()
+            .redirect(redirects)
             .connect_timeout(Duration::from_secs(10))
             // A weak 3G link is slow but moving: bound each wait, not the whole transfer. The
             // blocking client applies this until the headers and then to each body read.
@@ -89,7 +110,12 @@ impl Gateway {
                 limit: MAX_COMPRESSED_BYTES,
             });
         }
-        let wire = read_body(response, total, progress)?;
+        let wire = read_body(
+            response,
+            total,
+            Instant::now() + TRANSFER_DEADLINE,
+            progress,
+        )?;
         if !(200..300).contains(&status) {
             let error: Option<ApiError> = serde_json::from_slice(&wire).ok();
             return Err(match error {
@@ -131,6 +157,7 @@ pub enum Answer {
 fn read_body(
     mut reader: impl Read,
     total: Option<u64>,
+    deadline: Instant,
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<Vec<u8>, SyncError> {
     let mut body = Vec::with_capacity(total.map_or(0, |t| usize::try_from(t).unwrap_or(0)));
@@ -148,6 +175,11 @@ fn read_body(
             }
         };
         body.extend_from_slice(&chunk[..n]);
+        if Instant::now() > deadline {
+            return Err(SyncError::TooSlow {
+                received: body.len() as u64,
+            });
+        }
         if body.len() as u64 > MAX_COMPRESSED_BYTES {
             return Err(SyncError::TooLarge {
                 limit: MAX_COMPRESSED_BYTES,
@@ -209,10 +241,23 @@ mod tests {
     fn gateway_addresses() {
         for good in [
             "http://127.0.0.1:8080",
+            "http://[::1]:8080",
             "https://gw.ninhbinh.gov.vn/",
             " http://localhost ",
         ] {
             assert!(Gateway::new(good).is_ok(), "{good}");
+        }
+        // The gateway says which domains, keys and provider to trust: never over plain http.
+        for plain in [
+            "http://gw.ninhbinh.gov.vn",
+            "http://10.0.0.1:8080",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+        ] {
+            assert!(
+                matches!(Gateway::new(plain), Err(SyncError::NotEncrypted(_))),
+                "{plain}"
+            );
         }
         for bad in [
             "",
@@ -232,7 +277,8 @@ mod tests {
     #[test]
     fn cut_bodies_and_bombs_are_refused() {
         let body = b"0123456789";
-        let short = read_body(&body[..], Some(20), &mut |_, _| {});
+        let later = Instant::now() + Duration::from_secs(60);
+        let short = read_body(&body[..], Some(20), later, &mut |_, _| {});
         assert!(matches!(
             short,
             Err(SyncError::Interrupted {
@@ -241,7 +287,7 @@ mod tests {
             })
         ));
         assert_eq!(
-            read_body(&body[..], Some(10), &mut |_, _| {}).expect("whole"),
+            read_body(&body[..], Some(10), later, &mut |_, _| {}).expect("whole"),
             body
         );
         let truncated_gzip = {
@@ -258,6 +304,50 @@ mod tests {
         assert!(matches!(
             decode(b"xx", "zstd"),
             Err(SyncError::BadResponse(_))
+        ));
+    }
+
+    /// A byte at a time, each just inside any read timeout.
+    struct Drip;
+
+    impl Read for Drip {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            std::thread::sleep(Duration::from_millis(20));
+            buf[0] = b'x';
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn a_dripping_answer_stops_at_the_deadline() {
+        let started = Instant::now();
+        let dripped = read_body(
+            Drip,
+            Some(1_000_000),
+            started + Duration::from_millis(300),
+            &mut |_, _| {},
+        );
+        assert!(
+            matches!(dripped, Err(SyncError::TooSlow { received }) if received > 0),
+            "{dripped:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_bomb_just_over_a_few_catalogs_is_refused() {
+        let bomb = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let zeros = vec![0u8; 1024 * 1024];
+            for _ in 0..=MAX_JSON_BYTES / (1024 * 1024) {
+                std::io::Write::write_all(&mut e, &zeros).expect("write");
+            }
+            e.finish().expect("gzip")
+        };
+        assert!(bomb.len() < 1024 * 1024, "a small body on the wire");
+        assert!(matches!(
+            decode(&bomb, "gzip"),
+            Err(SyncError::TooLarge { .. })
         ));
     }
 

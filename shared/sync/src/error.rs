@@ -5,6 +5,8 @@
 pub enum SyncError {
     #[error("`{0}` is not a gateway address (expected http:// or https://)")]
     BadAddress(String),
+    #[error("`{0}` is plain http: only https is accepted, except on this device")]
+    NotEncrypted(String),
     #[error("the gateway cannot be reached; working offline ({0})")]
     Offline(String),
     #[error("the transfer was cut off after {received} of {expected} bytes; nothing was changed")]
@@ -17,6 +19,10 @@ pub enum SyncError {
     },
     #[error("the gateway sent an update this app cannot use; nothing was changed ({0})")]
     BadResponse(String),
+    #[error(
+        "the transfer was too slow to finish in time ({received} bytes arrived); nothing was changed"
+    )]
+    TooSlow { received: u64 },
     #[error("the gateway sent more than {limit} bytes; refused")]
     TooLarge { limit: u64 },
     /// The component's own store failed (its error is the source).
@@ -27,7 +33,10 @@ pub enum SyncError {
 impl SyncError {
     /// The gateway was not reached (or the connection broke): the app is offline, not broken.
     pub fn is_offline(&self) -> bool {
-        matches!(self, Self::Offline(_) | Self::Interrupted { .. })
+        matches!(
+            self,
+            Self::Offline(_) | Self::Interrupted { .. } | Self::TooSlow { .. }
+        )
     }
 
     /// What the front ends say about it.
@@ -35,7 +44,10 @@ impl SyncError {
         use civic_types::error::ErrorCode;
         match self {
             Self::BadAddress(_) => ErrorCode::GatewayAddress,
-            Self::Offline(_) | Self::Interrupted { .. } => ErrorCode::Offline,
+            Self::NotEncrypted(_) => ErrorCode::GatewayNotEncrypted,
+            Self::Offline(_) | Self::Interrupted { .. } | Self::TooSlow { .. } => {
+                ErrorCode::Offline
+            }
             Self::Gateway { .. } => ErrorCode::GatewayRefused,
             Self::BadResponse(_) | Self::TooLarge { .. } => ErrorCode::GatewayUnusable,
             Self::Store(_) => ErrorCode::Storage,

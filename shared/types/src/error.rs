@@ -15,6 +15,8 @@ pub enum ErrorCode {
     Offline,
     /// The configured gateway address is not one.
     GatewayAddress,
+    /// The gateway address is plain http on another machine.
+    GatewayNotEncrypted,
     /// The gateway answered with an error.
     GatewayRefused,
     /// The gateway sent something this app cannot use (or too much of it).
@@ -55,6 +57,7 @@ impl ErrorCode {
         Self::Storage,
         Self::Offline,
         Self::GatewayAddress,
+        Self::GatewayNotEncrypted,
         Self::GatewayRefused,
         Self::GatewayUnusable,
         Self::ImageUnreadable,
@@ -80,6 +83,7 @@ impl ErrorCode {
             Self::Storage => "error-storage",
             Self::Offline => "error-offline",
             Self::GatewayAddress => "error-gateway-address",
+            Self::GatewayNotEncrypted => "error-gateway-not-encrypted",
             Self::GatewayRefused => "error-gateway-refused",
             Self::GatewayUnusable => "error-gateway-unusable",
             Self::ImageUnreadable => "error-image-unreadable",
