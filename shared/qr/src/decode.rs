@@ -20,39 +20,63 @@ use crate::error::DecodeError;
 
 /// Largest side accepted, so a hostile file cannot make us allocate gigabytes.
 pub const MAX_SIDE: u32 = 10_000;
-const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+/// Most pixels accepted, read from the header before anything is allocated: a 48-megapixel
+/// phone photo passes, a 10,000 × 10,000 image (a few hundred KB as PNG) does not.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Decoded colour images take up to 3 bytes a pixel.
+const MAX_DECODED_BYTES: u64 = 3 * MAX_PIXELS;
+/// The passes work on at most this many pixels: a larger photo is halved first (a code in
+/// a photo spans hundreds of pixels, halving keeps it readable and the passes' copies small).
+const MAX_WORKING_PIXELS: u64 = 16_000_000;
 /// Below this the half-size pass has too few pixels per module to help.
 const MIN_SIDE_FOR_HALF: u32 = 160;
 
 /// Every QR code text in a PNG or JPEG image, in the order found.
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, DecodeError> {
-    let luma = load_luma(bytes)?;
-    decode_luma(luma.as_raw(), luma.width(), luma.height())
+    let (luma, width, height) = load_luma(bytes)?;
+    decode_luma(&luma, width, height)
 }
 
 /// A camera frame the webview encoded as PNG or JPEG: the quick path of [`decode_frame`].
 pub fn decode_camera_image(bytes: &[u8]) -> Result<Vec<String>, DecodeError> {
-    let luma = load_luma(bytes)?;
-    decode_frame(luma.as_raw(), luma.width(), luma.height())
+    let (luma, width, height) = load_luma(bytes)?;
+    decode_frame(&luma, width, height)
 }
 
-fn load_luma(bytes: &[u8]) -> Result<image::GrayImage, DecodeError> {
+fn too_large(width: u32, height: u32) -> DecodeError {
+    DecodeError::TooLarge {
+        width,
+        height,
+        max: MAX_SIDE,
+        max_megapixels: MAX_PIXELS / 1_000_000,
+    }
+}
+
+fn within_limits(width: u32, height: u32) -> bool {
+    width <= MAX_SIDE && height <= MAX_SIDE && u64::from(width) * u64::from(height) <= MAX_PIXELS
+}
+
+/// The image's brightness, halved until it is within [`MAX_WORKING_PIXELS`].
+fn load_luma(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), DecodeError> {
     // The header alone first, so a hostile size is refused before anything is allocated.
     let (width, height) = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .and_then(|r| r.into_dimensions().map_err(std::io::Error::other))
         .map_err(|e| DecodeError::Image(e.to_string()))?;
-    if width > MAX_SIDE || height > MAX_SIDE {
-        return Err(DecodeError::TooLarge {
-            width,
-            height,
-            max: MAX_SIDE,
-        });
+    if !within_limits(width, height) {
+        return Err(too_large(width, height));
     }
     let image = reader(bytes)?
         .decode()
         .map_err(|e| DecodeError::Image(e.to_string()))?;
-    Ok(image.to_luma8())
+    // `into_luma8` keeps a grayscale image's buffer instead of copying it.
+    let luma = image.into_luma8();
+    let (mut width, mut height) = luma.dimensions();
+    let mut pixels = luma.into_raw();
+    while u64::from(width) * u64::from(height) > MAX_WORKING_PIXELS {
+        (pixels, width, height) = half_size(&pixels, width, height);
+    }
+    Ok((pixels, width, height))
 }
 
 fn reader(bytes: &[u8]) -> Result<image::ImageReader<Cursor<&[u8]>>, DecodeError> {
@@ -131,12 +155,8 @@ fn check_frame(luma: &[u8], width: u32, height: u32) -> Result<(), DecodeError> 
             got: luma.len(),
         });
     }
-    if width > MAX_SIDE || height > MAX_SIDE {
-        return Err(DecodeError::TooLarge {
-            width,
-            height,
-            max: MAX_SIDE,
-        });
+    if !within_limits(width, height) {
+        return Err(too_large(width, height));
     }
     Ok(())
 }
@@ -229,6 +249,8 @@ fn half_size(luma: &[u8], width: u32, height: u32) -> (Vec<u8>, u32, u32) {
 
 #[cfg(test)]
 mod tests {
+    use image::ImageEncoder as _;
+
     use super::*;
 
     #[test]
@@ -257,9 +279,8 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn a_huge_declared_size_is_refused_before_decoding() {
-        // A valid PNG header claiming 60000×60000 pixels (a decompression bomb's first trick).
+    /// A valid PNG header (and an empty image body) claiming `width`×`height` pixels.
+    fn declared_png(width: u32, height: u32) -> Vec<u8> {
         let chunk = |name: &[u8], data: &[u8]| {
             let mut body = name.to_vec();
             body.extend_from_slice(data);
@@ -270,7 +291,8 @@ mod tests {
             out.extend_from_slice(&crc.sum().to_be_bytes());
             out
         };
-        let mut header = 60_000u32.to_be_bytes().repeat(2);
+        let mut header = width.to_be_bytes().to_vec();
+        header.extend_from_slice(&height.to_be_bytes());
         header.extend_from_slice(&[8, 0, 0, 0, 0]);
         let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
         png.extend(chunk(b"IHDR", &header));
@@ -279,13 +301,66 @@ mod tests {
             &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
         ));
         png.extend(chunk(b"IEND", &[]));
+        png
+    }
+
+    #[test]
+    fn a_huge_declared_size_is_refused_before_decoding() {
+        // A decompression bomb's first trick: a side beyond any photo.
+        let bomb = decode_image(&declared_png(60_000, 60_000));
         assert!(
-            matches!(
-                decode_image(&png),
-                Err(DecodeError::TooLarge { width: 60_000, .. })
-            ),
-            "{:?}",
-            decode_image(&png)
+            matches!(bomb, Err(DecodeError::TooLarge { width: 60_000, .. })),
+            "{bomb:?}"
+        );
+        // Sides within the limit, pixels not: 10,000 × 10,000 is 100 megapixels.
+        for (width, height) in [(10_000, 10_000), (8_000, 7_000)] {
+            let refused = decode_image(&declared_png(width, height));
+            assert!(
+                matches!(refused, Err(DecodeError::TooLarge { width: w, .. }) if w == width),
+                "{refused:?}"
+            );
+        }
+        assert!(matches!(
+            decode_luma(&[], 10_000, 10_000),
+            Err(DecodeError::FrameSize { .. })
+        ));
+    }
+
+    /// A 36-megapixel photo is halved before the passes, and its code still reads.
+    #[test]
+    fn large_photos_are_halved_and_still_read() {
+        let code =
+            qrcode::QrCode::new("https://dichvucong.gov.vn/?ma_thu_tuc=1.001193").expect("a code");
+        let modules = code.width() as u32;
+        let side = 6_000u32;
+        // The code fills the middle third, as when a board is photographed from a step away.
+        let scale = side / 3 / (modules + 8);
+        let offset = (side - scale * (modules + 8)) / 2 + 4 * scale;
+        let colors = code.to_colors();
+        let image = image::GrayImage::from_fn(side, side, |x, y| {
+            let (mx, my) = (
+                x.wrapping_sub(offset) / scale,
+                y.wrapping_sub(offset) / scale,
+            );
+            let dark = mx < modules
+                && my < modules
+                && colors[(my * modules + mx) as usize] == qrcode::Color::Dark;
+            image::Luma([if dark { 0 } else { 255 }])
+        });
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new_with_quality(
+            &mut png,
+            image::codecs::png::CompressionType::Fast,
+            image::codecs::png::FilterType::NoFilter,
+        )
+        .write_image(&image, side, side, image::ExtendedColorType::L8)
+        .expect("png");
+        let (_, width, height) = load_luma(&png).expect("loaded");
+        assert!(u64::from(width) * u64::from(height) <= MAX_WORKING_PIXELS);
+        assert_eq!((width, height), (side / 2, side / 2));
+        assert_eq!(
+            decode_image(&png).expect("decoded"),
+            vec!["https://dichvucong.gov.vn/?ma_thu_tuc=1.001193".to_owned()]
         );
     }
 }

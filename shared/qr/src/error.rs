@@ -6,8 +6,15 @@ use std::path::PathBuf;
 pub enum DecodeError {
     #[error("not a PNG or JPEG image, or the file is damaged: {0}")]
     Image(String),
-    #[error("the image is too large ({width}×{height}); at most {max} pixels on a side")]
-    TooLarge { width: u32, height: u32, max: u32 },
+    #[error(
+        "the image is too large ({width}×{height}); at most {max} pixels on a side and {max_megapixels} megapixels"
+    )]
+    TooLarge {
+        width: u32,
+        height: u32,
+        max: u32,
+        max_megapixels: u64,
+    },
     #[error("a camera frame of {width}×{height} needs {expected} bytes of brightness, got {got}")]
     FrameSize {
         width: u32,
