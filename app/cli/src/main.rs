@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod i18n;
 mod render;
+mod terminal;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,11 +54,13 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
-        .with_writer(std::io::stderr)
+        // Log lines carry gateway and QR text: plain, and made terminal-safe like all output.
+        .with_ansi(false)
+        .with_writer(|| terminal::Safe::new(std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let data_dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-    let mut out = std::io::stdout().lock();
+    let mut out = terminal::Safe::new(std::io::stdout().lock());
     let result: Result<(), Failure> = match cli.command {
         Command::Catalog(command) => cmd::catalog::run(command, &data_dir, &mut out),
         Command::Sync(args) => cmd::sync::run(args, &data_dir, &mut out),
@@ -72,10 +75,10 @@ fn main() -> ExitCode {
                 // (untranslated) for whoever helps them: which file, which code, which host.
                 Some(code) => {
                     eprintln!("civic: {}", i18n::error_message(code));
-                    eprintln!("  ↳ {error}");
+                    eprintln!("  ↳ {}", terminal::safe(&error.to_string()));
                 }
                 // The CLI's own messages, written for this front end.
-                None => eprintln!("civic: {error}"),
+                None => eprintln!("civic: {}", terminal::safe(&error.to_string())),
             }
             ExitCode::FAILURE
         }

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use crate::terminal::{BOLD, PLAIN};
 use civic_types::{
     catalog::{ChannelKind, Currency, Fee, Procedure, ProcessingTime, TimeUnit},
     search::{Highlight, MatchQuality, SearchResults},
@@ -49,7 +50,7 @@ pub fn search_results(
     Ok(())
 }
 
-/// The name with its highlighted ranges in bold (ANSI), for terminals.
+/// The name with its highlighted ranges marked bold (the terminal writer draws them).
 fn bold_highlights(name: &str, highlights: &[Highlight]) -> String {
     let mut out = String::with_capacity(name.len() + highlights.len() * 8);
     let mut at = 0;
@@ -58,9 +59,9 @@ fn bold_highlights(name: &str, highlights: &[Highlight]) -> String {
         match (name.get(at..start), name.get(start..end)) {
             (Some(before), Some(word)) if start >= at => {
                 out.push_str(before);
-                out.push_str("\x1b[1m");
+                out.push(BOLD);
                 out.push_str(word);
-                out.push_str("\x1b[0m");
+                out.push(PLAIN);
                 at = end;
             }
             _ => {}

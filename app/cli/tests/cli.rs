@@ -194,3 +194,32 @@ fn search_shows_why_results_matched_and_says_when_none_match_well() {
     assert!(weak.contains("Không có thủ tục nào khớp rõ"), "{weak}");
     assert!(weak.contains("Lĩnh vực gần nhất"), "{weak}");
 }
+
+/// A gateway's words reach the terminal as text: its escape sequences (retitling the
+/// window, clearing the screen, overwriting a line) are shown, not obeyed.
+#[test]
+fn gateway_text_cannot_drive_the_terminal() {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let address = format!("http://{}", server.server_addr().to_ip().expect("ip"));
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let body = r#"{"code": "bad\u001b[2J", "message": "\u001b]0;pwned\u0007maintenance\r\u001b[1Aok \u202etxt.exe"}"#;
+            let _ = request.respond(tiny_http::Response::from_string(body).with_status_code(503));
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = civic(dir.path(), &["sync", "--gateway", &address]);
+    assert!(!out.status.success());
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        told.contains("maintenance"),
+        "the message is still shown: {told}"
+    );
+    assert!(told.contains("\\u001b]0;pwned"), "{told}");
+    for control in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(
+            !told.contains(control),
+            "{control:?} reached the terminal: {told:?}"
+        );
+    }
+}

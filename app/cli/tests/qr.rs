@@ -234,4 +234,27 @@ fn board_requests_fail_with_reasons() {
         ))
         .contains("không có chữ ký")
     );
+    // The board is there now: a second one never overwrites it.
+    let first = std::fs::read(dir.join("b.pdf")).expect("the board");
+    let again = civic(
+        dir,
+        &[
+            "qr",
+            "board",
+            "--title",
+            "UBND khác",
+            "--codes",
+            "1.001193",
+            "--unsigned",
+            "--out",
+            out,
+        ],
+    );
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read(dir.join("b.pdf")).expect("the board"), first);
 }

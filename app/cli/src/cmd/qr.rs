@@ -59,6 +59,8 @@ enum QrCliError {
     BoardFormat,
     #[error("{0} of the files could not be read")]
     SomeFilesFailed(usize),
+    #[error("{0} đã có, không ghi đè (already exists; choose another name)")]
+    Exists(PathBuf),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -122,7 +124,14 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                 BoardFormat::Pdf => board.pdf()?,
                 BoardFormat::Svg => board.svg()?.into_bytes(),
             };
-            std::fs::write(&path, bytes)?;
+            // Created, never overwritten: no check-then-write window.
+            civic_core::boards::create_new(&path, &bytes).map_err(|e| -> Failure {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    QrCliError::Exists(path.clone()).into()
+                } else {
+                    e.into()
+                }
+            })?;
             writeln!(
                 out,
                 "{}: {} thủ tục, {}",
