@@ -1,6 +1,7 @@
 //! `GET /v1/catalog`: thin, as every handler is: parse, ask the repository, encode.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -29,37 +30,94 @@ where
     OpenApiRouter::new().routes(routes!(get_catalog))
 }
 
-/// What the catalog's handlers share: the repository and the newest snapshot, so serving it
-/// does not copy megabytes out of the database.
+/// What the catalog's handlers share: the repository and what is served for the head
+/// version, so no request costs a rebuild: the snapshot (compressed once, at publish), its
+/// JSON (inflated once, for clients that accept no compression) and each delta to it
+/// (built and compressed once per cursor and coding).
 #[derive(Debug, Clone)]
 pub struct CatalogState {
     pub(crate) repo: Backend,
-    snapshot: Arc<Mutex<Option<StoredSnapshot>>>,
+    served: Arc<Mutex<Option<Arc<Served>>>>,
+}
+
+/// Deltas kept per head version; a cursor is a version, so real clients need few.
+const MAX_CACHED_DELTAS: usize = 64;
+
+#[derive(Debug)]
+struct Served {
+    snapshot: StoredSnapshot,
+    identity: OnceLock<Bytes>,
+    deltas: Mutex<HashMap<(i64, Coding), DeltaAnswer>>,
+}
+
+/// What a client holding a cursor gets.
+#[derive(Debug, Clone)]
+enum DeltaAnswer {
+    /// The changes since its cursor, encoded, for this head version.
+    Changes(Bytes),
+    /// The changes would be too large to be worth it: the snapshot.
+    Snapshot,
+}
+
+impl Served {
+    /// The snapshot's JSON: inflated on first use (a client that accepts no compression),
+    /// then shared by every such client instead of a fresh 21 MB buffer each.
+    fn identity(&self) -> Result<Bytes, std::io::Error> {
+        if let Some(json) = self.identity.get() {
+            return Ok(json.clone());
+        }
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&self.snapshot.gzip[..]),
+            &mut json,
+        )?;
+        Ok(self.identity.get_or_init(|| Bytes::from(json)).clone())
+    }
+
+    fn cached_delta(&self, since: i64, coding: Coding) -> Option<DeltaAnswer> {
+        self.deltas
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(since, coding))
+            .cloned()
+    }
+
+    fn keep_delta(&self, since: i64, coding: Coding, answer: DeltaAnswer) {
+        let mut deltas = self.deltas.lock().unwrap_or_else(PoisonError::into_inner);
+        if deltas.len() < MAX_CACHED_DELTAS {
+            deltas.insert((since, coding), answer);
+        }
+    }
 }
 
 impl CatalogState {
     pub fn new(repo: Backend) -> Self {
         Self {
             repo,
-            snapshot: Arc::new(Mutex::new(None)),
+            served: Arc::new(Mutex::new(None)),
         }
     }
 
-    async fn snapshot(&self, version: i64) -> Result<Option<StoredSnapshot>, RepoError> {
+    async fn served(&self, version: i64) -> Result<Option<Arc<Served>>, RepoError> {
         let cached = self
-            .snapshot
+            .served
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-            .filter(|s| s.version == version);
+            .filter(|s| s.snapshot.version == version);
         if cached.is_some() {
             return Ok(cached);
         }
-        let stored = self.repo.snapshot(version).await?;
-        if let Some(snapshot) = &stored {
-            *self.snapshot.lock().unwrap_or_else(PoisonError::into_inner) = Some(snapshot.clone());
-        }
-        Ok(stored)
+        let Some(snapshot) = self.repo.snapshot(version).await? else {
+            return Ok(None);
+        };
+        let served = Arc::new(Served {
+            snapshot,
+            identity: OnceLock::new(),
+            deltas: Mutex::new(HashMap::new()),
+        });
+        *self.served.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&served));
+        Ok(Some(served))
     }
 }
 
@@ -121,7 +179,7 @@ async fn get_catalog(
             Body::empty(),
         ));
     }
-    let snapshot = state.snapshot(head.version).await?.ok_or_else(|| {
+    let served = state.served(head.version).await?.ok_or_else(|| {
         // Only the head's snapshot is kept; a publish landed between the two reads.
         Failure::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -129,21 +187,13 @@ async fn get_catalog(
             "a new catalog is being published; try again",
         )
     })?;
-    if let Some(since) = since
-        && let Some(delta) = state.repo.delta(since).await?
-    {
-        let version = delta.head.version;
-        let json = serde_json::to_vec(&service::delta_update(&epoch, since, delta)?)?;
-        let small = i64::try_from(json.len()).unwrap_or(i64::MAX) * DELTA_SHARE_OF_SNAPSHOT
-            <= snapshot.json_len;
-        if small || version != snapshot.version {
-            // Small deltas (the usual case) are worth the best compression even per request.
-            let effort = if json.len() < 1 << 20 {
-                Effort::Best
-            } else {
-                Effort::Fast
-            };
-            let body = coding.encode(&json, effort)?;
+    let version = served.snapshot.version;
+    if let Some(since) = since {
+        let answer = match served.cached_delta(since, coding) {
+            Some(answer) => Some(answer),
+            None => delta_answer(&state, &served, &epoch, since, coding).await?,
+        };
+        if let Some(DeltaAnswer::Changes(body)) = answer {
             return Ok(respond(
                 StatusCode::OK,
                 &service::etag(&epoch, version, coding),
@@ -153,21 +203,135 @@ async fn get_catalog(
         }
     }
     let body = match coding {
-        Coding::Br => snapshot.br.clone(),
-        Coding::Gzip => snapshot.gzip.clone(),
-        Coding::Identity => {
-            let mut json = Vec::new();
-            std::io::Read::read_to_end(
-                &mut flate2::read::GzDecoder::new(&snapshot.gzip[..]),
-                &mut json,
-            )?;
-            Bytes::from(json)
-        }
+        Coding::Br => served.snapshot.br.clone(),
+        Coding::Gzip => served.snapshot.gzip.clone(),
+        Coding::Identity => served.identity()?,
     };
     Ok(respond(
         StatusCode::OK,
-        &service::etag(&epoch, snapshot.version, coding),
+        &service::etag(&epoch, version, coding),
         Some(coding),
         Body::from(body),
     ))
+}
+
+/// The answer for a client at `since`, built from the repository and kept for the next
+/// client at the same cursor; `None` when the repository has no delta from there (too old).
+async fn delta_answer(
+    state: &CatalogState,
+    served: &Served,
+    epoch: &str,
+    since: i64,
+    coding: Coding,
+) -> Result<Option<DeltaAnswer>, Failure> {
+    let Some(delta) = state.repo.delta(since).await? else {
+        return Ok(None);
+    };
+    // A publish landed after the head was read: answer from it, but do not keep it here.
+    let current = delta.head.version == served.snapshot.version;
+    let json = serde_json::to_vec(&service::delta_update(epoch, since, delta)?)?;
+    let small = i64::try_from(json.len()).unwrap_or(i64::MAX) * DELTA_SHARE_OF_SNAPSHOT
+        <= served.snapshot.json_len;
+    let answer = if small || !current {
+        // Small deltas (the usual case) are worth the best compression.
+        let effort = if json.len() < 1 << 20 {
+            Effort::Best
+        } else {
+            Effort::Fast
+        };
+        DeltaAnswer::Changes(coding.encode(&json, effort)?)
+    } else {
+        DeltaAnswer::Snapshot
+    };
+    if current {
+        served.keep_delta(since, coding, answer.clone());
+    }
+    Ok(Some(answer))
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    async fn body(response: Response) -> Bytes {
+        axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body")
+    }
+
+    async fn get(state: &CatalogState, since: Option<String>, encoding: &str) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCEPT_ENCODING,
+            HeaderValue::from_str(encoding).expect("header"),
+        );
+        get_catalog(
+            State(state.clone()),
+            headers,
+            Ok(Query(CatalogParams { since })),
+        )
+        .await
+        .expect("an answer")
+    }
+
+    /// The review's cheap attacks: identity-encoded requests each inflating 21 MB, and
+    /// `?since=<epoch>.0` rebuilding the whole catalog as a delta per request. Both are built
+    /// once per version.
+    #[tokio::test]
+    async fn every_client_shares_what_was_built_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = Backend::connect(&dir.path().join("g.sqlite3").display().to_string())
+            .await
+            .expect("SQLite");
+        let mut procedures = civic_catalog::Snapshot::bundled()
+            .expect("bundled")
+            .procedures;
+        procedures.truncate(600);
+        let all = procedures.clone();
+        procedures.truncate(500);
+        service::publish(&repo, procedures, "2026-11-01".into(), 1)
+            .await
+            .expect("v1");
+        service::publish(&repo, all, "2026-11-02".into(), 2)
+            .await
+            .expect("v2");
+        let state = CatalogState::new(repo);
+        let epoch = state.repo.epoch().to_owned();
+
+        let first = body(get(&state, None, "identity").await).await;
+        let served = state
+            .served
+            .lock()
+            .expect("lock")
+            .clone()
+            .expect("served");
+        let kept = served.identity.get().expect("inflated once").clone();
+        let second = body(get(&state, None, "identity").await).await;
+        assert_eq!((first.len(), second.len()), (kept.len(), kept.len()));
+        assert_eq!(
+            served.identity.get().map(|b| b.as_ptr()),
+            Some(kept.as_ptr()),
+            "the same buffer, not a new one"
+        );
+
+        for since in [0, 1] {
+            let cursor = service::cursor(&epoch, since);
+            let first = body(get(&state, Some(cursor.clone()), "br").await).await;
+            let kept = served.cached_delta(since, Coding::Br);
+            assert!(kept.is_some(), "since {since}: kept for the next client");
+            let again = body(get(&state, Some(cursor), "br").await).await;
+            assert_eq!(first, again);
+        }
+        assert!(matches!(
+            served.cached_delta(0, Coding::Br),
+            Some(DeltaAnswer::Snapshot)
+        ));
+        assert!(matches!(
+            served.cached_delta(1, Coding::Br),
+            Some(DeltaAnswer::Changes(_))
+        ));
+    }
 }

@@ -138,7 +138,7 @@ pub fn parse_cursor(text: &str) -> Result<(&str, i64), BadCursor> {
 }
 
 /// A content coding the gateway can send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Coding {
     Br,
     Gzip,
