@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod city;
 pub mod http;
+pub mod serve;
 
 use std::net::SocketAddr;
 
@@ -22,8 +23,13 @@ pub async fn serve_loopback(
     city: &civic_types::city::CityProfile,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let state = http::AppState::new(backend, city)?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let task = tokio::spawn(async move { axum::serve(listener, http::router(state)).await });
+    let (listener, addr) = serve::bind(([127, 0, 0, 1], 0).into()).await?;
+    let task = tokio::spawn(serve::serve(
+        listener,
+        http::router(state),
+        serve::Limits::default(),
+        std::sync::Arc::default(),
+        std::future::pending(),
+    ));
     Ok((addr, task))
 }

@@ -179,19 +179,30 @@ async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), 
         print_published(published.as_ref());
     }
     let state = civic_gateway::http::AppState::new(repo.clone(), &city)?;
-    let listener = tokio::net::TcpListener::bind(addr)
+    let (listener, local) = civic_gateway::serve::bind(addr)
         .await
         .map_err(|source| GatewayError::Listen { addr, source })?;
-    let local = listener.local_addr()?;
     // The first line on stdout: scripts and tests read the port from it.
     println!(
         "civic-gateway listening on http://{local} ({} database, city {})",
         repo.kind(),
         city.id
     );
-    axum::serve(listener, civic_gateway::http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let refused = std::sync::Arc::default();
+    civic_gateway::serve::serve(
+        listener,
+        civic_gateway::http::router(state),
+        civic_gateway::serve::Limits::default(),
+        std::sync::Arc::clone(&refused),
+        shutdown_signal(),
+    )
+    .await?;
+    if refused.count() > 0 {
+        tracing::warn!(
+            refused = refused.count(),
+            "connections were refused at the connection limit"
+        );
+    }
     Ok(())
 }
 

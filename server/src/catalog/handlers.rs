@@ -302,12 +302,7 @@ mod tests {
         let epoch = state.repo.epoch().to_owned();
 
         let first = body(get(&state, None, "identity").await).await;
-        let served = state
-            .served
-            .lock()
-            .expect("lock")
-            .clone()
-            .expect("served");
+        let served = state.served.lock().expect("lock").clone().expect("served");
         let kept = served.identity.get().expect("inflated once").clone();
         let second = body(get(&state, None, "identity").await).await;
         assert_eq!((first.len(), second.len()), (kept.len(), kept.len()));

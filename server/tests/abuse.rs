@@ -1,0 +1,120 @@
+//! The gateway's accept loop under clients that misbehave, over real loopback sockets:
+//! half-sent requests are cut off, connections over the limit are closed at once, and a
+//! normal client is still served.
+#![allow(clippy::expect_used)] // test helpers: a failure is a failed test
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use civic_gateway::http::{AppState, router};
+use civic_gateway::serve::{Limits, Refused, bind, serve};
+
+async fn start(limits: Limits) -> (SocketAddr, Arc<Refused>) {
+    let database = support::sqlite().await;
+    let state = AppState::new(database.backend.clone(), &support::city()).expect("state");
+    let (listener, address) = bind(([127, 0, 0, 1], 0).into()).await.expect("bind");
+    let refused = Arc::new(Refused::default());
+    let counted = Arc::clone(&refused);
+    tokio::spawn(async move {
+        let _database = database;
+        serve(
+            listener,
+            router(state),
+            limits,
+            counted,
+            std::future::pending(),
+        )
+        .await
+    });
+    (address, refused)
+}
+
+/// Whether the server closes `stream` within `within` (a read then ends or fails).
+fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+    stream.set_read_timeout(Some(within)).expect("read timeout");
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            // A 408 or an error answer before closing is fine; keep reading to the close.
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+fn healthy(address: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect(address) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_sent_requests_are_cut_off() {
+    let (address, _) = start(Limits {
+        header_read_timeout: Duration::from_millis(400),
+        ..Limits::default()
+    })
+    .await;
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let mut half = TcpStream::connect(address).expect("connect");
+        half.write_all(b"GET /v1/catalog HTTP/1.1\r\nHost: gw\r\n")
+            .expect("half a request");
+        assert!(closed_within(&mut half, Duration::from_secs(5)));
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        let mut silent = TcpStream::connect(address).expect("connect");
+        assert!(
+            closed_within(&mut silent, Duration::from_secs(5)),
+            "a silent client too"
+        );
+        assert!(healthy(address), "normal clients are served");
+    })
+    .await
+    .expect("join");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_limit_are_closed_and_the_rest_served() {
+    let (address, refused) = start(Limits {
+        header_read_timeout: Duration::from_secs(30),
+        max_connections: 3,
+        ..Limits::default()
+    })
+    .await;
+    tokio::task::spawn_blocking(move || {
+        // Three idle connections hold every slot...
+        let idle: Vec<TcpStream> = (0..3)
+            .map(|_| TcpStream::connect(address).expect("connect"))
+            .collect();
+        std::thread::sleep(Duration::from_millis(200));
+        // ...so the fourth is closed at once, unserved.
+        let mut over = TcpStream::connect(address).expect("the kernel accepts");
+        assert!(closed_within(&mut over, Duration::from_secs(2)));
+        assert!(!healthy(address));
+        assert!(refused.count() >= 2, "{}", refused.count());
+        // Once they go, clients are served again.
+        drop(idle);
+        let waited = Instant::now();
+        while !healthy(address) {
+            assert!(waited.elapsed() < Duration::from_secs(5), "served again");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    })
+    .await
+    .expect("join");
+}
