@@ -61,6 +61,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    // Dropped when this loop ends (shutdown, or the task serving it aborted): every
+    // connection then finishes its request in flight and closes, idle ones at once.
+    let (serving, stopped) = tokio::sync::watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -81,20 +84,27 @@ pub async fn serve(
             continue;
         };
         let service = TowerToHyperService::new(router.clone());
+        let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_read_timeout)
                 .serve_connection(TokioIo::new(stream), service);
-            if tokio::time::timeout(limits.connection_lifetime, connection)
-                .await
-                .is_err()
-            {
-                tracing::debug!(%peer, "connection closed at the end of its lifetime");
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = tokio::time::sleep(limits.connection_lifetime) => {
+                    tracing::debug!(%peer, "connection closed at the end of its lifetime");
+                }
+                _ = stopped.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(DRAIN, connection).await;
+                }
             }
             drop(slot);
         });
     }
+    drop(serving);
     let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(DRAIN, slots.acquire_many(all)).await;
     Ok(())

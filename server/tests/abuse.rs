@@ -13,13 +13,19 @@ use std::time::{Duration, Instant};
 use civic_gateway::http::{AppState, router};
 use civic_gateway::serve::{Limits, Refused, bind, serve};
 
-async fn start(limits: Limits) -> (SocketAddr, Arc<Refused>) {
+struct Started {
+    address: SocketAddr,
+    refused: Arc<Refused>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start(limits: Limits) -> Started {
     let database = support::sqlite().await;
     let state = AppState::new(database.backend.clone(), &support::city()).expect("state");
     let (listener, address) = bind(([127, 0, 0, 1], 0).into()).await.expect("bind");
     let refused = Arc::new(Refused::default());
     let counted = Arc::clone(&refused);
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let _database = database;
         serve(
             listener,
@@ -30,7 +36,11 @@ async fn start(limits: Limits) -> (SocketAddr, Arc<Refused>) {
         )
         .await
     });
-    (address, refused)
+    Started {
+        address,
+        refused,
+        task,
+    }
 }
 
 /// Whether the server closes `stream` within `within` (a read then ends or fails).
@@ -61,11 +71,12 @@ fn healthy(address: SocketAddr) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_sent_requests_are_cut_off() {
-    let (address, _) = start(Limits {
+    let address = start(Limits {
         header_read_timeout: Duration::from_millis(400),
         ..Limits::default()
     })
-    .await;
+    .await
+    .address;
     tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let mut half = TcpStream::connect(address).expect("connect");
@@ -90,7 +101,9 @@ async fn half_sent_requests_are_cut_off() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_over_the_limit_are_closed_and_the_rest_served() {
-    let (address, refused) = start(Limits {
+    let Started {
+        address, refused, ..
+    } = start(Limits {
         header_read_timeout: Duration::from_secs(30),
         max_connections: 3,
         ..Limits::default()
@@ -114,6 +127,35 @@ async fn connections_over_the_limit_are_closed_and_the_rest_served() {
             assert!(waited.elapsed() < Duration::from_secs(5), "served again");
             std::thread::sleep(Duration::from_millis(50));
         }
+    })
+    .await
+    .expect("join");
+}
+
+/// Taking the gateway offline (its task aborted) closes kept-alive connections too, so an
+/// app holding one sees the gateway gone instead of being served by a stopped server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_the_server_closes_kept_alive_connections() {
+    let started = start(Limits::default()).await;
+    let address = started.address;
+    let mut kept = tokio::task::spawn_blocking(move || {
+        let mut kept = TcpStream::connect(address).expect("connect");
+        kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n")
+            .expect("request");
+        kept.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        let mut answer = [0u8; 512];
+        let n = kept.read(&mut answer).expect("answer");
+        assert!(answer[..n].starts_with(b"HTTP/1.1 200"));
+        kept
+    })
+    .await
+    .expect("join");
+    started.task.abort();
+    let _ = started.task.await;
+    tokio::task::spawn_blocking(move || {
+        assert!(closed_within(&mut kept, Duration::from_secs(5)));
+        assert!(!healthy(address), "nobody serves any more");
     })
     .await
     .expect("join");
