@@ -82,7 +82,7 @@ pub fn classify(text: &str, trust: &Trust) -> Classified {
         Bookmark::Ambiguous => {
             return Classified::unsafe_because(None, vec![UnsafeReason::DisguisedLink]);
         }
-        Bookmark::NoLink | Bookmark::Plain => {}
+        Bookmark::NoLink => {}
     }
     match scheme_of(trimmed) {
         Some(scheme)
@@ -228,9 +228,7 @@ pub fn split_procedure_code(text: &str) -> Option<(String, Option<String>)> {
 }
 
 enum Bookmark {
-    /// Not a bookmark format at all.
-    Plain,
-    /// A bookmark without a web link.
+    /// No web link to judge: not a bookmark format, or one without a web link.
     NoLink,
     /// A bookmark whose link different scanners could read differently.
     Ambiguous,
@@ -243,7 +241,7 @@ enum Bookmark {
 /// differ in which one they open.
 fn bookmark_link(text: &str) -> Bookmark {
     let Some(upper) = text.get(..6).map(str::to_ascii_uppercase) else {
-        return Bookmark::Plain;
+        return Bookmark::NoLink;
     };
     let link = if upper == "MEBKM:" {
         // Escapes removed, as a lenient scanner reads them.
@@ -254,25 +252,24 @@ fn bookmark_link(text: &str) -> Bookmark {
             .to_ascii_uppercase()
             .matches("URL:")
             .count();
-        let fields = mebkm_fields(&text[6..]);
-        let mut links = fields
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("URL"));
-        let (Some((_, link)), None) = (links.next(), links.next()) else {
-            return if mentions > 0 {
-                Bookmark::Ambiguous
-            } else {
-                Bookmark::NoLink
-            };
-        };
-        if mentions != 1 {
-            return Bookmark::Ambiguous;
+        match mentions {
+            0 => return Bookmark::NoLink,
+            1 => {}
+            _ => return Bookmark::Ambiguous,
         }
+        // The one mention must be the URL field's name, not text inside another field.
+        let fields = mebkm_fields(&text[6..]);
+        let Some((_, link)) = fields
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("URL"))
+        else {
+            return Bookmark::Ambiguous;
+        };
         link.clone()
     } else if upper.starts_with("URLTO:") {
         text[6..].to_owned()
     } else {
-        return Bookmark::Plain;
+        return Bookmark::NoLink;
     };
     let link = link.trim().to_owned();
     if scheme_of(&link)
