@@ -6,7 +6,8 @@
 
 use std::io::{self, Write};
 
-/// Marks the start of bold text in rendered output (private use, never in real data).
+/// Marks the start of bold text in rendered output (a private-use character: data that
+/// happens to hold one is drawn bold at worst, never anything else).
 pub const BOLD: char = '\u{E000}';
 /// Marks the end of bold text.
 pub const PLAIN: char = '\u{E001}';
