@@ -47,10 +47,16 @@ async fn measure(backend: Backend, name: &str) {
             .push("Bước bổ sung: nộp bản sao điện tử qua Cổng dịch vụ công.".into());
     }
     let touched = all.len().div_ceil(step);
-    catalog::publish(&backend, changed, "2026-11-02".into(), 2)
-        .await
-        .expect("publish")
-        .expect("v2");
+    catalog::publish(
+        &backend,
+        changed,
+        "2026-11-02".into(),
+        2,
+        catalog::Withdrawals::Guarded,
+    )
+    .await
+    .expect("publish")
+    .expect("v2");
     let delta = sync_once(path.clone(), address.clone())
         .await
         .expect("join");

@@ -4,11 +4,12 @@
 //! (`catalog/handlers.rs`, `city/handlers.rs`); no input can make one panic.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, VARY,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, RETRY_AFTER, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -100,8 +101,9 @@ pub fn router(state: AppState) -> Router {
 /// An error response: `{code, message}`.
 #[derive(Debug)]
 pub struct Failure {
-    status: StatusCode,
+    pub(crate) status: StatusCode,
     body: ApiError,
+    retry_after: Option<Duration>,
 }
 
 impl Failure {
@@ -112,6 +114,20 @@ impl Failure {
                 code: code.into(),
                 message: message.into(),
             },
+            retry_after: None,
+        }
+    }
+
+    /// `429` for a client over its allowance, saying when to ask again (`Retry-After`).
+    pub(crate) fn too_many_requests(wait: Duration) -> Self {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        Self {
+            retry_after: Some(Duration::from_secs(seconds.max(1))),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                format!("too many requests from this address; try again in {seconds} s"),
+            )
         }
     }
 
@@ -126,7 +142,13 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs()));
+        }
+        response
     }
 }
 

@@ -6,8 +6,10 @@
 
 pub mod catalog;
 pub mod city;
+pub mod client;
 pub mod http;
 pub mod serve;
+pub mod throttle;
 
 use std::net::SocketAddr;
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use civic_catalog::Snapshot;
 use civic_gateway::catalog::repository::{Backend, RepoError, Repository, VersionInfo};
-use civic_gateway::catalog::{self, PublishError};
+use civic_gateway::catalog::{self, PublishError, Withdrawals};
 use civic_gateway::city::{self, CityError};
 use clap::{Parser, Subcommand};
 
@@ -36,6 +36,10 @@ enum Command {
         /// The city profile (TOML), e.g. assets/cities/ninh-binh.toml.
         #[arg(long)]
         city: PathBuf,
+        /// A reverse proxy in front of the gateway (repeat for several): its
+        /// `X-Forwarded-For` names the client for per-client limits. Anyone else's is ignored.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Publish a new catalog version from a portal scrape (JSON lines, `.gz` allowed).
     ImportCatalog {
@@ -43,6 +47,11 @@ enum Command {
         /// Date of the data, ISO 8601 (default: today, UTC).
         #[arg(long)]
         data_date: Option<String>,
+        /// Publish even if it withdraws a large part of the catalog (more than a tenth):
+        /// without this such an import is refused as most likely truncated, and apps
+        /// refuse such an update unless the gateway says it was confirmed.
+        #[arg(long)]
+        confirm_withdrawals: bool,
     },
     /// List the published catalog versions, newest first.
     Versions,
@@ -120,8 +129,16 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
     };
     let repo = Backend::connect(&database).await?;
     match cli.command {
-        Command::Serve { addr, city } => serve(repo, addr, &city).await,
-        Command::ImportCatalog { file, data_date } => {
+        Command::Serve {
+            addr,
+            city,
+            trusted_proxies,
+        } => serve(repo, addr, &city, trusted_proxies).await,
+        Command::ImportCatalog {
+            file,
+            data_date,
+            confirm_withdrawals,
+        } => {
             let data_date = match data_date {
                 Some(date) if civic_time::is_iso_date(&date) => date,
                 Some(date) => return Err(GatewayError::BadDate(date)),
@@ -129,21 +146,37 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
             };
             let (procedures, report) = civic_catalog::import::import_file(&file)?;
             print!("{report}");
-            let published =
-                catalog::publish(&repo, procedures, data_date, civic_time::now_unix()).await?;
+            let withdrawals = if confirm_withdrawals {
+                Withdrawals::Confirmed
+            } else {
+                Withdrawals::Guarded
+            };
+            let published = catalog::publish(
+                &repo,
+                procedures,
+                data_date,
+                civic_time::now_unix(),
+                withdrawals,
+            )
+            .await?;
             print_published(published.as_ref());
             Ok(())
         }
         Command::Versions => {
             for v in repo.versions().await? {
                 println!(
-                    "version {}: data {} · published {} · +{} ~{} -{}",
+                    "version {}: data {} · published {} · +{} ~{} -{}{}",
                     v.version,
                     v.data_date,
                     civic_time::date_in(v.published_at, &civic_time::vietnam()),
                     v.added,
                     v.changed,
-                    v.removed
+                    v.removed,
+                    if v.withdrawals_confirmed {
+                        " (withdrawals confirmed)"
+                    } else {
+                        ""
+                    }
                 );
             }
             Ok(())
@@ -161,7 +194,12 @@ fn print_published(published: Option<&VersionInfo>) {
     }
 }
 
-async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), GatewayError> {
+async fn serve(
+    repo: Backend,
+    addr: SocketAddr,
+    city_path: &Path,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Result<(), GatewayError> {
     let city = city::load(city_path)?;
     if repo.head().await?.is_none() {
         let bundled = Snapshot::bundled()?;
@@ -174,6 +212,7 @@ async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), 
             bundled.procedures,
             bundled.data_date,
             civic_time::now_unix(),
+            Withdrawals::Guarded,
         )
         .await?;
         print_published(published.as_ref());
@@ -192,7 +231,10 @@ async fn serve(repo: Backend, addr: SocketAddr, city_path: &Path) -> Result<(), 
     civic_gateway::serve::serve(
         listener,
         civic_gateway::http::router(state),
-        civic_gateway::serve::Limits::default(),
+        civic_gateway::serve::Limits {
+            trusted_proxies: civic_gateway::client::TrustedProxies::new(trusted_proxies),
+            ..civic_gateway::serve::Limits::default()
+        },
         std::sync::Arc::clone(&refused),
         shutdown_signal(),
     )

@@ -3,12 +3,16 @@
 //! - the request head must arrive within [`HEADER_READ_TIMEOUT`];
 //! - a connection lives at most [`CONNECTION_LIFETIME`] (a whole catalog at a slow 3G
 //!   rate fits well inside it);
-//! - at most [`MAX_CONNECTIONS`] are served at once; more are closed at once, so the
-//!   clients already being served keep their share.
+//! - at most [`MAX_CONNECTIONS`] are served at once, and at most
+//!   [`MAX_CONNECTIONS_PER_CLIENT`] from one client (address, or IPv6 /64), so one client
+//!   cannot take every slot; more are closed at once, and the clients already being served
+//!   keep their share. Connections from a trusted reverse proxy carry many clients and are
+//!   counted only against the overall limit.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -16,19 +20,25 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::ServiceExt;
+
+use crate::client::{Client, ClientKey, TrustedProxies};
 
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(10 * 60);
 pub const MAX_CONNECTIONS: usize = 512;
+pub const MAX_CONNECTIONS_PER_CLIENT: usize = 32;
 /// How long a shutdown waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(10);
 
 /// Limits for [`serve`]; tests shrink them.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     pub header_read_timeout: Duration,
     pub connection_lifetime: Duration,
     pub max_connections: usize,
+    pub max_connections_per_client: usize,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for Limits {
@@ -37,6 +47,45 @@ impl Default for Limits {
             header_read_timeout: HEADER_READ_TIMEOUT,
             connection_lifetime: CONNECTION_LIFETIME,
             max_connections: MAX_CONNECTIONS,
+            max_connections_per_client: MAX_CONNECTIONS_PER_CLIENT,
+            trusted_proxies: TrustedProxies::default(),
+        }
+    }
+}
+
+/// Open connections per client; a [`Held`] gives its place back when dropped.
+#[derive(Debug, Default)]
+struct PerClient(Mutex<HashMap<ClientKey, usize>>);
+
+#[derive(Debug)]
+struct Held {
+    counts: Arc<PerClient>,
+    client: ClientKey,
+}
+
+impl PerClient {
+    fn take(self: &Arc<Self>, client: ClientKey, limit: usize) -> Option<Held> {
+        let mut counts = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let open = counts.entry(client).or_insert(0);
+        if *open >= limit {
+            return None;
+        }
+        *open += 1;
+        Some(Held {
+            counts: Arc::clone(self),
+            client,
+        })
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut counts = self.counts.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(open) = counts.get_mut(&self.client) {
+            *open -= 1;
+            if *open == 0 {
+                counts.remove(&self.client);
+            }
         }
     }
 }
@@ -61,6 +110,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let per_client = Arc::new(PerClient::default());
+    let proxies = Arc::new(limits.trusted_proxies.clone());
+    let (header_read_timeout, lifetime) = (limits.header_read_timeout, limits.connection_lifetime);
     // Dropped when this loop ends (shutdown, or the task serving it aborted): every
     // connection then finishes its request in flight and closes, idle ones at once.
     let (serving, stopped) = tokio::sync::watch::channel(());
@@ -78,22 +130,44 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let from_proxy = proxies.trusts(peer.ip());
+        let held = if from_proxy {
+            None
+        } else {
+            match per_client.take(ClientKey::of(peer.ip()), limits.max_connections_per_client) {
+                Some(held) => Some(held),
+                None => {
+                    refused.0.fetch_add(1, Ordering::Relaxed);
+                    drop(stream);
+                    continue;
+                }
+            }
+        };
         let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
             refused.0.fetch_add(1, Ordering::Relaxed);
             drop(stream);
             continue;
         };
-        let service = TowerToHyperService::new(router.clone());
+        let router = router.clone();
+        let proxies = Arc::clone(&proxies);
+        // Each request learns its client, for the limits handlers keep per client.
+        let service = TowerToHyperService::new(tower::service_fn(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                let client = proxies.client(peer.ip(), request.headers());
+                request.extensions_mut().insert(Client(client));
+                router.clone().oneshot(request)
+            },
+        ));
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_read_timeout)
+                .header_read_timeout(header_read_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             let mut connection = std::pin::pin!(connection);
             tokio::select! {
                 _ = connection.as_mut() => {}
-                () = tokio::time::sleep(limits.connection_lifetime) => {
+                () = tokio::time::sleep(lifetime) => {
                     tracing::debug!(%peer, "connection closed at the end of its lifetime");
                 }
                 _ = stopped.changed() => {
@@ -102,6 +176,7 @@ pub async fn serve(
                 }
             }
             drop(slot);
+            drop(held);
         });
     }
     drop(serving);

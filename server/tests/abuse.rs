@@ -59,7 +59,19 @@ fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
 }
 
 fn healthy(address: SocketAddr) -> bool {
-    let Ok(mut stream) = TcpStream::connect(address) else {
+    healthy_from([127, 0, 0, 1].into(), address)
+}
+
+/// A connection from `source`, another loopback address, as a different client.
+fn connect_from(source: std::net::Ipv4Addr, address: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    socket.bind(&SocketAddr::from((source, 0)).into())?;
+    socket.connect(&address.into())?;
+    Ok(socket.into())
+}
+
+fn healthy_from(source: std::net::Ipv4Addr, address: SocketAddr) -> bool {
+    let Ok(mut stream) = connect_from(source, address) else {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
@@ -156,6 +168,48 @@ async fn stopping_the_server_closes_kept_alive_connections() {
     tokio::task::spawn_blocking(move || {
         assert!(closed_within(&mut kept, Duration::from_secs(5)));
         assert!(!healthy(address), "nobody serves any more");
+    })
+    .await
+    .expect("join");
+}
+
+/// One client (address) cannot take the slots every other client needs: past its own
+/// allowance its connections are closed, while another address is still served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_cannot_take_every_connection() {
+    let Started {
+        address, refused, ..
+    } = start(Limits {
+        header_read_timeout: Duration::from_secs(30),
+        max_connections: 10,
+        max_connections_per_client: 4,
+        ..Limits::default()
+    })
+    .await;
+    tokio::task::spawn_blocking(move || {
+        let greedy = std::net::Ipv4Addr::new(127, 0, 0, 2);
+        let held: Vec<TcpStream> = (0..4)
+            .map(|_| connect_from(greedy, address).expect("connect"))
+            .collect();
+        std::thread::sleep(Duration::from_millis(200));
+        let mut fifth = connect_from(greedy, address).expect("the kernel accepts");
+        assert!(closed_within(&mut fifth, Duration::from_secs(2)));
+        assert!(
+            !healthy_from(greedy, address),
+            "its own allowance is used up"
+        );
+        assert!(refused.count() >= 2, "{}", refused.count());
+        assert!(
+            healthy_from(std::net::Ipv4Addr::new(127, 0, 0, 3), address),
+            "another client is served"
+        );
+        assert!(healthy(address));
+        drop(held);
+        let waited = Instant::now();
+        while !healthy_from(greedy, address) {
+            assert!(waited.elapsed() < Duration::from_secs(5), "served again");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     })
     .await
     .expect("join");

@@ -110,10 +110,16 @@ async fn contract(backend: Backend, name: &str) {
     assert_eq!(reply.error_code(), "no-catalog");
 
     let procedures = support::procedures(40);
-    catalog::publish(&backend, procedures.clone(), "2026-11-01".into(), 1)
-        .await
-        .expect("publish")
-        .expect("v1");
+    catalog::publish(
+        &backend,
+        procedures.clone(),
+        "2026-11-01".into(),
+        1,
+        catalog::Withdrawals::Confirmed,
+    )
+    .await
+    .expect("publish")
+    .expect("v1");
     let epoch = backend.epoch().to_owned();
     let cursor1 = catalog::cursor(&epoch, 1);
 
@@ -253,10 +259,16 @@ async fn contract(backend: Backend, name: &str) {
     let mut changed = procedures.clone();
     changed[0].name.push_str(" (sửa đổi)");
     changed.pop();
-    catalog::publish(&backend, changed.clone(), "2026-11-02".into(), 2)
-        .await
-        .expect("publish")
-        .expect("v2");
+    catalog::publish(
+        &backend,
+        changed.clone(),
+        "2026-11-02".into(),
+        2,
+        catalog::Withdrawals::Guarded,
+    )
+    .await
+    .expect("publish")
+    .expect("v2");
     let (url, cursor1, epoch) = (
         catalog_url.clone(),
         catalog::cursor(&epoch, 1),

@@ -119,10 +119,16 @@ async fn story(backend: Backend, name: &'static str) {
     let withdrawn = second.remove(10).code;
     let newcomer = all[300].clone();
     second.push(newcomer.clone());
-    catalog::publish(&backend, second.clone(), "2026-11-02".into(), 2)
-        .await
-        .expect("publish")
-        .expect("v2");
+    catalog::publish(
+        &backend,
+        second.clone(),
+        "2026-11-02".into(),
+        2,
+        catalog::Withdrawals::Guarded,
+    )
+    .await
+    .expect("publish")
+    .expect("v2");
     let (changed_code, changed_name) = (second[0].code.clone(), second[0].name.clone());
     let (civic, address) = tokio::task::spawn_blocking(move || {
         let report = run_sync(&civic).expect("delta sync");
@@ -158,10 +164,16 @@ async fn story(backend: Backend, name: &'static str) {
     .expect("join");
 
     // Version 3 is large, and the connection drops half-way through it.
-    catalog::publish(&backend, all.clone(), "2026-11-03".into(), 3)
-        .await
-        .expect("publish")
-        .expect("v3");
+    catalog::publish(
+        &backend,
+        all.clone(),
+        "2026-11-03".into(),
+        3,
+        catalog::Withdrawals::Guarded,
+    )
+    .await
+    .expect("publish")
+    .expect("v3");
     counters.cut_large_bodies.store(true, Ordering::SeqCst);
     let (civic, address, counters) = tokio::task::spawn_blocking(move || {
         let checkpoint = || {

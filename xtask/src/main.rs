@@ -25,6 +25,8 @@ tasks:
   bench search   search latency over the real catalog and a generated 100,000-record one
   bench sync     bytes on the wire per sync, and gateway throughput under wrk (SQLite, PostgreSQL)
   bench qr       QR decoding time per photo and per 1280x720 camera frame (p50/p95)
+  bench abuse    the release gateway under half-sent heads, slow readers, `?since=` floods and
+                 a connection crowd on loopback: a normal client's p99, memory, what was refused
   postgres       start a throwaway PostgreSQL server and wait (for running tests by hand)
   secrets        start a throwaway Secret Service (gnome-keyring on a private D-Bus) and wait
   sizes          build release artifacts and print the app binary and wasm bundle sizes";
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         ["bench", "search"] => tasks::bench_search(),
         ["bench", "sync"] => tasks::bench_sync(),
         ["bench", "qr"] => tasks::bench_qr(),
+        ["bench", "abuse"] => tasks::bench_abuse(),
         ["postgres"] => tasks::postgres(),
         ["secrets"] => tasks::secrets(),
         ["sizes"] => tasks::sizes(),

@@ -367,6 +367,10 @@ pub fn bench_qr() -> Result {
     run_command(cargo().args(["bench", "-p", "civic-qr", "--bench", "qr"]))
 }
 
+pub fn bench_abuse() -> Result {
+    run_command(cargo().args(["bench", "-p", "civic-gateway", "--bench", "abuse"]))
+}
+
 pub fn bench_search() -> Result {
     run_command(cargo().args(["bench", "-p", "civic-catalog", "--bench", "search"]))
 }

@@ -121,10 +121,16 @@ async fn sync_prints_what_changed() {
 
     procedures[0].name.push_str(" (sửa đổi)");
     procedures.pop();
-    civic_gateway::catalog::publish(&gateway.backend, procedures, "2026-11-21".into(), 2)
-        .await
-        .expect("publish")
-        .expect("v2");
+    civic_gateway::catalog::publish(
+        &gateway.backend,
+        procedures,
+        "2026-11-21".into(),
+        2,
+        civic_gateway::catalog::Withdrawals::Guarded,
+    )
+    .await
+    .expect("publish")
+    .expect("v2");
     tokio::task::spawn_blocking(move || {
         let delta = stdout(&civic(&dir, &["sync", "--gateway", &url]));
         assert!(

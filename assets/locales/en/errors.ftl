@@ -5,6 +5,7 @@ error-gateway-address = The province's server address is not valid.
 error-gateway-not-encrypted = The province's server address must start with https:// so nothing can be altered on the way.
 error-gateway-refused = The province's server refused the request.
 error-gateway-unusable = The province's server sent data this app cannot use.
+error-catalog-withdrawal = The update from the province's server would remove many procedures at once without confirmation, so the app refused it. The catalog you have still works.
 error-image-unreadable = This file is not a PNG or JPEG image, or it is damaged.
 error-image-too-large = The image is too large. Take it again at a lower resolution.
 error-board-invalid = Enter an office name and 1 to 12 different procedure codes, such as 1.001193.

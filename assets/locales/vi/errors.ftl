@@ -5,6 +5,7 @@ error-gateway-address = Địa chỉ máy chủ của tỉnh không đúng.
 error-gateway-not-encrypted = Địa chỉ máy chủ của tỉnh phải bắt đầu bằng https:// để dữ liệu không bị sửa trên đường truyền.
 error-gateway-refused = Máy chủ của tỉnh từ chối yêu cầu.
 error-gateway-unusable = Máy chủ của tỉnh gửi dữ liệu mà ứng dụng không dùng được.
+error-catalog-withdrawal = Bản cập nhật từ máy chủ của tỉnh sẽ gỡ bỏ nhiều thủ tục cùng lúc mà chưa được xác nhận, nên ứng dụng không nhận. Danh mục đang có vẫn dùng được.
 error-image-unreadable = Tệp này không phải ảnh PNG hay JPEG, hoặc ảnh bị hỏng.
 error-image-too-large = Ảnh quá lớn. Hãy chụp lại với độ phân giải thấp hơn.
 error-board-invalid = Hãy nhập tên cơ quan và từ 1 đến 12 mã thủ tục khác nhau, ví dụ 1.001193.

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::header::{ACCEPT_ENCODING, IF_NONE_MATCH};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -16,7 +17,9 @@ use utoipa_axum::routes;
 
 use super::repository::{Backend, RepoError, Repository, StoredSnapshot};
 use super::service::{self, Coding, Effort};
+use crate::client::Client;
 use crate::http::{Failure, header_text, respond};
+use crate::throttle::Throttle;
 
 /// Decompressed size above which a delta is not worth it: the client gets the snapshot.
 const DELTA_SHARE_OF_SNAPSHOT: i64 = 2; // i.e. delta > snapshot / 2
@@ -38,6 +41,26 @@ where
 pub struct CatalogState {
     pub(crate) repo: Backend,
     served: Arc<Mutex<Option<Arc<Served>>>>,
+    limits: CatalogLimits,
+}
+
+/// Per-client allowances for the catalog's costly answers.
+#[derive(Debug, Clone)]
+pub struct CatalogLimits {
+    /// Deltas not built yet for the head (a build reads and compresses up to the whole
+    /// catalog). A real client needs one per new version.
+    pub builds: Throttle,
+    /// The whole catalog (1–21 MB): a device needs it once, when it has nothing to start from.
+    pub whole: Throttle,
+}
+
+impl Default for CatalogLimits {
+    fn default() -> Self {
+        Self {
+            builds: Throttle::new(10, Duration::from_secs(6)),
+            whole: Throttle::new(30, Duration::from_secs(2)),
+        }
+    }
 }
 
 /// Deltas kept per head version; a cursor is a version, so real clients need few.
@@ -92,9 +115,14 @@ impl Served {
 
 impl CatalogState {
     pub fn new(repo: Backend) -> Self {
+        Self::with_limits(repo, CatalogLimits::default())
+    }
+
+    pub fn with_limits(repo: Backend, limits: CatalogLimits) -> Self {
         Self {
             repo,
             served: Arc::new(Mutex::new(None)),
+            limits,
         }
     }
 
@@ -141,14 +169,17 @@ pub struct CatalogParams {
         (status = 200, description = "The catalog or a delta", body = CatalogUpdate),
         (status = 304, description = "The client's version is current"),
         (status = 400, description = "Malformed cursor", body = ApiError),
+        (status = 429, description = "This client asked for costly answers too often; see `Retry-After`", body = ApiError),
         (status = 503, description = "No catalog published yet, or storage unavailable", body = ApiError),
     )
 )]
 async fn get_catalog(
     State(state): State<CatalogState>,
+    client: Option<Extension<Client>>,
     headers: HeaderMap,
     params: Result<Query<CatalogParams>, QueryRejection>,
 ) -> Result<Response, Failure> {
+    let client = client.map(|Extension(Client(key))| key);
     let Query(params) = params
         .map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad-parameter", e.body_text()))?;
     let epoch = state.repo.epoch().to_owned();
@@ -191,7 +222,14 @@ async fn get_catalog(
     if let Some(since) = since {
         let answer = match served.cached_delta(since, coding) {
             Some(answer) => Some(answer),
-            None => delta_answer(&state, &served, &epoch, since, coding).await?,
+            None => {
+                state
+                    .limits
+                    .builds
+                    .check(client)
+                    .map_err(Failure::too_many_requests)?;
+                delta_answer(&state, &served, &epoch, since, coding).await?
+            }
         };
         if let Some(DeltaAnswer::Changes(body)) = answer {
             return Ok(respond(
@@ -202,6 +240,11 @@ async fn get_catalog(
             ));
         }
     }
+    state
+        .limits
+        .whole
+        .check(client)
+        .map_err(Failure::too_many_requests)?;
     let body = match coding {
         Coding::Br => served.snapshot.br.clone(),
         Coding::Gzip => served.snapshot.gzip.clone(),
@@ -253,8 +296,10 @@ async fn delta_answer(
 #[allow(clippy::expect_used)]
 mod tests {
     use axum::http::HeaderValue;
+    use axum::response::IntoResponse;
 
     use super::*;
+    use crate::client::ClientKey;
 
     async fn body(response: Response) -> Bytes {
         axum::body::to_bytes(response.into_body(), usize::MAX)
@@ -263,6 +308,17 @@ mod tests {
     }
 
     async fn get(state: &CatalogState, since: Option<String>, encoding: &str) -> Response {
+        answer(state, None, since, encoding)
+            .await
+            .expect("an answer")
+    }
+
+    async fn answer(
+        state: &CatalogState,
+        client: Option<Client>,
+        since: Option<String>,
+        encoding: &str,
+    ) -> Result<Response, Failure> {
         let mut headers = HeaderMap::new();
         headers.insert(
             ACCEPT_ENCODING,
@@ -270,11 +326,11 @@ mod tests {
         );
         get_catalog(
             State(state.clone()),
+            client.map(Extension),
             headers,
             Ok(Query(CatalogParams { since })),
         )
         .await
-        .expect("an answer")
     }
 
     /// The review's cheap attacks: identity-encoded requests each inflating 21 MB, and
@@ -292,12 +348,24 @@ mod tests {
         procedures.truncate(600);
         let all = procedures.clone();
         procedures.truncate(500);
-        service::publish(&repo, procedures, "2026-11-01".into(), 1)
-            .await
-            .expect("v1");
-        service::publish(&repo, all, "2026-11-02".into(), 2)
-            .await
-            .expect("v2");
+        service::publish(
+            &repo,
+            procedures,
+            "2026-11-01".into(),
+            1,
+            service::Withdrawals::Confirmed,
+        )
+        .await
+        .expect("v1");
+        service::publish(
+            &repo,
+            all,
+            "2026-11-02".into(),
+            2,
+            service::Withdrawals::Guarded,
+        )
+        .await
+        .expect("v2");
         let state = CatalogState::new(repo);
         let epoch = state.repo.epoch().to_owned();
 
@@ -328,5 +396,81 @@ mod tests {
             served.cached_delta(1, Coding::Br),
             Some(DeltaAnswer::Changes(_))
         ));
+    }
+
+    /// Costly answers are rationed per client; what was already built is not, and one
+    /// client over its allowance does not slow another.
+    #[tokio::test]
+    async fn costly_answers_are_rationed_per_client() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = Backend::connect(&dir.path().join("g.sqlite3").display().to_string())
+            .await
+            .expect("SQLite");
+        let mut procedures = civic_catalog::Snapshot::bundled()
+            .expect("bundled")
+            .procedures;
+        procedures.truncate(40);
+        for (version, count) in [(1, 30), (2, 35), (3, 40)] {
+            service::publish(
+                &repo,
+                procedures[..count].to_vec(),
+                format!("2026-11-0{version}"),
+                version,
+                service::Withdrawals::Confirmed,
+            )
+            .await
+            .expect("publish");
+        }
+        let limits = CatalogLimits {
+            builds: Throttle::new(2, Duration::from_secs(3600)),
+            whole: Throttle::new(2, Duration::from_secs(3600)),
+        };
+        let state = CatalogState::with_limits(repo, limits);
+        let epoch = state.repo.epoch().to_owned();
+        let (a, b) = (
+            Some(Client(ClientKey::of([192, 0, 2, 1].into()))),
+            Some(Client(ClientKey::of([192, 0, 2, 2].into()))),
+        );
+        let status = |answer: &Result<Response, Failure>| match answer {
+            Ok(response) => response.status(),
+            Err(failure) => failure.status,
+        };
+
+        for _ in 0..2 {
+            assert_eq!(status(&answer(&state, a, None, "br").await), StatusCode::OK);
+        }
+        let over = answer(&state, a, None, "br").await;
+        assert_eq!(status(&over), StatusCode::TOO_MANY_REQUESTS);
+        let response = over.expect_err("a failure").into_response();
+        let retry: u64 = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After in seconds");
+        assert!((1..=3600).contains(&retry), "{retry}");
+        assert_eq!(status(&answer(&state, b, None, "br").await), StatusCode::OK);
+
+        // Two deltas built for client a, then a third cursor is refused; a cursor already
+        // built is served to anyone, even past the allowance.
+        for since in [1, 2] {
+            let cursor = Some(service::cursor(&epoch, since));
+            assert_eq!(
+                status(&answer(&state, a, cursor, "br").await),
+                StatusCode::OK
+            );
+        }
+        let unbuilt = Some(service::cursor(&epoch, 1));
+        assert_eq!(
+            status(&answer(&state, a, unbuilt, "gzip").await),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        for _ in 0..5 {
+            let built = Some(service::cursor(&epoch, 2));
+            assert_eq!(
+                status(&answer(&state, a, built, "br").await),
+                StatusCode::OK
+            );
+        }
     }
 }

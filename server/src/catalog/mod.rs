@@ -6,4 +6,4 @@ pub mod handlers;
 pub mod repository;
 pub mod service;
 
-pub use service::{DELTA_RETENTION, PublishError, cursor, publish};
+pub use service::{DELTA_RETENTION, PublishError, Withdrawals, cursor, publish};

@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use axum::body::Bytes;
-use civic_types::catalog::{CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure};
+use civic_types::catalog::{
+    CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure, is_mass_withdrawal,
+};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::repository::{
@@ -24,8 +26,14 @@ pub enum PublishError {
     DuplicateCode(String),
     #[error("the new catalog is empty; refusing to withdraw every procedure")]
     Empty,
+    #[error(
+        "the new catalog withdraws {withdrawn} of the {held} procedures apps hold; if that is intended, publish again confirming the withdrawals"
+    )]
+    MassWithdrawal { withdrawn: usize, held: usize },
     #[error("cannot encode the catalog: {0}")]
     Encode(#[from] std::io::Error),
+    #[error(transparent)]
+    Bundled(#[from] civic_catalog::SnapshotError),
 }
 
 impl From<serde_json::Error> for PublishError {
@@ -34,13 +42,26 @@ impl From<serde_json::Error> for PublishError {
     }
 }
 
+/// Whether a publish may withdraw a large part of the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawals {
+    /// Refuse a mass withdrawal ([`is_mass_withdrawal`]): most likely a truncated import.
+    Guarded,
+    /// The operator confirmed it; apps are told so and apply it.
+    Confirmed,
+}
+
 /// Publishes `procedures` as a new version if anything differs from the newest one.
 /// Returns the new version, or `None` when the catalog is unchanged.
+///
+/// What is withdrawn is counted against the newest version, or, for the first one, against
+/// the snapshot every app starts from: either way, what apps would drop.
 pub async fn publish<R: Repository>(
     repo: &R,
     procedures: Vec<Procedure>,
     data_date: String,
     published_at: i64,
+    withdrawals: Withdrawals,
 ) -> Result<Option<VersionInfo>, PublishError> {
     if procedures.is_empty() {
         return Err(PublishError::Empty);
@@ -67,11 +88,31 @@ pub async fn publish<R: Repository>(
             digest,
         });
     }
+    let held = stored.len();
     let mut deletes: Vec<String> = stored
         .into_keys()
         .filter(|code| !seen.contains(code.as_str()))
         .collect();
     deletes.sort();
+    if withdrawals == Withdrawals::Guarded {
+        let (withdrawn, held) = if head.is_some() {
+            (deletes.len(), held)
+        } else {
+            apps_would_drop(&seen)?
+        };
+        if is_mass_withdrawal(withdrawn, held) {
+            return Err(PublishError::MassWithdrawal { withdrawn, held });
+        }
+    }
+    let confirmed = withdrawals == Withdrawals::Confirmed;
+    // A full catalog replaces whatever an app holds, however old: it is confirmed when any
+    // version was (each later one passed the guard on its own).
+    let confirmed_ever = confirmed
+        || repo
+            .versions()
+            .await?
+            .iter()
+            .any(|v| v.withdrawals_confirmed);
     let same_date = head.as_ref().is_some_and(|h| h.data_date == data_date);
     if upserts.is_empty() && deletes.is_empty() && same_date {
         return Ok(None);
@@ -82,6 +123,7 @@ pub async fn publish<R: Repository>(
         format: CATALOG_WIRE_FORMAT,
         cursor: cursor(repo.epoch(), version),
         data_date: data_date.clone(),
+        withdrawals_confirmed: confirmed_ever,
         changes: CatalogChanges::Full { procedures },
     };
     let json = serde_json::to_vec(&update)?;
@@ -92,6 +134,7 @@ pub async fn publish<R: Repository>(
         added,
         changed,
         removed: i64::try_from(deletes.len()).unwrap_or(i64::MAX),
+        withdrawals_confirmed: confirmed,
     };
     let plan = PublishPlan {
         base_version,
@@ -108,6 +151,17 @@ pub async fn publish<R: Repository>(
     };
     repo.publish(plan).await?;
     Ok(Some(info))
+}
+
+/// How many of the bundled snapshot's procedures a first version leaves out, of how many.
+fn apps_would_drop(codes: &HashSet<&str>) -> Result<(usize, usize), PublishError> {
+    let bundled = civic_catalog::Snapshot::bundled()?;
+    let dropped = bundled
+        .procedures
+        .iter()
+        .filter(|p| !codes.contains(p.code.as_str()))
+        .count();
+    Ok((dropped, bundled.procedures.len()))
 }
 
 fn digest(json: &str) -> String {
@@ -269,6 +323,7 @@ pub fn delta_update(
         format: CATALOG_WIRE_FORMAT,
         cursor: cursor(epoch, delta.head.version),
         data_date: delta.head.data_date,
+        withdrawals_confirmed: delta.withdrawals_confirmed,
         changes: CatalogChanges::Delta {
             since: cursor(epoch, since),
             upserts,

@@ -95,10 +95,16 @@ pub async fn publish_behind_proxy(
     procedures: Vec<Procedure>,
     data_date: &str,
 ) -> (String, std::sync::Arc<proxy::Counters>) {
-    civic_gateway::catalog::publish(backend, procedures, data_date.into(), 1)
-        .await
-        .expect("publish")
-        .expect("a first version");
+    civic_gateway::catalog::publish(
+        backend,
+        procedures,
+        data_date.into(),
+        1,
+        civic_gateway::catalog::Withdrawals::Confirmed,
+    )
+    .await
+    .expect("publish")
+    .expect("a first version");
     let (proxy, counters) = proxy::start(serve(backend.clone()).await).await;
     (format!("http://{proxy}"), counters)
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use civic_sync::{Answer, Gateway, SyncError, query_escape};
 use civic_types::{
-    catalog::{CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure},
+    catalog::{CATALOG_WIRE_FORMAT, CatalogChanges, CatalogUpdate, Procedure, is_mass_withdrawal},
     status::CatalogSource,
     sync::{SyncOutcome, SyncReport},
 };
@@ -133,12 +133,16 @@ impl CatalogStore {
     ) -> Result<SyncReport, SyncError> {
         let held = self.checkpoint(gateway).map_err(SyncError::store)?;
         let tx = self.conn.transaction().map_err(SyncError::store)?;
+        let held_count = procedure_count(&tx).map_err(SyncError::store)?;
         let mut report = SyncReport::unchanged(fetched.as_ref().map_or(0, |f| f.bytes));
         let catalog_changed = fetched.is_some();
         if let Some(catalog) = fetched {
             let update = catalog.update;
             match update.changes {
                 CatalogChanges::Full { procedures } => {
+                    if procedures.is_empty() {
+                        return Err(SyncError::BadResponse("an empty catalog".into()));
+                    }
                     check_codes(&procedures, &[])?;
                     count_full(&tx, &procedures, &mut report).map_err(SyncError::store)?;
                     let snapshot = Snapshot {
@@ -164,6 +168,14 @@ impl CatalogStore {
                         .map_err(SyncError::store)?;
                     report.outcome = SyncOutcome::Delta;
                 }
+            }
+            // Dropping `tx` undoes what was written above.
+            let withdrawn = report.removed as usize;
+            if is_mass_withdrawal(withdrawn, held_count) && !update.withdrawals_confirmed {
+                return Err(SyncError::UnconfirmedWithdrawal {
+                    withdrawn,
+                    held: held_count,
+                });
             }
             set_meta(&tx, CURSOR, &update.cursor).map_err(SyncError::store)?;
             set_or_clear(&tx, CATALOG_ETAG, catalog.etag.as_deref()).map_err(SyncError::store)?;
@@ -204,6 +216,11 @@ fn apply_delta(
     }
     set_meta(tx, META_DATA_DATE, data_date)?;
     set_source(tx, CatalogSource::Synced)
+}
+
+fn procedure_count(tx: &Transaction<'_>) -> Result<usize, CatalogError> {
+    let count: i64 = tx.query_row("SELECT COUNT(*) FROM procedures", [], |r| r.get(0))?;
+    Ok(usize::try_from(count).unwrap_or(0))
 }
 
 /// Refuses an update with empty or repeated codes before anything is written.

@@ -25,6 +25,10 @@ pub enum SyncError {
     TooSlow { received: u64 },
     #[error("the gateway sent more than {limit} bytes; refused")]
     TooLarge { limit: u64 },
+    #[error(
+        "the update would withdraw {withdrawn} of the {held} procedures held and the gateway did not confirm it; nothing was changed"
+    )]
+    UnconfirmedWithdrawal { withdrawn: usize, held: usize },
     /// The component's own store failed (its error is the source).
     #[error("the offline data could not be updated: {0}")]
     Store(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -39,6 +43,19 @@ impl SyncError {
         )
     }
 
+    /// Worth trying again soon rather than at the next interval: offline, or a gateway that
+    /// said it is busy (429, 503).
+    pub fn is_transient(&self) -> bool {
+        self.is_offline()
+            || matches!(
+                self,
+                Self::Gateway {
+                    status: 429 | 503,
+                    ..
+                }
+            )
+    }
+
     /// What the front ends say about it.
     pub fn code(&self) -> civic_types::error::ErrorCode {
         use civic_types::error::ErrorCode;
@@ -50,6 +67,7 @@ impl SyncError {
             }
             Self::Gateway { .. } => ErrorCode::GatewayRefused,
             Self::BadResponse(_) | Self::TooLarge { .. } => ErrorCode::GatewayUnusable,
+            Self::UnconfirmedWithdrawal { .. } => ErrorCode::CatalogWithdrawal,
             Self::Store(_) => ErrorCode::Storage,
         }
     }
@@ -57,5 +75,33 @@ impl SyncError {
     /// Wraps a component's store error.
     pub fn store(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Store(Box::new(error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_gateway_is_tried_again_soon_but_a_refusal_is_not() {
+        let answered = |status| SyncError::Gateway {
+            status,
+            code: "x".into(),
+            message: "y".into(),
+        };
+        assert!(answered(429).is_transient());
+        assert!(answered(503).is_transient());
+        assert!(SyncError::Offline("down".into()).is_transient());
+        assert!(!answered(400).is_transient());
+        assert!(!answered(429).is_offline(), "busy is not offline");
+        let withdrawal = SyncError::UnconfirmedWithdrawal {
+            withdrawn: 300,
+            held: 2642,
+        };
+        assert!(!withdrawal.is_transient());
+        assert_eq!(
+            withdrawal.code(),
+            civic_types::error::ErrorCode::CatalogWithdrawal
+        );
     }
 }

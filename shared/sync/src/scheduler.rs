@@ -147,13 +147,13 @@ impl Scheduler {
     }
 
     /// Rounds for the life of the process: now, then every `interval()` (read again after
-    /// each round: a new city profile may change it), sooner after an offline round.
+    /// each round: a new city profile may change it), sooner after an offline round or a busy gateway.
     /// Returns at once when no gateway is configured.
     pub fn run(&self, interval: &dyn Fn() -> Duration, now: &dyn Fn() -> i64, changed: &dyn Fn()) {
         loop {
             let offline = match self.sync_once(now, changed) {
                 None => return,
-                Some(result) => result.is_err_and(|e| e.is_offline()),
+                Some(result) => result.is_err_and(|e| e.is_transient()),
             };
             let interval = interval();
             std::thread::sleep(if offline {

@@ -177,7 +177,26 @@ pub struct CatalogUpdate {
     pub cursor: String,
     /// ISO date of the data in this version.
     pub data_date: String,
+    /// The city's operator confirmed that the versions this update spans may withdraw many
+    /// procedures at once (see [`is_mass_withdrawal`]); without it the app refuses such an
+    /// update and keeps its catalog.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withdrawals_confirmed: bool,
     pub changes: CatalogChanges,
+}
+
+/// Withdrawing more than this share of the procedures held (in percent)…
+pub const MASS_WITHDRAWAL_PERCENT: usize = 10;
+/// …and more than this many, needs the operator's confirmation. A city drops a few
+/// procedures at a time; losing a large part of its catalog at once is far more likely a
+/// truncated import than a decision.
+pub const MASS_WITHDRAWAL_MIN: usize = 20;
+
+/// Whether withdrawing `withdrawn` of `held` procedures needs the operator's confirmation,
+/// the same rule on the gateway (at publish) and in the app (at sync).
+pub fn is_mass_withdrawal(withdrawn: usize, held: usize) -> bool {
+    withdrawn > MASS_WITHDRAWAL_MIN
+        && withdrawn.saturating_mul(100) > held.saturating_mul(MASS_WITHDRAWAL_PERCENT)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,4 +220,47 @@ pub mod commands {
     pub const SEARCH: &str = "search_procedures";
     pub const PROCEDURE: &str = "get_procedure";
     pub const FACETS: &str = "catalog_facets";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mass_withdrawal_is_a_large_share_and_more_than_a_few() {
+        assert!(!is_mass_withdrawal(0, 0));
+        assert!(
+            !is_mass_withdrawal(5, 10),
+            "half of a tiny catalog is a few procedures"
+        );
+        assert!(!is_mass_withdrawal(264, 2_642), "exactly a tenth");
+        assert!(is_mass_withdrawal(265, 2_642));
+        assert!(is_mass_withdrawal(2_642, 2_642));
+        assert!(!is_mass_withdrawal(21, 1_000));
+        assert!(is_mass_withdrawal(21, 100));
+        assert!(is_mass_withdrawal(usize::MAX, usize::MAX / 2));
+    }
+
+    #[test]
+    fn the_confirmation_is_optional_on_the_wire() {
+        let update = CatalogUpdate {
+            format: CATALOG_WIRE_FORMAT,
+            cursor: "ab.1".into(),
+            data_date: "2026-11-01".into(),
+            withdrawals_confirmed: false,
+            changes: CatalogChanges::Full {
+                procedures: Vec::new(),
+            },
+        };
+        let json = serde_json::to_value(&update).expect("serialize");
+        assert!(json.get("withdrawals_confirmed").is_none());
+        let back: CatalogUpdate = serde_json::from_value(json).expect("older gateways' bodies");
+        assert_eq!(back, update);
+        let confirmed = CatalogUpdate {
+            withdrawals_confirmed: true,
+            ..update
+        };
+        let json = serde_json::to_string(&confirmed).expect("serialize");
+        assert!(json.contains("\"withdrawals_confirmed\":true"));
+    }
 }

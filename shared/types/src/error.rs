@@ -21,6 +21,8 @@ pub enum ErrorCode {
     GatewayRefused,
     /// The gateway sent something this app cannot use (or too much of it).
     GatewayUnusable,
+    /// The gateway's update would withdraw many procedures without its operator's confirmation.
+    CatalogWithdrawal,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -60,6 +62,7 @@ impl ErrorCode {
         Self::GatewayNotEncrypted,
         Self::GatewayRefused,
         Self::GatewayUnusable,
+        Self::CatalogWithdrawal,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -86,6 +89,7 @@ impl ErrorCode {
             Self::GatewayNotEncrypted => "error-gateway-not-encrypted",
             Self::GatewayRefused => "error-gateway-refused",
             Self::GatewayUnusable => "error-gateway-unusable",
+            Self::CatalogWithdrawal => "error-catalog-withdrawal",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

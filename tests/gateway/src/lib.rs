@@ -52,10 +52,16 @@ pub async fn serve(procedures: Vec<Procedure>, data_date: &str, profile: &str) -
     let backend = Backend::connect(&dir.path().join("gateway.sqlite3").display().to_string())
         .await
         .expect("gateway database");
-    civic_gateway::catalog::publish(&backend, procedures, data_date.to_owned(), 1)
-        .await
-        .expect("publish")
-        .expect("the first version");
+    civic_gateway::catalog::publish(
+        &backend,
+        procedures,
+        data_date.to_owned(),
+        1,
+        civic_gateway::catalog::Withdrawals::Confirmed,
+    )
+    .await
+    .expect("publish")
+    .expect("the first version");
     let city_path = dir.path().join("city.toml");
     std::fs::write(&city_path, profile).expect("write the city profile");
     let city = civic_gateway::city::load(&city_path).expect("a valid city profile");

@@ -58,6 +58,8 @@ pub struct VersionInfo {
     pub added: i64,
     pub changed: i64,
     pub removed: i64,
+    /// The operator confirmed that this version may withdraw many procedures at once.
+    pub withdrawals_confirmed: bool,
 }
 
 /// A full snapshot, compressed both ways once, at publish time.
@@ -80,6 +82,8 @@ pub struct RecordChange {
 pub struct Delta {
     pub head: Head,
     pub changes: Vec<RecordChange>,
+    /// A version after the cursor had its withdrawals confirmed by the operator.
+    pub withdrawals_confirmed: bool,
 }
 
 /// A record to store: its JSON and the digest that detects its next change.

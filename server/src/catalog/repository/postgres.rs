@@ -11,7 +11,10 @@ use super::{
 };
 
 /// Schema steps; step `i` upgrades schema version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../sql/postgres_001.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../sql/postgres_001.sql"),
+    include_str!("../sql/postgres_002.sql"),
+];
 /// Serialises schema upgrades between gateways starting at once (any constant works).
 const MIGRATION_LOCK: i64 = 0x0C1C_0001;
 
@@ -148,8 +151,19 @@ impl Repository for PostgresRepo {
                 record: r.get(1),
             })
             .collect();
+        let withdrawals_confirmed = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM catalog_versions WHERE version > $1 AND withdrawals_confirmed)",
+                &[&since],
+            )
+            .await?
+            .get(0);
         tx.commit().await?;
-        Ok(Some(Delta { head, changes }))
+        Ok(Some(Delta {
+            head,
+            changes,
+            withdrawals_confirmed,
+        }))
     }
 
     async fn digests(&self) -> Result<HashMap<String, String>, RepoError> {
@@ -180,9 +194,9 @@ impl Repository for PostgresRepo {
         }
         let v = &plan.version;
         tx.execute(
-            "INSERT INTO catalog_versions (version, data_date, published_at, added, changed, removed, delta_floor)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&v.version, &v.data_date, &v.published_at, &v.added, &v.changed, &v.removed, &plan.delta_floor],
+            "INSERT INTO catalog_versions (version, data_date, published_at, added, changed, removed, delta_floor, withdrawals_confirmed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[&v.version, &v.data_date, &v.published_at, &v.added, &v.changed, &v.removed, &plan.delta_floor, &v.withdrawals_confirmed],
         )
         .await?;
         let upsert = tx
@@ -224,7 +238,7 @@ impl Repository for PostgresRepo {
         let client = self.pool.get().await.map_err(pool_error)?;
         Ok(client
             .query(
-                "SELECT version, data_date, published_at, added, changed, removed FROM catalog_versions ORDER BY version DESC",
+                "SELECT version, data_date, published_at, added, changed, removed, withdrawals_confirmed FROM catalog_versions ORDER BY version DESC",
                 &[],
             )
             .await?
@@ -236,6 +250,7 @@ impl Repository for PostgresRepo {
                 added: r.get(3),
                 changed: r.get(4),
                 removed: r.get(5),
+                withdrawals_confirmed: r.get(6),
             })
             .collect())
     }

@@ -13,7 +13,10 @@ use super::{
     Delta, Head, PublishPlan, RecordChange, RepoError, Repository, StoredSnapshot, VersionInfo,
 };
 
-const MIGRATIONS: Migrations = Migrations(&[include_str!("../sql/sqlite_001.sql")]);
+const MIGRATIONS: Migrations = Migrations(&[
+    include_str!("../sql/sqlite_001.sql"),
+    include_str!("../sql/sqlite_002.sql"),
+]);
 
 #[derive(Debug, Clone)]
 pub struct SqliteRepo {
@@ -187,7 +190,16 @@ impl Repository for SqliteRepo {
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Some(Delta { head, changes }))
+            let withdrawals_confirmed = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM catalog_versions WHERE version > ?1 AND withdrawals_confirmed)",
+                [since],
+                |r| r.get(0),
+            )?;
+            Ok(Some(Delta {
+                head,
+                changes,
+                withdrawals_confirmed,
+            }))
         })
         .await
     }
@@ -213,9 +225,9 @@ impl Repository for SqliteRepo {
             }
             let v = &plan.version;
             tx.execute(
-                "INSERT INTO catalog_versions (version, data_date, published_at, added, changed, removed, delta_floor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![v.version, v.data_date, v.published_at, v.added, v.changed, v.removed, plan.delta_floor],
+                "INSERT INTO catalog_versions (version, data_date, published_at, added, changed, removed, delta_floor, withdrawals_confirmed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![v.version, v.data_date, v.published_at, v.added, v.changed, v.removed, plan.delta_floor, v.withdrawals_confirmed],
             )?;
             let mut upsert = tx.prepare(
                 "INSERT INTO catalog_records (code, record, digest, version) VALUES (?1, ?2, ?3, ?4)
@@ -248,7 +260,7 @@ impl Repository for SqliteRepo {
     async fn versions(&self) -> Result<Vec<VersionInfo>, RepoError> {
         self.read(|tx| {
             let mut stmt = tx.prepare(
-                "SELECT version, data_date, published_at, added, changed, removed FROM catalog_versions ORDER BY version DESC",
+                "SELECT version, data_date, published_at, added, changed, removed, withdrawals_confirmed FROM catalog_versions ORDER BY version DESC",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok(VersionInfo {
@@ -258,6 +270,7 @@ impl Repository for SqliteRepo {
                     added: r.get(3)?,
                     changed: r.get(4)?,
                     removed: r.get(5)?,
+                    withdrawals_confirmed: r.get(6)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
