@@ -195,8 +195,9 @@ pub const MASS_WITHDRAWAL_MIN: usize = 20;
 /// Whether withdrawing `withdrawn` of `held` procedures needs the operator's confirmation,
 /// the same rule on the gateway (at publish) and in the app (at sync).
 pub fn is_mass_withdrawal(withdrawn: usize, held: usize) -> bool {
+    // In u128 so that no count, however large, overflows the comparison.
     withdrawn > MASS_WITHDRAWAL_MIN
-        && withdrawn.saturating_mul(100) > held.saturating_mul(MASS_WITHDRAWAL_PERCENT)
+        && withdrawn as u128 * 100 > held as u128 * MASS_WITHDRAWAL_PERCENT as u128
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
