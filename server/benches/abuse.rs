@@ -21,7 +21,7 @@ use tokio::net::{TcpSocket, TcpStream};
 const QUIET: Duration = Duration::from_secs(6);
 const ABUSE: Duration = Duration::from_secs(24);
 const RECOVERY: Duration = Duration::from_secs(6);
-/// Abusers come from 127.0.0.2 ..= 127.0.0.(1 + ABUSERS).
+/// Addresses per kind of abuser (see [`abuser`]).
 const ABUSERS: u8 = 8;
 const HALF_SENT_PER_ABUSER: usize = 40;
 const SLOW_READERS: usize = 16;
@@ -125,11 +125,21 @@ async fn connect_from(source: Ipv4Addr, to: SocketAddr) -> std::io::Result<TcpSt
     socket.connect(to).await
 }
 
-fn abuser(index: usize) -> Ipv4Addr {
+/// Each kind of abuse from its own addresses (`127.0.<kind>.2 ..= 127.0.<kind>.(1 + ABUSERS)`),
+/// so one kind filling its addresses' connection allowance does not hide what another gets.
+#[derive(Clone, Copy)]
+enum Kind {
+    HalfSent = 0,
+    SlowReader = 1,
+    SinceFlood = 2,
+    Crowd = 3,
+}
+
+fn abuser(kind: Kind, index: usize) -> Ipv4Addr {
     Ipv4Addr::new(
         127,
         0,
-        0,
+        kind as u8,
         2 + u8::try_from(index % usize::from(ABUSERS)).unwrap_or(0),
     )
 }
@@ -303,7 +313,7 @@ async fn half_sent(
     held_for: Arc<AtomicU64>,
 ) {
     while Instant::now() < until {
-        let Ok(mut stream) = connect_from(abuser(index), address).await else {
+        let Ok(mut stream) = connect_from(abuser(Kind::HalfSent, index), address).await else {
             cut.count(None);
             tokio::time::sleep(Duration::from_millis(200)).await;
             continue;
@@ -340,7 +350,7 @@ async fn half_sent(
 
 /// Downloads the identity-encoded catalog (21 MB) reading 4 KiB every 100 ms.
 async fn slow_reader(address: SocketAddr, index: usize, until: Instant, tally: Arc<Tally>) {
-    let Ok(mut stream) = connect_from(abuser(index), address).await else {
+    let Ok(mut stream) = connect_from(abuser(Kind::SlowReader, index), address).await else {
         tally.count(None);
         return;
     };
@@ -383,7 +393,7 @@ async fn since_flood(
     let codings = ["br", "gzip", "identity"];
     let mut n = index as u64;
     while Instant::now() < until {
-        let Ok(mut stream) = connect_from(abuser(index), address).await else {
+        let Ok(mut stream) = connect_from(abuser(Kind::SinceFlood, index), address).await else {
             tally.count(None);
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
@@ -407,7 +417,7 @@ async fn since_flood(
 async fn connection_flood(address: SocketAddr, until: Instant, tally: Arc<Tally>) {
     let mut open = Vec::new();
     while Instant::now() < until && open.len() < 200 {
-        match connect_from(abuser(0), address).await {
+        match connect_from(abuser(Kind::Crowd, 0), address).await {
             Ok(stream) => open.push(stream),
             Err(_) => tally.count(None),
         }
@@ -458,9 +468,9 @@ fn main() {
         let etag = current_etag(gateway.address).await;
         let since = format!("{}.1", gateway.epoch);
         println!(
-            "gateway {} (release binary, SQLite, 2,642 procedures, version 2); normal client on 127.0.0.1, abusers on 127.0.0.2-{}",
+            "gateway {} (release binary, SQLite, 2,642 procedures, version 2); normal client on 127.0.0.1, each kind of abuser from its own {} addresses",
             gateway.address,
-            1 + ABUSERS
+            ABUSERS
         );
         println!(
             "abuse: {} half-sent request heads held open, {SLOW_READERS} slow readers of the 21 MB identity catalog, {SINCE_FLOODERS} `?since=` flooders, one address opening 200 connections at once",
