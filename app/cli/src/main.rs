@@ -42,6 +42,11 @@ enum Command {
         #[command(subcommand)]
         command: cmd::qr::Command,
     },
+    /// Feedback reports: what a city's Open311 GeoReport v2 endpoint answers.
+    Open311 {
+        #[command(subcommand)]
+        command: cmd::feedback::Command,
+    },
 }
 
 /// A failed command: its message, Vietnamese first.
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => cmd::sync::run(args, &data_dir, &mut out),
         Command::Auth(command) => cmd::auth::run(command, &data_dir, &mut out),
         Command::Qr { command } => cmd::qr::run(command, &data_dir, &mut out),
+        Command::Open311 { command } => cmd::feedback::run(command, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -104,6 +110,7 @@ fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         civic_core::qr::KeyError,
         civic_core::qr::BoardError,
         civic_core::boards::SaveError,
+        civic_core::feedback::Open311Error,
     );
     None
 }

@@ -24,6 +24,27 @@ const TRANSFER_DEADLINE: Duration = Duration::from_secs(5 * 60);
 /// Redirects followed, each to a secure address again.
 const MAX_REDIRECTS: usize = 5;
 
+/// The core's HTTP client for servers the city names (its gateway, its Open311 endpoint):
+/// redirects followed only to secure addresses again, each wait bounded.
+pub fn secure_client() -> reqwest::Result<reqwest::blocking::Client> {
+    // A redirect may not lead somewhere plain http.
+    let redirects = reqwest::redirect::Policy::custom(|attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS || !is_secure_address(attempt.url()) {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    });
+    reqwest::blocking::Client::builder()
+        .redirect(redirects)
+        .connect_timeout(Duration::from_secs(10))
+        // A weak 3G link is slow but moving: bound each wait, not the whole transfer. The
+        // blocking client applies this until the headers and then to each body read.
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("civic/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
 /// A city's gateway, e.g. `http://127.0.0.1:8080`.
 #[derive(Debug, Clone)]
 pub struct Gateway {
@@ -44,23 +65,7 @@ impl Gateway {
         if !is_secure_address(&parsed) {
             return Err(SyncError::NotEncrypted(address.to_owned()));
         }
-        // A redirect may not lead somewhere plain http.
-        let redirects = reqwest::redirect::Policy::custom(|attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS || !is_secure_address(attempt.url()) {
-                attempt.stop()
-            } else {
-                attempt.follow()
-            }
-        });
-        let http = reqwest::blocking::Client::builder()
-            .redirect(redirects)
-            .connect_timeout(Duration::from_secs(10))
-            // A weak 3G link is slow but moving: bound each wait, not the whole transfer. The
-            // blocking client applies this until the headers and then to each body read.
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("civic/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SyncError::BadAddress(format!("{address}: {e}")))?;
+        let http = secure_client().map_err(|e| SyncError::BadAddress(format!("{address}: {e}")))?;
         Ok(Self {
             base: base.to_owned(),
             http,

@@ -10,7 +10,7 @@ mod component;
 mod error;
 mod scheduler;
 
-pub use client::{Answer, Gateway, query_escape};
+pub use client::{Answer, Gateway, query_escape, secure_client};
 pub use component::{Freshness, SyncComponent};
 pub use error::SyncError;
 pub use scheduler::{ComponentSync, OFFLINE_RETRY, Scheduler};

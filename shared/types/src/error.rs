@@ -23,6 +23,16 @@ pub enum ErrorCode {
     GatewayUnusable,
     /// The gateway's update would withdraw many procedures without its operator's confirmation.
     CatalogWithdrawal,
+    /// The feedback (Open311) endpoint's address is not one.
+    ReportsAddress,
+    /// The feedback endpoint is plain http on another machine.
+    ReportsNotEncrypted,
+    /// The feedback endpoint cannot be reached.
+    ReportsOffline,
+    /// The feedback endpoint refused (its reasons are in the detail).
+    ReportsRefused,
+    /// The feedback endpoint sent something that is not GeoReport v2 (or too much of it).
+    ReportsUnusable,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -63,6 +73,11 @@ impl ErrorCode {
         Self::GatewayRefused,
         Self::GatewayUnusable,
         Self::CatalogWithdrawal,
+        Self::ReportsAddress,
+        Self::ReportsNotEncrypted,
+        Self::ReportsOffline,
+        Self::ReportsRefused,
+        Self::ReportsUnusable,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -90,6 +105,11 @@ impl ErrorCode {
             Self::GatewayRefused => "error-gateway-refused",
             Self::GatewayUnusable => "error-gateway-unusable",
             Self::CatalogWithdrawal => "error-catalog-withdrawal",
+            Self::ReportsAddress => "error-reports-address",
+            Self::ReportsNotEncrypted => "error-reports-not-encrypted",
+            Self::ReportsOffline => "error-reports-offline",
+            Self::ReportsRefused => "error-reports-refused",
+            Self::ReportsUnusable => "error-reports-unusable",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

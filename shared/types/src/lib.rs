@@ -12,6 +12,7 @@ pub mod auth;
 pub mod catalog;
 pub mod city;
 pub mod error;
+pub mod feedback;
 pub mod qr;
 pub mod search;
 pub mod status;

@@ -2,5 +2,6 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod feedback;
 pub mod qr;
 pub mod sync;

@@ -1,0 +1,424 @@
+//! Citizen feedback reports ("Góp ý – Phản ánh") as Open311 GeoReport v2 describes them:
+//! services, service definitions (the form a service asks for), service requests, and the
+//! spec's error array. The field names are the spec's, so these values read the JSON of any
+//! GeoReport v2 endpoint; `civic-feedback` also reads its XML into them.
+//!
+//! Real endpoints are loose: numbers arrive as strings (always in XML), booleans as
+//! `"true"`, optional fields empty or missing, extra fields present. Every field is read
+//! leniently ([`lenient`]); only a service's code and a request's id are required.
+
+use serde::{Deserialize, Serialize};
+
+/// How an endpoint handles a service's requests (GeoReport v2 `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceType {
+    /// A request id comes back at once.
+    #[default]
+    Realtime,
+    /// A token comes back; the id later, from `tokens/{token}`.
+    Batch,
+    /// Nothing comes back that can be followed.
+    Blackbox,
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Service {
+    #[serde(deserialize_with = "lenient::text")]
+    pub service_code: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub service_name: String,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub description: Option<String>,
+    /// The service has a definition (extra form fields) to fetch.
+    #[serde(default, deserialize_with = "lenient::flag")]
+    pub metadata: bool,
+    #[serde(rename = "type", default, deserialize_with = "lenient::service_type")]
+    pub service_type: ServiceType,
+    /// Comma-separated in the spec; split and trimmed here.
+    #[serde(default, deserialize_with = "lenient::keywords")]
+    pub keywords: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub group: Option<String>,
+}
+
+/// An attribute's kind of value, which decides the form field that asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Datatype {
+    #[default]
+    String,
+    Number,
+    Datetime,
+    Text,
+    Singlevaluelist,
+    Multivaluelist,
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AttributeValue {
+    #[serde(deserialize_with = "lenient::text")]
+    pub key: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: String,
+}
+
+/// One question of a service's form (GeoReport v2 `attribute`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Attribute {
+    /// `false`: information to show, not a question.
+    #[serde(default = "yes", deserialize_with = "lenient::flag")]
+    pub variable: bool,
+    #[serde(deserialize_with = "lenient::text")]
+    pub code: String,
+    #[serde(default, deserialize_with = "lenient::datatype")]
+    pub datatype: Datatype,
+    #[serde(default, deserialize_with = "lenient::flag")]
+    pub required: bool,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub datatype_description: Option<String>,
+    #[serde(default, deserialize_with = "lenient::number")]
+    pub order: Option<f64>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub description: String,
+    #[serde(default, deserialize_with = "lenient::values")]
+    pub values: Vec<AttributeValue>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ServiceDefinition {
+    #[serde(deserialize_with = "lenient::text")]
+    pub service_code: String,
+    #[serde(default, deserialize_with = "lenient::attributes")]
+    pub attributes: Vec<Attribute>,
+}
+
+impl ServiceDefinition {
+    /// The questions in the order the endpoint asks for (`order`, then as listed).
+    pub fn questions(&self) -> Vec<&Attribute> {
+        let mut questions: Vec<&Attribute> =
+            self.attributes.iter().filter(|a| a.variable).collect();
+        questions.sort_by(|a, b| {
+            let key = |x: &Attribute| x.order.unwrap_or(f64::INFINITY);
+            key(a).total_cmp(&key(b))
+        });
+        questions
+    }
+}
+
+/// A request's state. GeoReport v2 knows `open` and `closed`; FixMyStreet-style updates add
+/// the finer ones, which count as open or closed as [`Status::is_open`] says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Open,
+    Investigating,
+    ActionScheduled,
+    Fixed,
+    Duplicate,
+    NotResponsible,
+    Closed,
+    #[serde(other)]
+    Unknown,
+}
+
+impl Status {
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Self::Open | Self::Investigating | Self::ActionScheduled | Self::Unknown
+        )
+    }
+
+    /// The word an endpoint uses; the spec's own two for `open`/`closed` queries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Investigating => "investigating",
+            Self::ActionScheduled => "action_scheduled",
+            Self::Fixed => "fixed",
+            Self::Duplicate => "duplicate",
+            Self::NotResponsible => "not_responsible",
+            Self::Closed => "closed",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// A service request as an endpoint lists it (GeoReport v2 `request`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ServiceRequest {
+    #[serde(deserialize_with = "lenient::text")]
+    pub service_request_id: String,
+    #[serde(default, deserialize_with = "lenient::status")]
+    pub status: Status,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub status_notes: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub service_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub service_code: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub agency_responsible: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub service_notice: Option<String>,
+    /// ISO 8601 with its offset, as the endpoint wrote it.
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub requested_datetime: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub updated_datetime: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub expected_datetime: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub address: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub address_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub zipcode: Option<String>,
+    #[serde(default, deserialize_with = "lenient::number")]
+    pub lat: Option<f64>,
+    #[serde(rename = "long", default, deserialize_with = "lenient::number")]
+    pub lon: Option<f64>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub media_url: Option<String>,
+}
+
+/// What `POST requests` (or `tokens/{token}`) answers: an id, or for batch services a token
+/// to ask with later.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Receipt {
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub service_request_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub token: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub service_notice: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub account_id: Option<String>,
+}
+
+/// One entry of the spec's error answer: `[{"code": 403, "description": "…"}]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Open311Error {
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub code: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub description: String,
+}
+
+/// Deserializers that take what real GeoReport v2 endpoints send: text or numbers or
+/// booleans for any scalar, empty text or `null` for "absent", and (from XML) a wrapper
+/// element around lists.
+pub mod lenient {
+    use std::fmt;
+
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    use super::{Attribute, AttributeValue, Datatype, ServiceType, Status};
+
+    /// A scalar as text: strings as they are, numbers and booleans written out; `None` for
+    /// null, an empty value or an empty element.
+    struct Scalar;
+
+    impl<'de> Visitor<'de> for Scalar {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("text, a number or a boolean")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            let v = v.trim();
+            Ok((!v.is_empty()).then(|| v.to_owned()))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(Scalar)
+        }
+        /// An XML element with attributes or children where text was expected: its text
+        /// content (`$text`), if any.
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut text = None;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "$text" || key == "$value" {
+                    text = map.next_value_seed(ScalarSeed)?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(text)
+        }
+    }
+
+    struct ScalarSeed;
+
+    impl<'de> de::DeserializeSeed<'de> for ScalarSeed {
+        type Value = Option<String>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(Scalar)
+        }
+    }
+
+    pub fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(Scalar)
+    }
+
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(optional_text(d)?.unwrap_or_default())
+    }
+
+    /// `true`, `"true"`, `"1"`, `1`; anything else (absent, empty) is `false`.
+    pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        Ok(optional_text(d)?.is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1"))
+    }
+
+    /// A number, or text holding one; `None` when absent, empty or not a finite number.
+    pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(optional_text(d)?
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|n| n.is_finite()))
+    }
+
+    pub fn keywords<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Ok(optional_text(d)?
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// An enumerated word, matched case-insensitively with spaces read as `_`; unknown
+    /// words become the type's `Unknown`.
+    fn word<'de, D: Deserializer<'de>, T: Default + serde::de::DeserializeOwned>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        let Some(text) = optional_text(d)? else {
+            return Ok(T::default());
+        };
+        let normalised = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Ok(
+            serde::de::value::StrDeserializer::<de::value::Error>::new(&normalised)
+                .deserialize_any(WordVisitor::<T>(std::marker::PhantomData))
+                .unwrap_or_default(),
+        )
+    }
+
+    struct WordVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for WordVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a word")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            T::deserialize(de::value::StrDeserializer::<E>::new(v))
+        }
+    }
+
+    pub fn service_type<'de, D: Deserializer<'de>>(d: D) -> Result<ServiceType, D::Error> {
+        word(d)
+    }
+
+    pub fn datatype<'de, D: Deserializer<'de>>(d: D) -> Result<Datatype, D::Error> {
+        word(d)
+    }
+
+    pub fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
+        word(d)
+    }
+
+    /// A list, as JSON writes it (`[…]`) or as XML does (`<values><value>…</value></values>`,
+    /// read as a map holding one repeated child). Empty or absent: no items.
+    struct List<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for List<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if key.starts_with('@') || key == "$text" {
+                    map.next_value::<IgnoredAny>()?;
+                } else {
+                    items.extend(map.next_value::<OneOrMany<T>>()?.0);
+                }
+            }
+            Ok(items)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+            if v.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                Err(E::invalid_type(de::Unexpected::Str(v), &self))
+            }
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    /// The repeated child of an XML list: one element, or several.
+    struct OneOrMany<T>(Vec<T>);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_seq(List::<T>(std::marker::PhantomData))
+                .map(OneOrMany)
+        }
+    }
+
+    pub fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AttributeValue>, D::Error> {
+        d.deserialize_any(List(std::marker::PhantomData))
+    }
+
+    pub fn attributes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Attribute>, D::Error> {
+        d.deserialize_any(List(std::marker::PhantomData))
+    }
+}
