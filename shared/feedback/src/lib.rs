@@ -2,12 +2,14 @@
 //! what any GeoReport v2 endpoint answers, in JSON or XML, into the plain values of
 //! `civic_types::feedback`; it is pure (bytes in, values out), so it is property-tested
 //! against arbitrary input and tested on real recorded answers. `endpoint` asks an endpoint
-//! over HTTP and hands the answers to `open311`.
+//! over HTTP and hands the answers to `open311`. `places` is the offline commune picker.
 
 pub mod endpoint;
 mod error;
 pub mod open311;
+pub mod places;
 
 pub use endpoint::{Endpoint, RequestQuery, StatusFilter};
 pub use error::Open311Error;
 pub use open311::Format;
+pub use places::{Place, Places};
