@@ -42,6 +42,8 @@ enum Command {
         #[command(subcommand)]
         command: cmd::qr::Command,
     },
+    /// Find a commune, ward or special zone (the 2025 units), offline.
+    Place(cmd::feedback::PlaceArgs),
     /// Feedback reports: what a city's Open311 GeoReport v2 endpoint answers.
     Open311 {
         #[command(subcommand)]
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Auth(command) => cmd::auth::run(command, &data_dir, &mut out),
         Command::Qr { command } => cmd::qr::run(command, &data_dir, &mut out),
         Command::Open311 { command } => cmd::feedback::run(command, &mut out),
+        Command::Place(args) => cmd::feedback::place(args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -128,3 +128,32 @@ fn refusals_and_unsafe_addresses_fail_clearly() {
     let stderr = String::from_utf8_lossy(&plain.stderr);
     assert!(stderr.contains("phải bắt đầu bằng https://"), "{stderr}");
 }
+
+#[test]
+fn place_finds_communes_as_residents_type_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = stdout(&civic(
+        dir.path(),
+        &["place", "p.", "ba", "dinh", "ha", "noi"],
+    ));
+    assert_eq!(
+        text.lines().next(),
+        Some("00004  Phường Ba Đình, Thành phố Hà Nội"),
+        "{text}"
+    );
+    let json = stdout(&civic(
+        dir.path(),
+        &["place", "xa tan lap", "--json", "--limit", "3"],
+    ));
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(!lines.is_empty() && lines.len() <= 3, "{json}");
+    for line in &lines {
+        assert_eq!(line["name"], "Tân Lập", "{json}");
+        assert_eq!(line["kind"], "Xã", "{json}");
+    }
+    let none = stdout(&civic(dir.path(), &["place", "khong co dau"]));
+    assert!(none.contains("Không tìm thấy"), "{none}");
+}

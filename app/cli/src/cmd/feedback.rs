@@ -1,5 +1,6 @@
 //! `civic open311 services|requests`: what a GeoReport v2 endpoint (the city's feedback back
-//! office) answers, for helpers checking an endpoint before residents rely on it.
+//! office) answers, for helpers checking an endpoint before residents rely on it; and
+//! `civic place`: the commune picker a report's place is chosen with, offline.
 
 use std::io::Write;
 
@@ -35,6 +36,46 @@ pub enum Command {
         #[arg(long)]
         until: Option<String>,
     },
+}
+
+/// `civic place QUERY…`.
+#[derive(Debug, clap::Args)]
+pub struct PlaceArgs {
+    /// A commune, ward or special zone as a resident types it, e.g. "p. ba dinh ha noi".
+    #[arg(required = true)]
+    query: Vec<String>,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints the places a query names, best first: code, then the full name.
+pub fn place(args: PlaceArgs, out: &mut impl Write) -> Result<(), Failure> {
+    let places = civic_core::feedback::Places::bundled().map_err(|e| e.to_string())?;
+    let found = places.search(&args.query.join(" "), args.limit);
+    if found.is_empty() && !args.json {
+        writeln!(out, "Không tìm thấy xã, phường nào (no commune found).")?;
+    }
+    for place in found {
+        if args.json {
+            serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({
+                    "code": place.code,
+                    "name": place.name,
+                    "kind": place.kind,
+                    "province_code": place.province_code,
+                    "province": place.province,
+                }),
+            )?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}  {}", place.code, place.full_name())?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, clap::Args)]
