@@ -333,18 +333,26 @@ mod tests {
         .await
     }
 
+    /// A gateway with nothing published, in `dir`, and the bundled procedures to publish.
+    async fn empty_gateway(
+        dir: &std::path::Path,
+    ) -> (Backend, Vec<civic_types::catalog::Procedure>) {
+        let repo = Backend::connect(&dir.join("g.sqlite3").display().to_string())
+            .await
+            .expect("SQLite");
+        let procedures = civic_catalog::Snapshot::bundled()
+            .expect("bundled")
+            .procedures;
+        (repo, procedures)
+    }
+
     /// The review's cheap attacks: identity-encoded requests each inflating 21 MB, and
     /// `?since=<epoch>.0` rebuilding the whole catalog as a delta per request. Both are built
     /// once per version.
     #[tokio::test]
     async fn every_client_shares_what_was_built_once() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let repo = Backend::connect(&dir.path().join("g.sqlite3").display().to_string())
-            .await
-            .expect("SQLite");
-        let mut procedures = civic_catalog::Snapshot::bundled()
-            .expect("bundled")
-            .procedures;
+        let (repo, mut procedures) = empty_gateway(dir.path()).await;
         procedures.truncate(600);
         let all = procedures.clone();
         procedures.truncate(500);
@@ -403,12 +411,7 @@ mod tests {
     #[tokio::test]
     async fn costly_answers_are_rationed_per_client() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let repo = Backend::connect(&dir.path().join("g.sqlite3").display().to_string())
-            .await
-            .expect("SQLite");
-        let mut procedures = civic_catalog::Snapshot::bundled()
-            .expect("bundled")
-            .procedures;
+        let (repo, mut procedures) = empty_gateway(dir.path()).await;
         procedures.truncate(40);
         for (version, count) in [(1, 30), (2, 35), (3, 40)] {
             service::publish(
