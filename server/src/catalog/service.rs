@@ -104,6 +104,10 @@ pub async fn publish<R: Repository>(
             return Err(PublishError::MassWithdrawal { withdrawn, held });
         }
     }
+    let same_date = head.as_ref().is_some_and(|h| h.data_date == data_date);
+    if upserts.is_empty() && deletes.is_empty() && same_date {
+        return Ok(None);
+    }
     let confirmed = withdrawals == Withdrawals::Confirmed;
     // A full catalog replaces whatever an app holds, however old: it is confirmed when any
     // version was (each later one passed the guard on its own).
@@ -113,10 +117,6 @@ pub async fn publish<R: Repository>(
             .await?
             .iter()
             .any(|v| v.withdrawals_confirmed);
-    let same_date = head.as_ref().is_some_and(|h| h.data_date == data_date);
-    if upserts.is_empty() && deletes.is_empty() && same_date {
-        return Ok(None);
-    }
     let base_version = head.as_ref().map_or(0, |h| h.version);
     let version = base_version + 1;
     let update = CatalogUpdate {

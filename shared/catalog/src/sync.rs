@@ -133,10 +133,11 @@ impl CatalogStore {
     ) -> Result<SyncReport, SyncError> {
         let held = self.checkpoint(gateway).map_err(SyncError::store)?;
         let tx = self.conn.transaction().map_err(SyncError::store)?;
-        let held_count = procedure_count(&tx).map_err(SyncError::store)?;
         let mut report = SyncReport::unchanged(fetched.as_ref().map_or(0, |f| f.bytes));
         let catalog_changed = fetched.is_some();
         if let Some(catalog) = fetched {
+            // Counted before anything is applied: what a withdrawal is measured against.
+            let held_count = procedure_count(&tx).map_err(SyncError::store)?;
             let update = catalog.update;
             match update.changes {
                 CatalogChanges::Full { procedures } => {
