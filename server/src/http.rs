@@ -24,6 +24,8 @@ use crate::catalog::handlers::CatalogState;
 use crate::catalog::repository::{Backend, RepoError, Repository};
 use crate::catalog::service::Coding;
 use crate::city::handlers::CityDocument;
+use crate::feedback::handlers::FeedbackState;
+use crate::feedback::repository::FeedbackBackend;
 
 /// Request bodies larger than this are refused (no endpoint needs more yet).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -33,14 +35,44 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     catalog: CatalogState,
     city: CityDocument,
+    feedback: FeedbackState,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    #[error("cannot encode the city profile: {0}")]
+    City(#[from] serde_json::Error),
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error(transparent)]
+    Feedback(#[from] crate::feedback::catalogue::CatalogueError),
 }
 
 impl AppState {
-    pub fn new(repo: Backend, city: &CityProfile) -> Result<Self, serde_json::Error> {
+    pub fn new(
+        repo: Backend,
+        feedback: FeedbackState,
+        city: &CityProfile,
+    ) -> Result<Self, StateError> {
         Ok(Self {
             catalog: CatalogState::new(repo),
             city: CityDocument::new(city)?,
+            feedback,
         })
+    }
+
+    /// Every feature on `repo`'s database, feedback with the bundled services.
+    pub async fn open(repo: Backend, city: &CityProfile) -> Result<Self, StateError> {
+        let feedback = FeedbackBackend::beside(&repo).await?;
+        let services = crate::feedback::catalogue::Catalogue::bundled()?;
+        Self::new(repo, FeedbackState::new(feedback, services, city), city)
+    }
+}
+
+impl FromRef<AppState> for FeedbackState {
+    fn from_ref(state: &AppState) -> Self {
+        state.feedback.clone()
     }
 }
 
@@ -60,7 +92,7 @@ impl FromRef<AppState> for CityDocument {
 #[openapi(
     info(
         title = "Civic city gateway",
-        description = "The backend a city runs for the Civic app: catalog sync and the city profile."
+        description = "The backend a city runs for the Civic app: catalog sync, the city profile and citizen feedback (Open311 GeoReport v2)."
     ),
     components(schemas(ApiError))
 )]
@@ -71,7 +103,20 @@ pub fn router(state: AppState) -> Router {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::catalog::handlers::routes::<AppState>())
         .merge(crate::city::handlers::routes::<AppState>())
+        .merge(crate::feedback::handlers::routes::<AppState>())
         .routes(routes!(healthz))
+        .layer(axum::middleware::from_fn_with_state(
+            MAX_BODY_BYTES,
+            limit_body,
+        ))
+        .merge(
+            crate::feedback::handlers::upload_routes::<AppState>().layer(
+                axum::middleware::from_fn_with_state(
+                    crate::feedback::media::MAX_UPLOAD_BYTES,
+                    limit_body,
+                ),
+            ),
+        )
         .with_state(state)
         .split_for_parts();
     let openapi = Arc::new(openapi);
@@ -91,7 +136,6 @@ pub fn router(state: AppState) -> Router {
                 "this endpoint does not accept that method",
             )
         })
-        .layer(axum::middleware::from_fn(limit_body))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             Failure::internal().into_response()
         }))
@@ -178,8 +222,9 @@ impl From<serde_json::Error> for Failure {
     }
 }
 
-/// Refuses bodies over [`MAX_BODY_BYTES`] by their declared length, and caps streamed ones.
-async fn limit_body(request: Request, next: Next) -> Response {
+/// Refuses bodies over `limit` by their declared length, and caps streamed ones; each route
+/// group has its own (photos need more than anything else).
+async fn limit_body(State(limit): State<usize>, request: Request, next: Next) -> Response {
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
@@ -193,18 +238,18 @@ async fn limit_body(request: Request, next: Next) -> Response {
             )
             .into_response();
         }
-        Some(Some(length)) if length > MAX_BODY_BYTES as u64 => {
+        Some(Some(length)) if length > limit as u64 => {
             return Failure::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body-too-large",
-                format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+                format!("request bodies here are limited to {limit} bytes"),
             )
             .into_response();
         }
         _ => {}
     }
     let (parts, body) = request.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, MAX_BODY_BYTES));
+    let body = Body::new(http_body_util::Limited::new(body, limit));
     next.run(Request::from_parts(parts, body)).await
 }
 

@@ -1,14 +1,16 @@
 //! `civic-gateway`: the backend a province or city runs for Civic.
 //!
-//! One folder per feature (`catalog/`, `city/`), each with its handlers, service and, where
+//! One folder per feature (`catalog/`, `city/`, `feedback/`), each with its handlers, service and, where
 //! it keeps data, a repository over SQLite and PostgreSQL with its SQL. [`http`] joins the
 //! features' routes into one router. Only repositories do database IO.
 
 pub mod catalog;
 pub mod city;
 pub mod client;
+pub mod feedback;
 pub mod http;
 pub mod serve;
+pub mod storage;
 pub mod throttle;
 
 use std::net::SocketAddr;
@@ -23,8 +25,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub async fn serve_loopback(
     backend: catalog::repository::Backend,
     city: &civic_types::city::CityProfile,
-) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
-    let state = http::AppState::new(backend, city)?;
+) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>), LoopbackError> {
+    let state = http::AppState::open(backend, city).await?;
     let (listener, addr) = serve::bind(([127, 0, 0, 1], 0).into()).await?;
     let task = tokio::spawn(serve::serve(
         listener,
@@ -34,4 +36,13 @@ pub async fn serve_loopback(
         std::future::pending(),
     ));
     Ok((addr, task))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoopbackError {
+    #[error(transparent)]
+    State(#[from] http::StateError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }

@@ -9,6 +9,9 @@ use civic_catalog::Snapshot;
 use civic_gateway::catalog::repository::{Backend, RepoError, Repository, VersionInfo};
 use civic_gateway::catalog::{self, PublishError, Withdrawals};
 use civic_gateway::city::{self, CityError};
+use civic_gateway::feedback::catalogue::Catalogue;
+use civic_gateway::feedback::handlers::FeedbackState;
+use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend, FeedbackRepository};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -40,6 +43,10 @@ enum Command {
         /// `X-Forwarded-For` names the client for per-client limits. Anyone else's is ignored.
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// The kinds of feedback report this city takes (TOML, the shape of
+        /// assets/feedback/services.toml; default: that file, built in).
+        #[arg(long, value_name = "FILE")]
+        feedback_services: Option<PathBuf>,
     },
     /// Publish a new catalog version from a portal scrape (JSON lines, `.gz` allowed).
     ImportCatalog {
@@ -55,6 +62,24 @@ enum Command {
     },
     /// List the published catalog versions, newest first.
     Versions,
+    /// API keys of the apps that post feedback reports (Open311 `api_key`).
+    ApiKey {
+        #[command(subcommand)]
+        action: CredentialAction,
+    },
+    /// Staff tokens, for changing a report's status (`Authorization: Bearer …`).
+    StaffToken {
+        #[command(subcommand)]
+        action: CredentialAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CredentialAction {
+    /// Issue a new secret for NAME and print it once; only its digest is kept.
+    Add { name: String },
+    /// Revoke every secret issued to NAME.
+    Revoke { name: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +105,12 @@ enum GatewayError {
     Json(#[from] serde_json::Error),
     #[error("`{0}` is not an ISO date (YYYY-MM-DD)")]
     BadDate(String),
+    #[error(transparent)]
+    State(#[from] civic_gateway::http::StateError),
+    #[error(transparent)]
+    Services(#[from] civic_gateway::feedback::catalogue::CatalogueError),
+    #[error("nothing was issued to `{0}`")]
+    NoSuchName(String),
 }
 
 fn main() -> ExitCode {
@@ -133,7 +164,18 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
             addr,
             city,
             trusted_proxies,
-        } => serve(repo, addr, &city, trusted_proxies).await,
+            feedback_services,
+        } => {
+            let services = match feedback_services {
+                Some(path) => Catalogue::load(&path)?,
+                None => Catalogue::bundled()?,
+            };
+            serve(repo, addr, &city, trusted_proxies, services).await
+        }
+        Command::ApiKey { action } => credentials(&repo, CredentialKind::App, action).await,
+        Command::StaffToken { action } => {
+            credentials(&repo, CredentialKind::Staff, action).await
+        }
         Command::ImportCatalog {
             file,
             data_date,
@@ -184,6 +226,35 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
     }
 }
 
+async fn credentials(
+    repo: &Backend,
+    kind: CredentialKind,
+    action: CredentialAction,
+) -> Result<(), GatewayError> {
+    let feedback = FeedbackBackend::beside(repo).await?;
+    match action {
+        CredentialAction::Add { name } => {
+            let secret =
+                civic_gateway::feedback::handlers::issue_credential(&feedback, kind, &name).await?;
+            // Shown once, to the operator who asked; the gateway keeps only its digest.
+            println!("{secret}");
+            Ok(())
+        }
+        CredentialAction::Revoke { name } => {
+            match feedback
+                .revoke_credential(kind, name.clone(), civic_time::now_unix())
+                .await?
+            {
+                0 => Err(GatewayError::NoSuchName(name)),
+                n => {
+                    println!("revoked {n} secret(s) of {name}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
 fn print_published(published: Option<&VersionInfo>) {
     match published {
         Some(v) => println!(
@@ -199,6 +270,7 @@ async fn serve(
     addr: SocketAddr,
     city_path: &Path,
     trusted_proxies: Vec<std::net::IpAddr>,
+    services: Catalogue,
 ) -> Result<(), GatewayError> {
     let city = city::load(city_path)?;
     if repo.head().await?.is_none() {
@@ -217,7 +289,8 @@ async fn serve(
         .await?;
         print_published(published.as_ref());
     }
-    let state = civic_gateway::http::AppState::new(repo.clone(), &city)?;
+    let feedback = FeedbackState::new(FeedbackBackend::beside(&repo).await?, services, &city);
+    let state = civic_gateway::http::AppState::new(repo.clone(), feedback, &city)?;
     let (listener, local) = civic_gateway::serve::bind(addr)
         .await
         .map_err(|source| GatewayError::Listen { addr, source })?;

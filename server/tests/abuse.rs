@@ -21,7 +21,9 @@ struct Started {
 
 async fn start(limits: Limits) -> Started {
     let database = support::sqlite().await;
-    let state = AppState::new(database.backend.clone(), &support::city()).expect("state");
+    let state = AppState::open(database.backend.clone(), &support::city())
+        .await
+        .expect("state");
     let (listener, address) = bind(([127, 0, 0, 1], 0).into()).await.expect("bind");
     let refused = Arc::new(Refused::default());
     let counted = Arc::clone(&refused);

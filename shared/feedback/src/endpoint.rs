@@ -1,12 +1,12 @@
 //! Asking a GeoReport v2 endpoint (a city's Open311 back office, or the Civic gateway's
-//! `/open311/v2/`). Read-only queries here: the service list, a service's form, request
-//! status. What comes back is untrusted: https only (http to this device alone), redirects
+//! `/open311/v2/`): the service list, a service's form, request status and updates, posting
+//! a request, uploading a photo. What comes back is untrusted: https only (http to this device alone), redirects
 //! only to secure addresses, every answer capped at [`MAX_ANSWER_BYTES`] while it is read.
 
 use std::io::Read;
 
 use civic_net::is_secure_address;
-use civic_types::feedback::{Receipt, Service, ServiceDefinition, ServiceRequest};
+use civic_types::feedback::{Receipt, RequestUpdate, Service, ServiceDefinition, ServiceRequest};
 use url::Url;
 
 use crate::open311::{self, MAX_ANSWER_BYTES};
@@ -24,7 +24,21 @@ pub struct RequestQuery {
     /// `start_date` / `end_date`: ISO 8601 with an offset, as the spec asks.
     pub start_date: Option<String>,
     pub end_date: Option<String>,
+    /// Requests within `radius_m` of a point (`lat`, `long`, `radius`): an extension the
+    /// Civic gateway answers; other endpoints ignore it.
+    pub near: Option<Near>,
+    /// `account_id`: one resident's requests (the Civic gateway's extension).
+    pub account_id: Option<String>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_m: f64,
+}
+
+impl Eq for Near {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
@@ -118,8 +132,88 @@ impl Endpoint {
         if let Some(end) = &query.end_date {
             pairs.push(("end_date", end.clone()));
         }
+        if let Some(near) = query.near {
+            pairs.push(("lat", near.lat.to_string()));
+            pairs.push(("long", near.lon.to_string()));
+            pairs.push(("radius", near.radius_m.to_string()));
+        }
+        if let Some(account) = &query.account_id {
+            pairs.push(("account_id", account.clone()));
+        }
         let body = self.get(&["requests"], &pairs)?;
         open311::requests(self.format, &body)
+    }
+
+    /// `GET servicerequestupdates.{format}` for these requests (all when empty).
+    pub fn updates(&self, ids: &[String]) -> Result<Vec<RequestUpdate>, Open311Error> {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !ids.is_empty() {
+            pairs.push(("service_request_id", ids.join(",")));
+        }
+        let body = self.get(&["servicerequestupdates"], &pairs)?;
+        open311::updates(self.format, &body)
+    }
+
+    /// `POST requests.{format}`: the report's GeoReport v2 fields, form-encoded, with the
+    /// app's `api_key` and an `Idempotency-Key` that makes a repeated post harmless.
+    pub fn post_request(
+        &self,
+        fields: &[(String, String)],
+        api_key: &str,
+        idempotency_key: &str,
+    ) -> Result<Receipt, Open311Error> {
+        let mut form: Vec<(&str, &str)> = vec![("api_key", api_key)];
+        if let Some(jurisdiction) = &self.jurisdiction {
+            form.push(("jurisdiction_id", jurisdiction));
+        }
+        form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = self
+            .http
+            .post(self.url(&["requests"], &[]))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Idempotency-Key", idempotency_key)
+            .body(body);
+        let answer = self.send(request)?;
+        open311::receipts(self.format, &answer)?
+            .into_iter()
+            .find(|r| r.service_request_id.is_some() || r.token.is_some())
+            .ok_or_else(|| Open311Error::Malformed {
+                format: self.format,
+                detail: "the answer holds no service_request_id or token".into(),
+            })
+    }
+
+    /// `POST media` (the Civic gateway's photo upload): a JPEG, answered with its `media_url`.
+    pub fn upload_photo(&self, jpeg: Vec<u8>, api_key: &str) -> Result<String, Open311Error> {
+        #[derive(serde::Deserialize)]
+        struct Uploaded {
+            media_url: String,
+        }
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push("media");
+        }
+        let photo = reqwest::blocking::multipart::Part::bytes(jpeg)
+            .file_name("photo.jpg")
+            .mime_str("image/jpeg")
+            .map_err(|e| Open311Error::Offline(e.to_string()))?;
+        let form = reqwest::blocking::multipart::Form::new()
+            .text("api_key", api_key.to_owned())
+            .part("media", photo);
+        let answer = self.send(self.http.post(url).multipart(form))?;
+        let uploaded: Uploaded =
+            serde_json::from_slice(&answer).map_err(|e| Open311Error::Malformed {
+                format: Format::Json,
+                detail: e.to_string(),
+            })?;
+        let secure = Url::parse(&uploaded.media_url).is_ok_and(|u| is_secure_address(&u));
+        if !secure {
+            return Err(Open311Error::NotEncrypted(uploaded.media_url));
+        }
+        Ok(uploaded.media_url)
     }
 
     /// `GET requests/{id}.{format}`: one request, or `None` when the endpoint lists none.
@@ -165,15 +259,19 @@ impl Endpoint {
     }
 
     fn get(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Vec<u8>, Open311Error> {
-        let url = self.url(segments, query);
+        self.send(self.http.get(self.url(segments, query)))
+    }
+
+    /// Sends `request` and reads its answer, capped; a non-2xx answer is a refusal.
+    fn send(&self, request: reqwest::blocking::RequestBuilder) -> Result<Vec<u8>, Open311Error> {
         let accept = match self.format {
             Format::Json => "application/json",
             Format::Xml => "application/xml, text/xml",
         };
-        let response = self
-            .http
-            .get(url)
+        // The gateway words its refusals for residents: Vietnamese first.
+        let response = request
             .header("Accept", accept)
+            .header("Accept-Language", "vi, en;q=0.5")
             .send()
             .map_err(|e| Open311Error::Offline(e.without_url().to_string()))?;
         let status = response.status().as_u16();

@@ -9,7 +9,7 @@ mod error;
 pub mod open311;
 pub mod places;
 
-pub use endpoint::{Endpoint, RequestQuery, StatusFilter};
+pub use endpoint::{Endpoint, Near, RequestQuery, StatusFilter};
 pub use error::Open311Error;
 pub use open311::Format;
 pub use places::{Place, Places};

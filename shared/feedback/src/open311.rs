@@ -93,6 +93,11 @@ pub fn requests(format: Format, body: &[u8]) -> Result<Vec<ServiceRequest>, Open
     list(format, body)
 }
 
+/// `servicerequestupdates`: each update's status, note and photo.
+pub fn updates(format: Format, body: &[u8]) -> Result<Vec<civic_types::feedback::RequestUpdate>, Open311Error> {
+    list(format, body)
+}
+
 /// What `POST requests` and `GET tokens/{token}` answer.
 pub fn receipts(format: Format, body: &[u8]) -> Result<Vec<Receipt>, Open311Error> {
     list(format, body)

@@ -71,6 +71,57 @@ pub fn start_of_day(text: &str, zone: &TimeZone) -> Option<i64> {
     Some(zoned.start_of_day().ok()?.timestamp().as_second())
 }
 
+/// `unix` seconds as ISO 8601 with the zone's offset, `2026-12-07T09:30:00+07:00`: what
+/// Open311 endpoints exchange.
+pub fn iso_datetime(unix: i64, zone: &TimeZone) -> String {
+    let timestamp = jiff::Timestamp::from_second(unix).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    timestamp
+        .to_zoned_datetime(zone.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// Reads an ISO 8601 moment: with an offset or `Z`, or local to `zone` without one, or a
+/// bare date (its first moment in `zone`). Unix seconds.
+pub fn parse_datetime(text: &str, zone: &TimeZone) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+        return Some(timestamp.as_second());
+    }
+    if let Ok(local) = text.parse::<jiff::civil::DateTime>() {
+        return Some(
+            local
+                .to_zoned_datetime(zone.clone())
+                .ok()?
+                .timestamp()
+                .as_second(),
+        );
+    }
+    start_of_day(text, zone)
+}
+
+/// The moment `days` working days (Monday to Friday) after `unix` in `zone`, at the same
+/// time of day: a report received on Friday afternoon with a 3-working-day rule is due on
+/// Wednesday afternoon. Public holidays are not known here and are not skipped.
+pub fn add_working_days(unix: i64, days: u32, zone: &TimeZone) -> i64 {
+    use jiff::civil::Weekday;
+    let start = jiff::Timestamp::from_second(unix)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(zone.clone());
+    let mut date = start.date();
+    let mut left = days;
+    // Received at a weekend, the count starts on Monday's working day.
+    while left > 0 {
+        date = date.tomorrow().unwrap_or(date);
+        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    date.to_datetime(start.time())
+        .to_zoned_datetime(zone.clone())
+        .map_or(unix, |due| due.timestamp().as_second())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +184,64 @@ mod tests {
         #[test]
         fn never_panics(text in ".{0,20}") {
             let _ = start_of_day(&text, &vietnam());
+        }
+    }
+
+    #[test]
+    fn moments_read_and_written_in_the_city_zone() {
+        let vn = vietnam();
+        assert_eq!(
+            iso_datetime(1_795_453_200, &vn),
+            "2026-11-24T00:00:00+07:00"
+        );
+        assert_eq!(
+            parse_datetime("2026-11-24T00:00:00+07:00", &vn),
+            Some(1_795_453_200)
+        );
+        assert_eq!(
+            parse_datetime("2026-11-23T17:00:00Z", &vn),
+            Some(1_795_453_200)
+        );
+        assert_eq!(
+            parse_datetime("2026-11-24T00:00:00", &vn),
+            Some(1_795_453_200)
+        );
+        assert_eq!(parse_datetime("2026-11-24", &vn), Some(1_795_453_200));
+        assert_eq!(parse_datetime("yesterday", &vn), None);
+    }
+
+    #[test]
+    fn working_days_skip_weekends() {
+        let vn = vietnam();
+        let at = |text: &str| parse_datetime(text, &vn).expect("moment");
+        // Friday 4 December 2026, 15:00 → Wednesday 9 December, 15:00.
+        assert_eq!(
+            add_working_days(at("2026-12-04T15:00:00"), 3, &vn),
+            at("2026-12-09T15:00:00")
+        );
+        // Monday → Thursday.
+        assert_eq!(
+            add_working_days(at("2026-12-07T08:00:00"), 3, &vn),
+            at("2026-12-10T08:00:00")
+        );
+        // Saturday → Wednesday (Mon, Tue, Wed).
+        assert_eq!(
+            add_working_days(at("2026-12-05T10:00:00"), 3, &vn),
+            at("2026-12-09T10:00:00")
+        );
+        assert_eq!(
+            add_working_days(at("2026-12-05T10:00:00"), 0, &vn),
+            at("2026-12-05T10:00:00")
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_working_day_deadline_is_never_early(unix in 0i64..4_000_000_000, days in 0u32..30) {
+            let vn = vietnam();
+            let due = add_working_days(unix, days, &vn);
+            prop_assert!(due >= unix + i64::from(days) * 86_400);
+            prop_assert!(due <= unix + i64::from(days) * 86_400 * 3 + 3 * 86_400);
         }
     }
 }

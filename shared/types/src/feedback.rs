@@ -196,6 +196,24 @@ pub struct ServiceRequest {
 
 /// What `POST requests` (or `tokens/{token}`) answers: an id, or for batch services a token
 /// to ask with later.
+/// A change to a request as the agency published it (FixMyStreet-style
+/// `servicerequestupdates`): the finer status, a note, a photo of the work.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RequestUpdate {
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub update_id: String,
+    #[serde(deserialize_with = "lenient::text")]
+    pub service_request_id: String,
+    #[serde(default, deserialize_with = "lenient::status")]
+    pub status: Status,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub updated_datetime: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_text")]
+    pub media_url: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Receipt {
     #[serde(default, deserialize_with = "lenient::optional_text")]

@@ -137,6 +137,7 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
                 }),
                 start_date: since,
                 end_date: until,
+                ..RequestQuery::default()
             };
             let requests = endpoint(&args)?.requests(&query)?;
             if args.json {

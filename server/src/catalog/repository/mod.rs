@@ -16,28 +16,7 @@ pub mod sqlite;
 pub use postgres::PostgresRepo;
 pub use sqlite::SqliteRepo;
 
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RepoError {
-    #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error(transparent)]
-    SqliteOpen(#[from] civic_db::OpenError),
-    #[error("PostgreSQL: {0}")]
-    Postgres(#[from] tokio_postgres::Error),
-    #[error("PostgreSQL connection pool: {0}")]
-    Pool(String),
-    #[error(
-        "another catalog version was published meanwhile (expected head {expected}, found {found}); publish again"
-    )]
-    Conflict { expected: i64, found: i64 },
-    #[error(
-        "the gateway database was written by a newer gateway (schema {found}, this one knows up to {supported})"
-    )]
-    NewerSchema { found: i64, supported: i64 },
-    #[error("a database task stopped unexpectedly: {0}")]
-    Task(String),
-}
+pub use crate::storage::RepoError;
 
 /// The newest published version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,13 +110,6 @@ pub trait Repository: Clone + Send + Sync + 'static {
 
     /// Every version, newest first.
     fn versions(&self) -> impl Future<Output = Result<Vec<VersionInfo>, RepoError>> + Send;
-}
-
-/// A fresh random epoch: 16 hex digits.
-pub(crate) fn new_epoch() -> Result<String, RepoError> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| RepoError::Task(format!("no randomness: {e}")))?;
-    Ok(crate::hex(&bytes))
 }
 
 /// The backend chosen at start-up (`--database`), so the HTTP layer is not generic.

@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::{IsolationLevel, NoTls};
+use deadpool_postgres::{GenericClient, Pool};
+use tokio_postgres::IsolationLevel;
+
+use crate::storage::postgres::{self as storage, pool_error};
 
 use super::{
     Delta, Head, PublishPlan, RecordChange, RepoError, Repository, StoredSnapshot, VersionInfo,
@@ -15,8 +17,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../sql/postgres_001.sql"),
     include_str!("../sql/postgres_002.sql"),
 ];
-/// Serialises schema upgrades between gateways starting at once (any constant works).
-const MIGRATION_LOCK: i64 = 0x0C1C_0001;
 
 #[derive(Debug, Clone)]
 pub struct PostgresRepo {
@@ -24,62 +24,28 @@ pub struct PostgresRepo {
     epoch: String,
 }
 
-fn pool_error(e: impl std::fmt::Display) -> RepoError {
-    RepoError::Pool(e.to_string())
-}
-
 impl PostgresRepo {
     pub async fn connect(url: &str) -> Result<Self, RepoError> {
-        let config: tokio_postgres::Config = url.parse()?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(16)
-            .build()
-            .map_err(pool_error)?;
-        let mut client = pool.get().await.map_err(pool_error)?;
-        let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        let pool = storage::pool(url).await?;
+        storage::migrate(&pool, "gateway_schema", MIGRATIONS).await?;
+        let client = pool.get().await.map_err(pool_error)?;
+        client
+            .execute(
+                "INSERT INTO gateway_meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING",
+                &[&crate::storage::random_hex(8)?],
+            )
             .await?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS gateway_schema (version BIGINT NOT NULL)")
-            .await?;
-        let found: i64 = match tx
-            .query_opt("SELECT version FROM gateway_schema", &[])
-            .await?
-        {
-            Some(row) => row.get(0),
-            None => {
-                tx.execute("INSERT INTO gateway_schema (version) VALUES (0)", &[])
-                    .await?;
-                0
-            }
-        };
-        let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
-        if found > supported {
-            return Err(RepoError::NewerSchema { found, supported });
-        }
-        for step in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
-            tx.batch_execute(step).await?;
-        }
-        tx.execute("UPDATE gateway_schema SET version = $1", &[&supported])
-            .await?;
-        tx.execute(
-            "INSERT INTO gateway_meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING",
-            &[&super::new_epoch()?],
-        )
-        .await?;
-        let epoch: String = tx
+        let epoch: String = client
             .query_one("SELECT value FROM gateway_meta WHERE key = 'epoch'", &[])
             .await?
             .get(0);
-        tx.commit().await?;
         drop(client);
         Ok(Self { pool, epoch })
+    }
+
+    /// The connection pool, shared with the other features' repositories.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 }
 

@@ -2,12 +2,14 @@
 //! rusqlite is blocking, so every call runs on tokio's blocking pool.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::path::Path;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use civic_db::Migrations;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::storage::sqlite::SqliteDb;
 
 use super::{
     Delta, Head, PublishPlan, RecordChange, RepoError, Repository, StoredSnapshot, VersionInfo,
@@ -20,43 +22,36 @@ const MIGRATIONS: Migrations = Migrations(&[
 
 #[derive(Debug, Clone)]
 pub struct SqliteRepo {
-    inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-struct Inner {
-    path: PathBuf,
-    epoch: String,
-    writer: Mutex<Connection>,
-    /// Idle read connections; a call takes one (or opens one) and puts it back.
-    readers: Mutex<Vec<Connection>>,
+    db: SqliteDb,
+    epoch: Arc<str>,
 }
 
 impl SqliteRepo {
     /// Opens (creating and migrating if needed) the gateway database at `path`.
     pub async fn open(path: &Path) -> Result<Self, RepoError> {
-        let path = path.to_path_buf();
-        blocking(move || {
-            let writer = MIGRATIONS.open(&path)?;
-            writer.execute(
-                "INSERT OR IGNORE INTO gateway_meta (key, value) VALUES ('epoch', ?1)",
-                [super::new_epoch()?],
-            )?;
-            let epoch: String = writer.query_row(
-                "SELECT value FROM gateway_meta WHERE key = 'epoch'",
-                [],
-                |r| r.get(0),
-            )?;
-            Ok(Self {
-                inner: Arc::new(Inner {
-                    path,
-                    epoch,
-                    writer: Mutex::new(writer),
-                    readers: Mutex::new(Vec::new()),
-                }),
+        let db = SqliteDb::open(path, MIGRATIONS).await?;
+        let epoch: String = db
+            .write(|tx| {
+                tx.execute(
+                    "INSERT OR IGNORE INTO gateway_meta (key, value) VALUES ('epoch', ?1)",
+                    [crate::storage::random_hex(8)?],
+                )?;
+                Ok(tx.query_row(
+                    "SELECT value FROM gateway_meta WHERE key = 'epoch'",
+                    [],
+                    |r| r.get(0),
+                )?)
             })
+            .await?;
+        Ok(Self {
+            db,
+            epoch: epoch.into(),
         })
-        .await
+    }
+
+    /// The database file; other features keep theirs beside it.
+    pub fn path(&self) -> &Path {
+        self.db.path()
     }
 
     async fn read<T, F>(&self, f: F) -> Result<T, RepoError>
@@ -64,30 +59,7 @@ impl SqliteRepo {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T, RepoError> + Send + 'static,
     {
-        let inner = Arc::clone(&self.inner);
-        blocking(move || {
-            let idle = inner
-                .readers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop();
-            let mut conn = match idle {
-                Some(conn) => conn,
-                None => open_reader(&inner.path)?,
-            };
-            // One read transaction: every query in `f` sees the same version.
-            let result = {
-                let tx = conn.transaction()?;
-                f(&tx)
-            };
-            inner
-                .readers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(conn);
-            result
-        })
-        .await
+        self.db.read(f).await
     }
 
     async fn write<T, F>(&self, f: F) -> Result<T, RepoError>
@@ -95,34 +67,8 @@ impl SqliteRepo {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T, RepoError> + Send + 'static,
     {
-        let inner = Arc::clone(&self.inner);
-        blocking(move || {
-            let mut writer = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);
-            // IMMEDIATE: take the write lock up front, so the head read inside is the one we replace.
-            let tx = writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })
-        .await
+        self.db.write(f).await
     }
-}
-
-fn open_reader(path: &Path) -> Result<Connection, RepoError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, RepoError> + Send + 'static,
-) -> Result<T, RepoError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| RepoError::Task(e.to_string()))?
 }
 
 fn head(tx: &Transaction<'_>) -> Result<Option<Head>, RepoError> {
@@ -144,7 +90,7 @@ fn head(tx: &Transaction<'_>) -> Result<Option<Head>, RepoError> {
 
 impl Repository for SqliteRepo {
     fn epoch(&self) -> &str {
-        &self.inner.epoch
+        &self.epoch
     }
 
     async fn head(&self) -> Result<Option<Head>, RepoError> {

@@ -1,0 +1,800 @@
+//! `/open311/v2/`: GeoReport v2 in JSON and XML (`services`, `services/{code}`, `requests`
+//! GET and POST, `requests/{id}`), FixMyStreet-style `servicerequestupdates`, staff updates
+//! (`POST requests/{id}/updates.{json|xml}` with a staff token), and photos
+//! (`POST media`, multipart, under its own body limit; `GET media/{id}.jpg`).
+//!
+//! Extensions to the spec, all optional query parameters of `GET requests`: `lat`, `long`
+//! and `radius` (metres, at most 5 km) for open reports near a point, nearest first;
+//! `account_id` for a resident's own reports; `service_request_id` on updates.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Extension, Multipart, Path, Query, State};
+use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use civic_types::city::CityProfile;
+use civic_types::feedback::Status;
+use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::catalogue::Catalogue;
+use super::media;
+use super::report::{self, Problem};
+use super::repository::{
+    Claim, Created, CredentialKind, FeedbackBackend, FeedbackRepository, NewUpdate, RepoError,
+    ReportFilter, StoredReport, StoredUpdate, UpdateFilter,
+};
+use super::wire::{self, Format};
+use crate::client::Client;
+use crate::throttle::Throttle;
+
+/// The header every `POST requests` carries; the same key answers the same report.
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// The spec's cap on a listing.
+const MAX_LISTED: u32 = 1_000;
+/// Without dates or ids, a listing covers the last 90 days (the spec's default).
+const DEFAULT_WINDOW_SECONDS: i64 = 90 * 86_400;
+const DEFAULT_RADIUS_M: f64 = 50.0;
+const MAX_RADIUS_M: f64 = 5_000.0;
+
+/// What the feedback handlers share.
+#[derive(Debug, Clone)]
+pub struct FeedbackState {
+    pub repo: FeedbackBackend,
+    catalogue: Arc<Catalogue>,
+    zone: civic_time::TimeZone,
+    agency: Arc<civic_types::city::LocalizedText>,
+    posts: Throttle,
+    uploads: Throttle,
+}
+
+impl FeedbackState {
+    pub fn new(repo: FeedbackBackend, catalogue: Catalogue, city: &CityProfile) -> Self {
+        Self {
+            repo,
+            catalogue: Arc::new(catalogue),
+            zone: civic_time::zone(&city.time_zone).unwrap_or_else(|_| civic_time::vietnam()),
+            agency: Arc::new(city.name.clone()),
+            // A helper at a commune office files many reports; a script filing thousands is not.
+            posts: Throttle::new(60, Duration::from_secs(2)),
+            uploads: Throttle::new(30, Duration::from_secs(4)),
+        }
+    }
+}
+
+/// The feedback routes whose bodies fit the gateway's common limit.
+pub fn routes<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    FeedbackState: axum::extract::FromRef<S>,
+{
+    OpenApiRouter::new()
+        .routes(routes!(get_document, post_document))
+        .routes(routes!(get_service))
+        .routes(routes!(get_request))
+        .routes(routes!(post_update))
+        .routes(routes!(get_media))
+}
+
+/// Photo uploads, which need a larger body limit than anything else.
+pub fn upload_routes<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    FeedbackState: axum::extract::FromRef<S>,
+{
+    OpenApiRouter::new().routes(routes!(post_media))
+}
+
+/// An Open311 refusal: the spec's `[{code, description}]`, in the client's language.
+struct Refusal {
+    problem: Problem,
+    format: Format,
+    english: bool,
+    retry_after: Option<Duration>,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let description = if self.english {
+            self.problem.en
+        } else {
+            self.problem.vi
+        };
+        let mut response = wire::list(
+            status,
+            self.format,
+            &wire::ERRORS,
+            &[wire::ErrorOut {
+                code: self.problem.status,
+                description,
+            }],
+        );
+        if let Some(wait) = self.retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                HeaderValue::from(wait.as_secs().max(1)),
+            );
+        }
+        response
+    }
+}
+
+/// The request's context for answers: format and language.
+#[derive(Clone, Copy)]
+struct Answer {
+    format: Format,
+    english: bool,
+}
+
+impl Answer {
+    fn new(format: Format, headers: &HeaderMap) -> Self {
+        let english = crate::http::header_text(headers, ACCEPT_LANGUAGE)
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|first| first.trim().to_ascii_lowercase().starts_with("en"));
+        Self { format, english }
+    }
+
+    fn refuse(self, problem: Problem) -> Refusal {
+        Refusal {
+            problem,
+            format: self.format,
+            english: self.english,
+            retry_after: None,
+        }
+    }
+
+    fn storage(self, error: &RepoError) -> Refusal {
+        tracing::error!(%error, "feedback storage failed");
+        self.refuse(Problem::new(
+            503,
+            "Hệ thống tạm thời không lưu được; xin gửi lại sau.",
+            "The gateway's storage is unavailable; try again later.",
+        ))
+    }
+
+    fn throttled(self, wait: Duration) -> Refusal {
+        Refusal {
+            retry_after: Some(wait),
+            ..self.refuse(Problem::new(
+                429,
+                "Gửi quá nhiều trong thời gian ngắn; xin thử lại sau ít phút.",
+                "Too many posts from this address; try again later.",
+            ))
+        }
+    }
+
+    fn not_found(self) -> Refusal {
+        self.refuse(Problem::new(
+            404,
+            "Không tìm thấy.",
+            "Not found.",
+        ))
+    }
+}
+
+fn split(document: &str, headers: &HeaderMap) -> Result<(String, Answer), Refusal> {
+    match Format::split(document) {
+        Some((name, format)) => Ok((name.to_owned(), Answer::new(format, headers))),
+        None => Err(Answer::new(Format::Json, headers).not_found()),
+    }
+}
+
+fn digest(secret: &str) -> String {
+    crate::hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// A new secret for an app or a staff member: 32 random bytes as hex. Only its digest is kept.
+pub async fn issue_credential(
+    repo: &FeedbackBackend,
+    kind: CredentialKind,
+    name: &str,
+) -> Result<String, RepoError> {
+    let secret = crate::storage::random_hex(32)?;
+    repo.add_credential(kind, name.to_owned(), digest(&secret), civic_time::now_unix())
+        .await?;
+    Ok(secret)
+}
+
+/// `services.{fmt}`, `requests.{fmt}` or `servicerequestupdates.{fmt}`.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/{document}",
+    params(("document" = String, Path, description = "`services.json`, `requests.json`, `servicerequestupdates.json` (or `.xml`)")),
+    responses(
+        (status = 200, description = "The list, in GeoReport v2's shape"),
+        (status = 400, description = "A malformed parameter (an Open311 error array)"),
+        (status = 404, description = "No such document"),
+    )
+)]
+async fn get_document(
+    State(state): State<FeedbackState>,
+    Path(document): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let (name, answer) = split(&document, &headers)?;
+    match name.as_str() {
+        "services" => {
+            let services: Vec<wire::ServiceOut<'_>> = state
+                .catalogue
+                .services()
+                .iter()
+                .map(|s| wire::ServiceOut {
+                    service_code: &s.service_code,
+                    service_name: &s.service_name,
+                    description: s.description.as_deref(),
+                    metadata: s.metadata,
+                    service_type: match s.service_type {
+                        civic_types::feedback::ServiceType::Batch => "batch",
+                        civic_types::feedback::ServiceType::Blackbox => "blackbox",
+                        _ => "realtime",
+                    },
+                    keywords: s.keywords.join(","),
+                    group: s.group.as_deref(),
+                })
+                .collect();
+            Ok(wire::list(StatusCode::OK, answer.format, &wire::SERVICES, &services))
+        }
+        "requests" => list_requests(&state, answer, &params).await,
+        "servicerequestupdates" => list_updates(&state, answer, &params).await,
+        _ => Err(answer.not_found()),
+    }
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+fn list_of<'a>(params: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    param(params, name)
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+fn bad_parameter(answer: Answer, name: &str) -> Refusal {
+    answer.refuse(Problem::new(
+        400,
+        format!("Tham số {name} không hợp lệ."),
+        format!("The parameter {name} is not valid."),
+    ))
+}
+
+fn moment(
+    params: &[(String, String)],
+    name: &str,
+    state: &FeedbackState,
+    answer: Answer,
+) -> Result<Option<i64>, Refusal> {
+    param(params, name)
+        .map(|v| civic_time::parse_datetime(v, &state.zone).ok_or_else(|| bad_parameter(answer, name)))
+        .transpose()
+}
+
+fn number(params: &[(String, String)], name: &str, answer: Answer) -> Result<Option<f64>, Refusal> {
+    param(params, name)
+        .map(|v| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .ok_or_else(|| bad_parameter(answer, name))
+        })
+        .transpose()
+}
+
+/// Report ids as the spec lists them, comma-separated; anything not ours matches nothing.
+fn ids(params: &[(String, String)]) -> Option<Vec<i64>> {
+    let listed = list_of(params, "service_request_id");
+    (!listed.is_empty()).then(|| {
+        listed
+            .iter()
+            .map(|id| id.parse::<i64>().unwrap_or(-1))
+            .collect()
+    })
+}
+
+async fn list_requests(
+    state: &FeedbackState,
+    answer: Answer,
+    params: &[(String, String)],
+) -> Result<Response, Refusal> {
+    let mut filter = ReportFilter {
+        ids: ids(params).unwrap_or_default(),
+        service_codes: list_of(params, "service_code")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        from: moment(params, "start_date", state, answer)?,
+        to: moment(params, "end_date", state, answer)?,
+        account_id: param(params, "account_id").map(str::to_owned),
+        limit: MAX_LISTED,
+        ..ReportFilter::default()
+    };
+    for status in list_of(params, "status") {
+        match status {
+            "open" => filter.statuses.extend(STATUSES.iter().filter(|s| s.is_open())),
+            "closed" => filter.statuses.extend(STATUSES.iter().filter(|s| !s.is_open())),
+            other => match STATUSES.iter().find(|s| s.as_str() == other) {
+                Some(s) => filter.statuses.push(*s),
+                None => return Err(bad_parameter(answer, "status")),
+            },
+        }
+    }
+    if filter.ids.is_empty() && filter.account_id.is_none() && filter.from.is_none() {
+        filter.from = Some(filter.to.unwrap_or_else(civic_time::now_unix) - DEFAULT_WINDOW_SECONDS);
+    }
+    let near = match (number(params, "lat", answer)?, number(params, "long", answer)?) {
+        (Some(lat), Some(lon)) => {
+            let radius = number(params, "radius", answer)?.unwrap_or(DEFAULT_RADIUS_M);
+            if !(0.0..=MAX_RADIUS_M).contains(&radius) || !(-90.0..=90.0).contains(&lat) {
+                return Err(bad_parameter(answer, "radius"));
+            }
+            filter.area = Some(report::area_around(lat, lon, radius));
+            Some((lat, lon, radius))
+        }
+        (None, None) => None,
+        _ => return Err(bad_parameter(answer, "lat")),
+    };
+    let mut reports = state
+        .repo
+        .reports(filter)
+        .await
+        .map_err(|e| answer.storage(&e))?;
+    if let Some((lat, lon, radius)) = near {
+        let distance = |r: &StoredReport| match (r.report.lat, r.report.lon) {
+            (Some(a), Some(b)) => report::distance_m(lat, lon, a, b),
+            _ => f64::INFINITY,
+        };
+        reports.retain(|r| distance(r) <= radius);
+        reports.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
+    }
+    let out: Vec<wire::RequestOut> = reports.iter().map(|r| request_out(state, r)).collect();
+    Ok(wire::list(StatusCode::OK, answer.format, &wire::REQUESTS, &out))
+}
+
+/// Every status a report can hold, for filters.
+const STATUSES: [Status; 7] = [
+    Status::Open,
+    Status::Investigating,
+    Status::ActionScheduled,
+    Status::Fixed,
+    Status::Duplicate,
+    Status::NotResponsible,
+    Status::Closed,
+];
+
+fn request_out(state: &FeedbackState, stored: &StoredReport) -> wire::RequestOut {
+    let r = &stored.report;
+    let time = |unix| civic_time::iso_datetime(unix, &state.zone);
+    wire::RequestOut {
+        service_request_id: stored.id.to_string(),
+        status: if stored.status.is_open() { "open" } else { "closed" },
+        status_notes: stored.status_notes.clone(),
+        service_name: state
+            .catalogue
+            .service(&r.service_code)
+            .map(|s| s.service_name.clone())
+            .unwrap_or_default(),
+        service_code: r.service_code.clone(),
+        description: r.description.clone(),
+        agency_responsible: state.agency.vi.clone(),
+        requested_datetime: time(r.requested_at),
+        updated_datetime: time(stored.updated_at),
+        expected_datetime: time(r.expected_at),
+        address: r.address.clone(),
+        address_id: r.address_id.clone(),
+        lat: r.lat,
+        lon: r.lon,
+        media_url: r.media_url.clone(),
+    }
+}
+
+fn update_out(state: &FeedbackState, stored: &StoredUpdate) -> wire::UpdateOut {
+    wire::UpdateOut {
+        update_id: stored.id.to_string(),
+        service_request_id: stored.update.report_id.to_string(),
+        status: stored.update.status.as_str(),
+        updated_datetime: civic_time::iso_datetime(stored.update.at, &state.zone),
+        description: stored.update.description.clone(),
+        media_url: stored.update.media_url.clone(),
+    }
+}
+
+async fn list_updates(
+    state: &FeedbackState,
+    answer: Answer,
+    params: &[(String, String)],
+) -> Result<Response, Refusal> {
+    let filter = UpdateFilter {
+        report_ids: ids(params).unwrap_or_default(),
+        from: moment(params, "start_date", state, answer)?,
+        to: moment(params, "end_date", state, answer)?,
+        limit: MAX_LISTED,
+    };
+    let updates = state
+        .repo
+        .updates(filter)
+        .await
+        .map_err(|e| answer.storage(&e))?;
+    let out: Vec<wire::UpdateOut> = updates.iter().map(|u| update_out(state, u)).collect();
+    Ok(wire::list(StatusCode::OK, answer.format, &wire::UPDATES, &out))
+}
+
+/// `POST requests.{fmt}`: a new report, form-encoded, with an API key and an `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/{document}",
+    params(
+        ("document" = String, Path, description = "`requests.json` or `requests.xml`"),
+        ("Idempotency-Key" = String, Header, description = "Unique per report; the same key and fields answer the same report"),
+    ),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "GeoReport v2 fields: api_key, service_code, lat/long or address_string/address_id, attribute[CODE], description, media_url, account_id"),
+    responses(
+        (status = 201, description = "The receipt: service_request_id, service_notice with the due date"),
+        (status = 200, description = "The same key and fields again: the same receipt"),
+        (status = 400, description = "A field is missing or malformed (an Open311 error array)"),
+        (status = 403, description = "Missing or unknown api_key"),
+        (status = 404, description = "Unknown service_code"),
+        (status = 409, description = "The Idempotency-Key was used with other fields"),
+        (status = 429, description = "Too many posts from this client; see Retry-After"),
+    )
+)]
+async fn post_document(
+    State(state): State<FeedbackState>,
+    Path(document): Path<String>,
+    client: Option<Extension<Client>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let (name, answer) = split(&document, &headers)?;
+    if name != "requests" {
+        return Err(answer.not_found());
+    }
+    state
+        .posts
+        .check(client.map(|Extension(Client(key))| key))
+        .map_err(|wait| answer.throttled(wait))?;
+    let key = crate::http::header_text(&headers, IDEMPOTENCY_KEY)
+        .filter(|k| (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            answer.refuse(Problem::new(
+                400,
+                "Thiếu khoá chống gửi trùng (Idempotency-Key).",
+                "Every post needs an Idempotency-Key header of 1–128 visible characters.",
+            ))
+        })?
+        .to_owned();
+    let pairs = report::read_form(&body);
+    let submission = report::check(&pairs, &state.catalogue).map_err(|p| answer.refuse(p))?;
+    let app = authorize(&state, answer, CredentialKind::App, submission.api_key.as_deref()).await?;
+    let now = civic_time::now_unix();
+    let mut new = submission.report;
+    new.requested_at = now;
+    new.expected_at =
+        civic_time::add_working_days(now, state.catalogue.due_working_days(), &state.zone);
+    let expected_at = new.expected_at;
+    let account_id = new.account_id.clone();
+    let claim = Claim {
+        client: app,
+        key,
+        fingerprint: submission.fingerprint,
+    };
+    let (status, id) = match state.repo.create(new, claim).await {
+        Ok(Created::New(id)) => (StatusCode::CREATED, id),
+        Ok(Created::Replayed(id)) => (StatusCode::OK, id),
+        Ok(Created::KeyReused) => {
+            return Err(answer.refuse(Problem::new(
+                409,
+                "Khoá chống gửi trùng này đã dùng cho một phản ánh khác.",
+                "This Idempotency-Key was already used with different fields.",
+            )));
+        }
+        Err(error) => return Err(answer.storage(&error)),
+    };
+    let due = civic_time::date_in(expected_at, &state.zone);
+    let service_notice = if answer.english {
+        format!("Received. To be handled by {due} ({} working days).", state.catalogue.due_working_days())
+    } else {
+        format!("Đã tiếp nhận. Hạn xử lý: {due} ({} ngày làm việc).", state.catalogue.due_working_days())
+    };
+    Ok(wire::list(
+        status,
+        answer.format,
+        &wire::REQUESTS,
+        &[wire::ReceiptOut {
+            service_request_id: id.to_string(),
+            service_notice,
+            account_id,
+        }],
+    ))
+}
+
+/// The name behind a credential, or a 403.
+async fn authorize(
+    state: &FeedbackState,
+    answer: Answer,
+    kind: CredentialKind,
+    secret: Option<&str>,
+) -> Result<String, Refusal> {
+    let forbidden = || {
+        answer.refuse(match kind {
+            CredentialKind::App => Problem::new(
+                403,
+                "Ứng dụng gửi phản ánh chưa được cấp khoá hợp lệ (api_key).",
+                "A valid api_key is required.",
+            ),
+            CredentialKind::Staff => Problem::new(
+                403,
+                "Cần mã cán bộ hợp lệ.",
+                "A valid staff token is required (Authorization: Bearer …).",
+            ),
+        })
+    };
+    let Some(secret) = secret.filter(|s| s.len() <= 256) else {
+        return Err(forbidden());
+    };
+    match state.repo.credential(kind, digest(secret)).await {
+        Ok(Some(name)) => Ok(name),
+        Ok(None) => Err(forbidden()),
+        Err(error) => Err(answer.storage(&error)),
+    }
+}
+
+/// `services/{code}.{fmt}`: the form a service asks residents to fill.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/services/{document}",
+    params(("document" = String, Path, description = "`{service_code}.json` or `.xml`")),
+    responses((status = 200, description = "The service definition"), (status = 404, description = "No such service"))
+)]
+async fn get_service(
+    State(state): State<FeedbackState>,
+    Path(document): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let (code, answer) = split(&document, &headers)?;
+    let definition = state
+        .catalogue
+        .definition(&code)
+        .ok_or_else(|| answer.not_found())?;
+    Ok(wire::single(StatusCode::OK, answer.format, "service_definition", definition))
+}
+
+/// `requests/{id}.{fmt}`: one report, as a list of one (the spec's shape).
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests/{document}",
+    params(("document" = String, Path, description = "`{service_request_id}.json` or `.xml`")),
+    responses((status = 200, description = "The report"), (status = 404, description = "No such report"))
+)]
+async fn get_request(
+    State(state): State<FeedbackState>,
+    Path(document): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let (id, answer) = split(&document, &headers)?;
+    let id: i64 = id.parse().map_err(|_| answer.not_found())?;
+    let found = state
+        .repo
+        .reports(ReportFilter {
+            ids: vec![id],
+            limit: 1,
+            ..ReportFilter::default()
+        })
+        .await
+        .map_err(|e| answer.storage(&e))?;
+    if found.is_empty() {
+        return Err(answer.not_found());
+    }
+    let out: Vec<wire::RequestOut> = found.iter().map(|r| request_out(&state, r)).collect();
+    Ok(wire::list(StatusCode::OK, answer.format, &wire::REQUESTS, &out))
+}
+
+/// `POST requests/{id}/updates.{fmt}` (staff): a new status and a note, published in
+/// `servicerequestupdates`.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests/{id}/{document}",
+    params(
+        ("id" = i64, Path, description = "The report's service_request_id"),
+        ("document" = String, Path, description = "`updates.json` or `updates.xml`"),
+    ),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "status (open, investigating, action_scheduled, fixed, duplicate, not_responsible, closed), description, media_url"),
+    responses(
+        (status = 201, description = "The update as published"),
+        (status = 403, description = "No valid staff token (Authorization: Bearer …)"),
+        (status = 404, description = "No such report"),
+    )
+)]
+async fn post_update(
+    State(state): State<FeedbackState>,
+    Path((id, document)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let (name, answer) = split(&document, &headers)?;
+    let id: i64 = match (name.as_str(), id.parse()) {
+        ("updates", Ok(id)) => id,
+        _ => return Err(answer.not_found()),
+    };
+    let token = crate::http::header_text(&headers, AUTHORIZATION)
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let staff = authorize(&state, answer, CredentialKind::Staff, token).await?;
+    let pairs = report::read_form(&body);
+    let field = |name: &str| param(&pairs, name).map(str::to_owned);
+    let status = field("status")
+        .and_then(|s| STATUSES.iter().copied().find(|x| x.as_str() == s))
+        .ok_or_else(|| bad_parameter(answer, "status"))?;
+    let description = field("description");
+    if description
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > report::MAX_DESCRIPTION_CHARS)
+    {
+        return Err(bad_parameter(answer, "description"));
+    }
+    let media_url = field("media_url");
+    if media_url
+        .as_deref()
+        .is_some_and(|u| !url::Url::parse(u).is_ok_and(|u| civic_net::is_secure_address(&u)))
+    {
+        return Err(bad_parameter(answer, "media_url"));
+    }
+    let update = NewUpdate {
+        report_id: id,
+        status,
+        description,
+        media_url,
+        staff,
+        at: civic_time::now_unix(),
+    };
+    match state.repo.add_update(update).await {
+        Ok(Some(stored)) => Ok(wire::list(
+            StatusCode::CREATED,
+            answer.format,
+            &wire::UPDATES,
+            &[update_out(&state, &stored)],
+        )),
+        Ok(None) => Err(answer.not_found()),
+        Err(error) => Err(answer.storage(&error)),
+    }
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct Uploaded {
+    media_url: String,
+    width: u32,
+    height: u32,
+}
+
+/// `POST media` (multipart: `api_key`, `media`): a photo for a report; its `media_url` goes
+/// in the report's `media_url`.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/media",
+    request_body(content_type = "multipart/form-data", description = "`api_key` and the photo as `media` (JPEG or PNG, at most 12 MiB)"),
+    responses(
+        (status = 201, description = "Stored, re-encoded as JPEG", body = Uploaded),
+        (status = 403, description = "Missing or unknown api_key"),
+        (status = 413, description = "Too large"),
+        (status = 415, description = "Not a JPEG or PNG"),
+    )
+)]
+async fn post_media(
+    State(state): State<FeedbackState>,
+    client: Option<Extension<Client>>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, Refusal> {
+    let answer = Answer::new(Format::Json, &headers);
+    state
+        .uploads
+        .check(client.map(|Extension(Client(key))| key))
+        .map_err(|wait| answer.throttled(wait))?;
+    let unreadable = || {
+        answer.refuse(Problem::new(
+            400,
+            "Không đọc được dữ liệu tải lên (cần api_key và ảnh media).",
+            "The upload must be multipart with api_key and media.",
+        ))
+    };
+    let (mut api_key, mut photo) = (None, None);
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("api_key") => api_key = Some(field.text().await.map_err(|_| unreadable())?),
+            Some("media") => photo = Some(field.bytes().await.map_err(|_| unreadable())?),
+            _ => {}
+        }
+    }
+    authorize(&state, answer, CredentialKind::App, api_key.as_deref()).await?;
+    let photo = photo.ok_or_else(unreadable)?;
+    let photo = tokio::task::spawn_blocking(move || media::reencode(&photo))
+        .await
+        .map_err(|e| answer.storage(&RepoError::Task(e.to_string())))?
+        .map_err(|p| answer.refuse(p))?;
+    let (width, height) = (photo.width, photo.height);
+    let id = photo.id.clone();
+    state
+        .repo
+        .put_media(
+            super::repository::StoredMedia {
+                id: photo.id,
+                content_type: "image/jpeg".into(),
+                bytes: Bytes::from(photo.jpeg),
+            },
+            api_key.unwrap_or_default().chars().take(8).collect(),
+            civic_time::now_unix(),
+        )
+        .await
+        .map_err(|e| answer.storage(&e))?;
+    let body = Uploaded {
+        media_url: format!("{}/open311/v2/media/{id}.jpg", base_url(&headers)),
+        width,
+        height,
+    };
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// This gateway's address as the client reached it: https, except on loopback.
+fn base_url(headers: &HeaderMap) -> String {
+    let host = crate::http::header_text(headers, HOST)
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let name = host.rsplit_once(':').map_or(host, |(name, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host }
+    });
+    let loopback = name == "localhost"
+        || name.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    format!("{}://{host}", if loopback { "http" } else { "https" })
+}
+
+/// `media/{id}.jpg`: a stored photo.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/media/{document}",
+    params(("document" = String, Path, description = "`{id}.jpg` as returned by POST media")),
+    responses((status = 200, description = "The JPEG", content_type = "image/jpeg"), (status = 404, description = "No such photo"))
+)]
+async fn get_media(
+    State(state): State<FeedbackState>,
+    Path(document): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let answer = Answer::new(Format::Json, &headers);
+    let id = document
+        .strip_suffix(".jpg")
+        .filter(|id| media::is_photo_id(id))
+        .ok_or_else(|| answer.not_found())?;
+    let stored = state
+        .repo
+        .media(id.to_owned())
+        .await
+        .map_err(|e| answer.storage(&e))?
+        .ok_or_else(|| answer.not_found())?;
+    let mut response = stored.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    // Named by its digest: it never changes.
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    headers.insert(
+        HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
+}
