@@ -173,9 +173,7 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
             serve(repo, addr, &city, trusted_proxies, services).await
         }
         Command::ApiKey { action } => credentials(&repo, CredentialKind::App, action).await,
-        Command::StaffToken { action } => {
-            credentials(&repo, CredentialKind::Staff, action).await
-        }
+        Command::StaffToken { action } => credentials(&repo, CredentialKind::Staff, action).await,
         Command::ImportCatalog {
             file,
             data_date,

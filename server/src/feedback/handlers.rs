@@ -99,8 +99,7 @@ struct Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let status = StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::BAD_REQUEST);
         let description = if self.english {
             self.problem.en
         } else {
@@ -170,11 +169,7 @@ impl Answer {
     }
 
     fn not_found(self) -> Refusal {
-        self.refuse(Problem::new(
-            404,
-            "Không tìm thấy.",
-            "Not found.",
-        ))
+        self.refuse(Problem::new(404, "Không tìm thấy.", "Not found."))
     }
 }
 
@@ -196,8 +191,13 @@ pub async fn issue_credential(
     name: &str,
 ) -> Result<String, RepoError> {
     let secret = crate::storage::random_hex(32)?;
-    repo.add_credential(kind, name.to_owned(), digest(&secret), civic_time::now_unix())
-        .await?;
+    repo.add_credential(
+        kind,
+        name.to_owned(),
+        digest(&secret),
+        civic_time::now_unix(),
+    )
+    .await?;
     Ok(secret)
 }
 
@@ -239,7 +239,12 @@ async fn get_document(
                     group: s.group.as_deref(),
                 })
                 .collect();
-            Ok(wire::list(StatusCode::OK, answer.format, &wire::SERVICES, &services))
+            Ok(wire::list(
+                StatusCode::OK,
+                answer.format,
+                &wire::SERVICES,
+                &services,
+            ))
         }
         "requests" => list_requests(&state, answer, &params).await,
         "servicerequestupdates" => list_updates(&state, answer, &params).await,
@@ -257,7 +262,12 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 fn list_of<'a>(params: &'a [(String, String)], name: &str) -> Vec<&'a str> {
     param(params, name)
-        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect())
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -276,7 +286,9 @@ fn moment(
     answer: Answer,
 ) -> Result<Option<i64>, Refusal> {
     param(params, name)
-        .map(|v| civic_time::parse_datetime(v, &state.zone).ok_or_else(|| bad_parameter(answer, name)))
+        .map(|v| {
+            civic_time::parse_datetime(v, &state.zone).ok_or_else(|| bad_parameter(answer, name))
+        })
         .transpose()
 }
 
@@ -321,8 +333,12 @@ async fn list_requests(
     };
     for status in list_of(params, "status") {
         match status {
-            "open" => filter.statuses.extend(STATUSES.iter().filter(|s| s.is_open())),
-            "closed" => filter.statuses.extend(STATUSES.iter().filter(|s| !s.is_open())),
+            "open" => filter
+                .statuses
+                .extend(STATUSES.iter().filter(|s| s.is_open())),
+            "closed" => filter
+                .statuses
+                .extend(STATUSES.iter().filter(|s| !s.is_open())),
             other => match STATUSES.iter().find(|s| s.as_str() == other) {
                 Some(s) => filter.statuses.push(*s),
                 None => return Err(bad_parameter(answer, "status")),
@@ -332,7 +348,10 @@ async fn list_requests(
     if filter.ids.is_empty() && filter.account_id.is_none() && filter.from.is_none() {
         filter.from = Some(filter.to.unwrap_or_else(civic_time::now_unix) - DEFAULT_WINDOW_SECONDS);
     }
-    let near = match (number(params, "lat", answer)?, number(params, "long", answer)?) {
+    let near = match (
+        number(params, "lat", answer)?,
+        number(params, "long", answer)?,
+    ) {
         (Some(lat), Some(lon)) => {
             let radius = number(params, "radius", answer)?.unwrap_or(DEFAULT_RADIUS_M);
             if !(0.0..=MAX_RADIUS_M).contains(&radius) || !(-90.0..=90.0).contains(&lat) {
@@ -358,7 +377,12 @@ async fn list_requests(
         reports.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
     }
     let out: Vec<wire::RequestOut> = reports.iter().map(|r| request_out(state, r)).collect();
-    Ok(wire::list(StatusCode::OK, answer.format, &wire::REQUESTS, &out))
+    Ok(wire::list(
+        StatusCode::OK,
+        answer.format,
+        &wire::REQUESTS,
+        &out,
+    ))
 }
 
 /// Every status a report can hold, for filters.
@@ -377,7 +401,11 @@ fn request_out(state: &FeedbackState, stored: &StoredReport) -> wire::RequestOut
     let time = |unix| civic_time::iso_datetime(unix, &state.zone);
     wire::RequestOut {
         service_request_id: stored.id.to_string(),
-        status: if stored.status.is_open() { "open" } else { "closed" },
+        status: if stored.status.is_open() {
+            "open"
+        } else {
+            "closed"
+        },
         status_notes: stored.status_notes.clone(),
         service_name: state
             .catalogue
@@ -394,7 +422,8 @@ fn request_out(state: &FeedbackState, stored: &StoredReport) -> wire::RequestOut
         address_id: r.address_id.clone(),
         lat: r.lat,
         lon: r.lon,
-        media_url: r.media_url.clone(),
+        media_url: r.media_urls.first().cloned(),
+        media_urls: (r.media_urls.len() > 1).then(|| r.media_urls.clone()),
     }
 }
 
@@ -426,7 +455,12 @@ async fn list_updates(
         .await
         .map_err(|e| answer.storage(&e))?;
     let out: Vec<wire::UpdateOut> = updates.iter().map(|u| update_out(state, u)).collect();
-    Ok(wire::list(StatusCode::OK, answer.format, &wire::UPDATES, &out))
+    Ok(wire::list(
+        StatusCode::OK,
+        answer.format,
+        &wire::UPDATES,
+        &out,
+    ))
 }
 
 /// `POST requests.{fmt}`: a new report, form-encoded, with an API key and an `Idempotency-Key`.
@@ -437,7 +471,7 @@ async fn list_updates(
         ("document" = String, Path, description = "`requests.json` or `requests.xml`"),
         ("Idempotency-Key" = String, Header, description = "Unique per report; the same key and fields answer the same report"),
     ),
-    request_body(content_type = "application/x-www-form-urlencoded", description = "GeoReport v2 fields: api_key, service_code, lat/long or address_string/address_id, attribute[CODE], description, media_url, account_id"),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "GeoReport v2 fields: api_key, service_code, lat/long or address_string/address_id, attribute[CODE], description, media_url (up to four times: the first is the spec's), account_id"),
     responses(
         (status = 201, description = "The receipt: service_request_id, service_notice with the due date"),
         (status = 200, description = "The same key and fields again: the same receipt"),
@@ -475,7 +509,13 @@ async fn post_document(
         .to_owned();
     let pairs = report::read_form(&body);
     let submission = report::check(&pairs, &state.catalogue).map_err(|p| answer.refuse(p))?;
-    let app = authorize(&state, answer, CredentialKind::App, submission.api_key.as_deref()).await?;
+    let app = authorize(
+        &state,
+        answer,
+        CredentialKind::App,
+        submission.api_key.as_deref(),
+    )
+    .await?;
     let now = civic_time::now_unix();
     let mut new = submission.report;
     new.requested_at = now;
@@ -502,9 +542,15 @@ async fn post_document(
     };
     let due = civic_time::date_in(expected_at, &state.zone);
     let service_notice = if answer.english {
-        format!("Received. To be handled by {due} ({} working days).", state.catalogue.due_working_days())
+        format!(
+            "Received. To be handled by {due} ({} working days).",
+            state.catalogue.due_working_days()
+        )
     } else {
-        format!("Đã tiếp nhận. Hạn xử lý: {due} ({} ngày làm việc).", state.catalogue.due_working_days())
+        format!(
+            "Đã tiếp nhận. Hạn xử lý: {due} ({} ngày làm việc).",
+            state.catalogue.due_working_days()
+        )
     };
     Ok(wire::list(
         status,
@@ -566,7 +612,12 @@ async fn get_service(
         .catalogue
         .definition(&code)
         .ok_or_else(|| answer.not_found())?;
-    Ok(wire::single(StatusCode::OK, answer.format, "service_definition", definition))
+    Ok(wire::single(
+        StatusCode::OK,
+        answer.format,
+        "service_definition",
+        definition,
+    ))
 }
 
 /// `requests/{id}.{fmt}`: one report, as a list of one (the spec's shape).
@@ -596,7 +647,12 @@ async fn get_request(
         return Err(answer.not_found());
     }
     let out: Vec<wire::RequestOut> = found.iter().map(|r| request_out(&state, r)).collect();
-    Ok(wire::list(StatusCode::OK, answer.format, &wire::REQUESTS, &out))
+    Ok(wire::list(
+        StatusCode::OK,
+        answer.format,
+        &wire::REQUESTS,
+        &out,
+    ))
 }
 
 /// `POST requests/{id}/updates.{fmt}` (staff): a new status and a note, published in
@@ -645,7 +701,7 @@ async fn post_update(
     let media_url = field("media_url");
     if media_url
         .as_deref()
-        .is_some_and(|u| !url::Url::parse(u).is_ok_and(|u| civic_net::is_secure_address(&u)))
+        .is_some_and(|u| !report::is_media_url(u))
     {
         return Err(bad_parameter(answer, "media_url"));
     }
@@ -754,10 +810,17 @@ fn base_url(headers: &HeaderMap) -> String {
         })
         .unwrap_or("localhost");
     let name = host.rsplit_once(':').map_or(host, |(name, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host }
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            name
+        } else {
+            host
+        }
     });
     let loopback = name == "localhost"
-        || name.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        || name
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
     format!("{}://{host}", if loopback { "http" } else { "https" })
 }
 

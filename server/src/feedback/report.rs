@@ -14,6 +14,8 @@ use super::repository::{Area, NewReport};
 pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
 const MAX_SHORT_TEXT_CHARS: usize = 500;
 const MAX_URL_BYTES: usize = 2_048;
+/// Photos a report may carry (`media_url` repeated; GeoReport v2 has one, the first).
+pub const MAX_PHOTOS: usize = 4;
 
 /// Why a post was refused, in both languages; the spec's error code is the HTTP status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,9 +57,12 @@ pub struct Submission {
 pub fn check(pairs: &[(String, String)], catalogue: &Catalogue) -> Result<Submission, Problem> {
     let mut fields: BTreeMap<&str, &str> = BTreeMap::new();
     let mut attributes: Vec<(String, String)> = Vec::new();
+    let mut media_urls: Vec<String> = Vec::new();
     for (name, value) in pairs {
         if let Some(code) = attribute_code(name) {
             attributes.push((code.to_owned(), value.trim().to_owned()));
+        } else if name == "media_url" {
+            media_urls.push(value.trim().to_owned());
         } else if fields.insert(name, value).is_some() {
             return Err(Problem::bad(
                 format!("Trường {name} được gửi hai lần."),
@@ -104,20 +109,19 @@ pub fn check(pairs: &[(String, String)], catalogue: &Catalogue) -> Result<Submis
             "A location is required: lat and long, address_string or address_id.",
         ));
     }
-    let media_url = text("media_url")
-        .map(|url| {
-            let secure = url.len() <= MAX_URL_BYTES
-                && url::Url::parse(&url).is_ok_and(|u| civic_net::is_secure_address(&u));
-            if secure {
-                Ok(url)
-            } else {
-                Err(Problem::bad(
-                    "Đường dẫn ảnh phải là địa chỉ https.",
-                    "media_url must be an https URL.",
-                ))
-            }
-        })
-        .transpose()?;
+    media_urls.retain(|url| !url.is_empty());
+    if media_urls.len() > MAX_PHOTOS {
+        return Err(Problem::bad(
+            format!("Mỗi phản ánh có tối đa {MAX_PHOTOS} ảnh."),
+            format!("At most {MAX_PHOTOS} media_url per report."),
+        ));
+    }
+    if !media_urls.iter().all(|url| is_media_url(url)) {
+        return Err(Problem::bad(
+            "Đường dẫn ảnh phải là địa chỉ https.",
+            "media_url must be an https URL.",
+        ));
+    }
     let account_id = short_text(text("account_id"), "account_id")?;
     check_attributes(&definition.attributes, &attributes)?;
     Ok(Submission {
@@ -130,13 +134,19 @@ pub fn check(pairs: &[(String, String)], catalogue: &Catalogue) -> Result<Submis
             address_id,
             lat,
             lon,
-            media_url,
+            media_urls,
             attributes,
             account_id,
             requested_at: 0,
             expected_at: 0,
         },
     })
+}
+
+/// An https address (http only to loopback) of sensible length.
+pub fn is_media_url(url: &str) -> bool {
+    url.len() <= MAX_URL_BYTES
+        && url::Url::parse(url).is_ok_and(|u| civic_net::is_secure_address(&u))
 }
 
 /// `attribute[CODE]` or `attribute[CODE][]` → `CODE`.
@@ -214,7 +224,10 @@ fn check_attributes(form: &[Attribute], posted: &[(String, String)]) -> Result<(
         let fits = match attribute.datatype {
             Datatype::Multivaluelist => {
                 values.iter().all(|v| is_key(v))
-                    && values.iter().enumerate().all(|(i, v)| !values[..i].contains(v))
+                    && values
+                        .iter()
+                        .enumerate()
+                        .all(|(i, v)| !values[..i].contains(v))
             }
             Datatype::Singlevaluelist => values.len() == 1 && is_key(values[0]),
             Datatype::Number => {
@@ -330,13 +343,42 @@ mod tests {
             (vec![("service_code", "nope"), ok[1], ok[2]], 404, "nope"),
             (vec![ok[0], ok[2]], 400, "location"),
             (vec![ok[0], ok[1]], 400, "attribute[problem]"),
-            (vec![ok[0], ok[1], ("attribute[problem]", "on fire")], 400, "attribute[problem]"),
-            (vec![ok[0], ok[1], ok[2], ("attribute[other]", "1")], 400, "attribute[other]"),
-            (vec![ok[0], ok[1], ok[2], ("description", &long)], 400, "description"),
+            (
+                vec![ok[0], ok[1], ("attribute[problem]", "on fire")],
+                400,
+                "attribute[problem]",
+            ),
+            (
+                vec![ok[0], ok[1], ok[2], ("attribute[other]", "1")],
+                400,
+                "attribute[other]",
+            ),
+            (
+                vec![ok[0], ok[1], ok[2], ("description", &long)],
+                400,
+                "description",
+            ),
             (vec![ok[0], ok[2], ("lat", "16.05")], 400, "lat"),
-            (vec![ok[0], ok[2], ("lat", "96"), ("long", "108")], 400, "lat"),
-            (vec![ok[0], ok[1], ok[2], ("media_url", "http://evil.example/x.jpg")], 400, "media_url"),
-            (vec![ok[0], ok[1], ok[2], ("service_code", "chieu-sang")], 400, "twice"),
+            (
+                vec![ok[0], ok[2], ("lat", "96"), ("long", "108")],
+                400,
+                "lat",
+            ),
+            (
+                vec![
+                    ok[0],
+                    ok[1],
+                    ok[2],
+                    ("media_url", "http://evil.example/x.jpg"),
+                ],
+                400,
+                "media_url",
+            ),
+            (
+                vec![ok[0], ok[1], ok[2], ("service_code", "chieu-sang")],
+                400,
+                "twice",
+            ),
         ];
         for (pairs, status, mention) in cases {
             let problem = check(&form(&pairs), &catalogue()).expect_err("refused");

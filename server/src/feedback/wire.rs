@@ -59,6 +59,7 @@ fn item_of(list: &str) -> &str {
     match list {
         "attributes" => "attribute",
         "values" => "value",
+        "media_urls" => "media_url",
         _ => "item",
     }
 }
@@ -102,6 +103,9 @@ pub struct RequestOut {
     pub lon: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_url: Option<String>,
+    /// Every photo when there are several (an extension; `media_url` is the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_urls: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -131,7 +135,12 @@ pub struct ErrorOut {
 }
 
 /// A list answer in `format`.
-pub fn list<T: Serialize>(status: StatusCode, format: Format, doc: &Document<'_>, items: &[T]) -> Response {
+pub fn list<T: Serialize>(
+    status: StatusCode,
+    format: Format,
+    doc: &Document<'_>,
+    items: &[T],
+) -> Response {
     match serde_json::to_value(items) {
         Ok(value) => encode(status, format, doc.root, Some(doc.item), &value),
         Err(error) => internal(&error),
@@ -151,9 +160,18 @@ fn internal(error: &dyn std::fmt::Display) -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-fn encode(status: StatusCode, format: Format, root: &str, item: Option<&str>, value: &Value) -> Response {
+fn encode(
+    status: StatusCode,
+    format: Format,
+    root: &str,
+    item: Option<&str>,
+    value: &Value,
+) -> Response {
     let (body, content_type) = match format {
-        Format::Json => (value.to_string().into_bytes(), "application/json; charset=utf-8"),
+        Format::Json => (
+            value.to_string().into_bytes(),
+            "application/json; charset=utf-8",
+        ),
         Format::Xml => match xml(root, item, value) {
             Ok(body) => (body, "text/xml; charset=utf-8"),
             Err(error) => return internal(&error),

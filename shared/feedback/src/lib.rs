@@ -4,12 +4,16 @@
 //! against arbitrary input and tested on real recorded answers. `endpoint` asks an endpoint
 //! over HTTP and hands the answers to `open311`. `places` is the offline commune picker.
 
+#[cfg(feature = "client")]
 pub mod endpoint;
 mod error;
 pub mod open311;
+pub mod photo;
 pub mod places;
 
+#[cfg(feature = "client")]
 pub use endpoint::{Endpoint, Near, RequestQuery, StatusFilter};
 pub use error::Open311Error;
 pub use open311::Format;
+pub use photo::{Photo, PhotoError};
 pub use places::{Place, Places};

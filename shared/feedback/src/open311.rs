@@ -94,7 +94,10 @@ pub fn requests(format: Format, body: &[u8]) -> Result<Vec<ServiceRequest>, Open
 }
 
 /// `servicerequestupdates`: each update's status, note and photo.
-pub fn updates(format: Format, body: &[u8]) -> Result<Vec<civic_types::feedback::RequestUpdate>, Open311Error> {
+pub fn updates(
+    format: Format,
+    body: &[u8],
+) -> Result<Vec<civic_types::feedback::RequestUpdate>, Open311Error> {
     list(format, body)
 }
 

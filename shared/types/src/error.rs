@@ -33,6 +33,16 @@ pub enum ErrorCode {
     ReportsRefused,
     /// The feedback endpoint sent something that is not GeoReport v2 (or too much of it).
     ReportsUnusable,
+    /// A report's photo is not a JPEG or PNG.
+    PhotoUnsupported,
+    /// A report's photo is damaged or cut short.
+    PhotoUnreadable,
+    /// A report's photo is over the size the app takes.
+    PhotoTooLarge,
+    /// A report lacks what it needs before it can be sent (a kind, a place, an answer).
+    ReportIncomplete,
+    /// No report or draft with that number on this device.
+    ReportNotFound,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -78,6 +88,11 @@ impl ErrorCode {
         Self::ReportsOffline,
         Self::ReportsRefused,
         Self::ReportsUnusable,
+        Self::PhotoUnsupported,
+        Self::PhotoUnreadable,
+        Self::PhotoTooLarge,
+        Self::ReportIncomplete,
+        Self::ReportNotFound,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -110,6 +125,11 @@ impl ErrorCode {
             Self::ReportsOffline => "error-reports-offline",
             Self::ReportsRefused => "error-reports-refused",
             Self::ReportsUnusable => "error-reports-unusable",
+            Self::PhotoUnsupported => "error-photo-unsupported",
+            Self::PhotoUnreadable => "error-photo-unreadable",
+            Self::PhotoTooLarge => "error-photo-too-large",
+            Self::ReportIncomplete => "error-report-incomplete",
+            Self::ReportNotFound => "error-report-not-found",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

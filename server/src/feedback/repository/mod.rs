@@ -26,7 +26,9 @@ pub struct NewReport {
     pub address_id: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    pub media_url: Option<String>,
+    /// Photos of the report, at most [`crate::feedback::report::MAX_PHOTOS`]; the first is
+    /// the spec's `media_url`.
+    pub media_urls: Vec<String>,
     /// `(code, value)`, a multi-value attribute once per value, in the order posted.
     pub attributes: Vec<(String, String)>,
     /// The resident's account (the eID subject), if signed in.
@@ -168,8 +170,10 @@ pub trait FeedbackRepository: Clone + Send + Sync + 'static {
         at: i64,
     ) -> impl Future<Output = Result<(), RepoError>> + Send;
 
-    fn media(&self, id: String)
-    -> impl Future<Output = Result<Option<StoredMedia>, RepoError>> + Send;
+    fn media(
+        &self,
+        id: String,
+    ) -> impl Future<Output = Result<Option<StoredMedia>, RepoError>> + Send;
 
     /// Registers a credential by the SHA-256 of its secret.
     fn add_credential(
@@ -215,7 +219,10 @@ pub(crate) fn report_query(filter: &ReportFilter) -> (String, Vec<Param>) {
     );
     sql.any_of(
         "status",
-        filter.statuses.iter().map(|s| Param::Text(s.as_str().into())),
+        filter
+            .statuses
+            .iter()
+            .map(|s| Param::Text(s.as_str().into())),
     );
     sql.compare("requested_at >=", filter.from.map(Param::Int));
     sql.compare("requested_at <=", filter.to.map(Param::Int));
@@ -231,7 +238,10 @@ pub(crate) fn report_query(filter: &ReportFilter) -> (String, Vec<Param>) {
 
 pub(crate) fn update_query(filter: &UpdateFilter) -> (String, Vec<Param>) {
     let mut sql = Where::default();
-    sql.any_of("report_id", filter.report_ids.iter().map(|id| Param::Int(*id)));
+    sql.any_of(
+        "report_id",
+        filter.report_ids.iter().map(|id| Param::Int(*id)),
+    );
     sql.compare("updated_at >=", filter.from.map(Param::Int));
     sql.compare("updated_at <=", filter.to.map(Param::Int));
     sql.finish("updated_at, id", filter.limit)
@@ -276,12 +286,12 @@ impl Where {
     }
 }
 
-/// Attributes as stored: a JSON array of `[code, value]` pairs.
-pub(crate) fn attributes_json(attributes: &[(String, String)]) -> String {
-    serde_json::to_string(attributes).unwrap_or_else(|_| "[]".into())
+/// Lists as stored: JSON arrays (attributes as `[code, value]` pairs, photos as URLs).
+pub(crate) fn to_json<T: serde::Serialize>(list: &[T]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
-pub(crate) fn attributes_from_json(json: &str) -> Vec<(String, String)> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
@@ -289,7 +299,7 @@ pub(crate) fn status_from_str(text: &str) -> Status {
     serde_json::from_value(serde_json::Value::String(text.into())).unwrap_or(Status::Unknown)
 }
 
-pub(crate) const REPORT_COLUMNS: &str = "id, service_code, status, status_notes, description, address, address_id, lat, lon, media_url, attributes, account_id, requested_at, updated_at, expected_at";
+pub(crate) const REPORT_COLUMNS: &str = "id, service_code, status, status_notes, description, address, address_id, lat, lon, media_urls, attributes, account_id, requested_at, updated_at, expected_at";
 pub(crate) const UPDATE_COLUMNS: &str =
     "id, report_id, status, description, media_url, staff, updated_at";
 
@@ -340,7 +350,12 @@ impl FeedbackRepository for FeedbackBackend {
     async fn updates(&self, filter: UpdateFilter) -> Result<Vec<StoredUpdate>, RepoError> {
         on_backend!(self, r => r.updates(filter).await)
     }
-    async fn put_media(&self, media: StoredMedia, client: String, at: i64) -> Result<(), RepoError> {
+    async fn put_media(
+        &self,
+        media: StoredMedia,
+        client: String,
+        at: i64,
+    ) -> Result<(), RepoError> {
         on_backend!(self, r => r.put_media(media, client, at).await)
     }
     async fn media(&self, id: String) -> Result<Option<StoredMedia>, RepoError> {

@@ -54,8 +54,8 @@ fn report(row: &Row) -> StoredReport {
             address_id: row.get(6),
             lat: row.get(7),
             lon: row.get(8),
-            media_url: row.get(9),
-            attributes: super::attributes_from_json(row.get(10)),
+            media_urls: super::from_json(row.get(9)),
+            attributes: super::from_json(row.get(10)),
             account_id: row.get(11),
             requested_at: row.get(12),
             expected_at: row.get(14),
@@ -104,7 +104,7 @@ impl FeedbackRepository for PostgresFeedback {
         }
         let id: i64 = tx
             .query_one(
-                "INSERT INTO feedback_reports (service_code, status, description, address, address_id, lat, lon, media_url, attributes, account_id, client, requested_at, updated_at, expected_at)
+                "INSERT INTO feedback_reports (service_code, status, description, address, address_id, lat, lon, media_urls, attributes, account_id, client, requested_at, updated_at, expected_at)
                  VALUES ($1, 'open', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
                 &[
                     &r.service_code,
@@ -113,8 +113,8 @@ impl FeedbackRepository for PostgresFeedback {
                     &r.address_id,
                     &r.lat,
                     &r.lon,
-                    &r.media_url,
-                    &super::attributes_json(&r.attributes),
+                    &super::to_json(&r.media_urls),
+                    &super::to_json(&r.attributes),
                     &r.account_id,
                     &claim.client,
                     &r.requested_at,
@@ -188,7 +188,12 @@ impl FeedbackRepository for PostgresFeedback {
         Ok(rows.iter().map(update).collect())
     }
 
-    async fn put_media(&self, media: StoredMedia, client: String, at: i64) -> Result<(), RepoError> {
+    async fn put_media(
+        &self,
+        media: StoredMedia,
+        client: String,
+        at: i64,
+    ) -> Result<(), RepoError> {
         self.client()
             .await?
             .execute(

@@ -50,8 +50,8 @@ fn report(row: &Row<'_>) -> rusqlite::Result<StoredReport> {
             address_id: row.get(6)?,
             lat: row.get(7)?,
             lon: row.get(8)?,
-            media_url: row.get(9)?,
-            attributes: super::attributes_from_json(&row.get::<_, String>(10)?),
+            media_urls: super::from_json(&row.get::<_, String>(9)?),
+            attributes: super::from_json(&row.get::<_, String>(10)?),
             account_id: row.get(11)?,
             requested_at: row.get(12)?,
             expected_at: row.get(14)?,
@@ -75,7 +75,7 @@ fn update(row: &Row<'_>) -> rusqlite::Result<StoredUpdate> {
 
 fn insert_report(tx: &Transaction<'_>, r: &NewReport, client: &str) -> Result<i64, RepoError> {
     Ok(tx.query_row(
-        "INSERT INTO feedback_reports (service_code, status, description, address, address_id, lat, lon, media_url, attributes, account_id, client, requested_at, updated_at, expected_at)
+        "INSERT INTO feedback_reports (service_code, status, description, address, address_id, lat, lon, media_urls, attributes, account_id, client, requested_at, updated_at, expected_at)
          VALUES (?1, 'open', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12) RETURNING id",
         params![
             r.service_code,
@@ -84,8 +84,8 @@ fn insert_report(tx: &Transaction<'_>, r: &NewReport, client: &str) -> Result<i6
             r.address_id,
             r.lat,
             r.lon,
-            r.media_url,
-            super::attributes_json(&r.attributes),
+            super::to_json(&r.media_urls),
+            super::to_json(&r.attributes),
             r.account_id,
             client,
             r.requested_at,
@@ -171,7 +171,12 @@ impl FeedbackRepository for SqliteFeedback {
             .await
     }
 
-    async fn put_media(&self, media: StoredMedia, client: String, at: i64) -> Result<(), RepoError> {
+    async fn put_media(
+        &self,
+        media: StoredMedia,
+        client: String,
+        at: i64,
+    ) -> Result<(), RepoError> {
         self.db
             .write(move |tx| {
                 tx.execute(

@@ -10,7 +10,7 @@ CREATE TABLE feedback_reports (
     address_id    TEXT,
     lat           REAL,
     lon           REAL,
-    media_url     TEXT,
+    media_urls    TEXT NOT NULL,
     attributes    TEXT NOT NULL,
     account_id    TEXT,
     client        TEXT NOT NULL,

@@ -1,0 +1,676 @@
+//! Citizen feedback at the gateway: one conformance suite over both repositories, and the
+//! Open311 contract over loopback HTTP read by the app's own client (`civic_feedback`), in
+//! JSON and XML, on both backends.
+#![allow(clippy::expect_used)] // test helpers: a failure is a failed test
+
+mod support;
+
+use std::net::SocketAddr;
+
+use civic_core::feedback::{Endpoint, Format, Near, Open311Error, RequestQuery, StatusFilter};
+use civic_gateway::feedback::handlers::issue_credential;
+use civic_gateway::feedback::repository::{
+    Area, Claim, Created, CredentialKind, FeedbackBackend, FeedbackRepository, NewReport,
+    NewUpdate, ReportFilter, StoredMedia, UpdateFilter,
+};
+use civic_types::feedback::Status;
+
+fn report(service: &str, lat: f64, lon: f64, at: i64) -> NewReport {
+    NewReport {
+        service_code: service.into(),
+        description: Some("Đèn không sáng".into()),
+        address: None,
+        address_id: None,
+        lat: Some(lat),
+        lon: Some(lon),
+        media_urls: Vec::new(),
+        attributes: vec![("problem".into(), "off".into())],
+        account_id: None,
+        requested_at: at,
+        expected_at: at + 3 * 86_400,
+    }
+}
+
+fn claim(client: &str, key: &str, fingerprint: &str) -> Claim {
+    Claim {
+        client: client.into(),
+        key: key.into(),
+        fingerprint: fingerprint.into(),
+    }
+}
+
+async fn conformance(repo: FeedbackBackend, name: &str) {
+    // Idempotency: the same key and fields answer the same report; other fields are refused;
+    // keys belong to the app that sent them.
+    let first = repo
+        .create(
+            report("chieu-sang", 16.05, 108.2, 100),
+            claim("app", "k1", "f1"),
+        )
+        .await
+        .expect("create");
+    let Created::New(id) = first else {
+        panic!("{name}: {first:?}")
+    };
+    assert_eq!(
+        repo.create(
+            report("chieu-sang", 16.05, 108.2, 101),
+            claim("app", "k1", "f1")
+        )
+        .await
+        .expect("replay"),
+        Created::Replayed(id),
+        "{name}"
+    );
+    assert_eq!(
+        repo.create(
+            report("rac-thai", 16.05, 108.2, 102),
+            claim("app", "k1", "f2")
+        )
+        .await
+        .expect("reuse"),
+        Created::KeyReused,
+        "{name}"
+    );
+    let other_app = repo
+        .create(
+            report("chieu-sang", 16.05, 108.2, 103),
+            claim("other", "k1", "f1"),
+        )
+        .await
+        .expect("another app's key");
+    assert!(
+        matches!(other_app, Created::New(other) if other != id),
+        "{name}"
+    );
+
+    // Listing: newest first, each filter narrows.
+    let mut mine = report("ngap-ung", 16.06, 108.21, 200);
+    mine.account_id = Some("sub-1".into());
+    mine.address = Some("12 Bạch Đằng".into());
+    mine.attributes = vec![
+        ("hazards".into(), "traffic".into()),
+        ("hazards".into(), "homes".into()),
+    ];
+    let Created::New(mine_id) = repo
+        .create(mine.clone(), claim("app", "k2", "f3"))
+        .await
+        .expect("create")
+    else {
+        panic!("{name}: new")
+    };
+    let all = repo
+        .reports(ReportFilter {
+            limit: 10,
+            ..ReportFilter::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(all.len(), 3, "{name}");
+    assert_eq!(all[0].id, mine_id, "{name}: newest first");
+    assert_eq!(all[0].report, mine, "{name}: stored as given");
+    assert_eq!(all[0].status, Status::Open);
+    let filtered = |filter: ReportFilter| {
+        let repo = repo.clone();
+        async move {
+            repo.reports(ReportFilter {
+                limit: 10,
+                ..filter
+            })
+            .await
+            .expect("list")
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        filtered(ReportFilter {
+            service_codes: vec!["ngap-ung".into()],
+            ..ReportFilter::default()
+        })
+        .await,
+        [mine_id]
+    );
+    assert_eq!(
+        filtered(ReportFilter {
+            account_id: Some("sub-1".into()),
+            ..ReportFilter::default()
+        })
+        .await,
+        [mine_id]
+    );
+    assert_eq!(
+        filtered(ReportFilter {
+            ids: vec![id, 999_999],
+            ..ReportFilter::default()
+        })
+        .await,
+        [id]
+    );
+    assert_eq!(
+        filtered(ReportFilter {
+            from: Some(150),
+            to: Some(250),
+            ..ReportFilter::default()
+        })
+        .await,
+        [mine_id]
+    );
+    let area = Area {
+        south: 16.055,
+        north: 16.065,
+        west: 108.205,
+        east: 108.215,
+    };
+    assert_eq!(
+        filtered(ReportFilter {
+            area: Some(area),
+            ..ReportFilter::default()
+        })
+        .await,
+        [mine_id]
+    );
+    assert_eq!(
+        repo.reports(ReportFilter {
+            limit: 1,
+            ..ReportFilter::default()
+        })
+        .await
+        .expect("list")
+        .len(),
+        1
+    );
+
+    // Staff updates give the report its status and are listed oldest first.
+    let update = |status, at| NewUpdate {
+        report_id: id,
+        status,
+        description: Some(format!("{status:?}")),
+        media_url: None,
+        staff: "Đội chiếu sáng".into(),
+        at,
+    };
+    let u1 = repo
+        .add_update(update(Status::Investigating, 300))
+        .await
+        .expect("update")
+        .expect("the report exists");
+    let u2 = repo
+        .add_update(update(Status::Fixed, 400))
+        .await
+        .expect("update")
+        .expect("the report exists");
+    assert!(u2.id > u1.id);
+    assert_eq!(
+        repo.add_update(NewUpdate {
+            report_id: 999_999,
+            ..update(Status::Fixed, 500)
+        })
+        .await
+        .expect("update"),
+        None,
+        "{name}: no such report"
+    );
+    let fixed = filtered(ReportFilter {
+        statuses: vec![Status::Fixed],
+        ..ReportFilter::default()
+    })
+    .await;
+    assert_eq!(fixed, [id], "{name}");
+    let stored = &repo
+        .reports(ReportFilter {
+            ids: vec![id],
+            limit: 1,
+            ..ReportFilter::default()
+        })
+        .await
+        .expect("list")[0];
+    assert_eq!(
+        (stored.updated_at, stored.status_notes.as_deref()),
+        (400, Some("Fixed"))
+    );
+    let updates = repo
+        .updates(UpdateFilter {
+            limit: 10,
+            ..UpdateFilter::default()
+        })
+        .await
+        .expect("updates");
+    assert_eq!(updates, [u1.clone(), u2.clone()], "{name}");
+    assert_eq!(
+        repo.updates(UpdateFilter {
+            from: Some(350),
+            limit: 10,
+            ..UpdateFilter::default()
+        })
+        .await
+        .expect("updates"),
+        [u2],
+        "{name}"
+    );
+    assert!(
+        repo.updates(UpdateFilter {
+            report_ids: vec![mine_id],
+            limit: 10,
+            ..UpdateFilter::default()
+        })
+        .await
+        .expect("updates")
+        .is_empty()
+    );
+
+    // Photos: kept by id; the same id again keeps the first.
+    let photo = StoredMedia {
+        id: "a".repeat(64),
+        content_type: "image/jpeg".into(),
+        bytes: vec![0xFF, 0xD8, 1, 2, 3].into(),
+    };
+    repo.put_media(photo.clone(), "app".into(), 1)
+        .await
+        .expect("put");
+    repo.put_media(
+        StoredMedia {
+            bytes: vec![9].into(),
+            ..photo.clone()
+        },
+        "app".into(),
+        2,
+    )
+    .await
+    .expect("put again");
+    assert_eq!(
+        repo.media(photo.id.clone()).await.expect("get"),
+        Some(photo)
+    );
+    assert_eq!(repo.media("b".repeat(64)).await.expect("get"), None);
+
+    // Credentials: found by digest and kind until revoked.
+    repo.add_credential(CredentialKind::App, "Civic app".into(), "d1".into(), 1)
+        .await
+        .expect("add");
+    assert_eq!(
+        repo.credential(CredentialKind::App, "d1".into())
+            .await
+            .expect("find")
+            .as_deref(),
+        Some("Civic app")
+    );
+    assert_eq!(
+        repo.credential(CredentialKind::Staff, "d1".into())
+            .await
+            .expect("find"),
+        None,
+        "{name}: an app key is no staff token"
+    );
+    assert_eq!(
+        repo.revoke_credential(CredentialKind::App, "Civic app".into(), 2)
+            .await
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(
+        repo.credential(CredentialKind::App, "d1".into())
+            .await
+            .expect("find"),
+        None
+    );
+}
+
+/// The same key posted by many at once makes one report.
+async fn concurrent_posts(repo: FeedbackBackend, name: &str) {
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let repo = repo.clone();
+            tokio::spawn(async move {
+                repo.create(
+                    report("rac-thai", 16.0, 108.0, 1_000 + i),
+                    claim("app", "same", "f"),
+                )
+                .await
+                .expect("create")
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.expect("task"));
+    }
+    let new: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Created::New(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(new.len(), 1, "{name}: {outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Created::New(id) | Created::Replayed(id) if *id == new[0]))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_feedback_conforms() {
+    let db = support::sqlite().await;
+    let repo = FeedbackBackend::beside(&db.backend).await.expect("open");
+    conformance(repo.clone(), "sqlite").await;
+    concurrent_posts(repo, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_feedback_conforms() {
+    let db = support::postgres().await;
+    let repo = FeedbackBackend::beside(&db.backend).await.expect("open");
+    conformance(repo.clone(), "postgres").await;
+    concurrent_posts(repo, "postgres").await;
+    // A second gateway on the same database finds the schema in place.
+    FeedbackBackend::beside(&db.backend).await.expect("reopen");
+}
+
+/// A gateway on loopback with an app key and a staff token.
+struct Gateway {
+    addr: SocketAddr,
+    app_key: String,
+    staff_token: String,
+    _db: support::TestDatabase,
+}
+
+async fn gateway(db: support::TestDatabase) -> Gateway {
+    let feedback = FeedbackBackend::beside(&db.backend).await.expect("open");
+    let app_key = issue_credential(&feedback, CredentialKind::App, "Civic app")
+        .await
+        .expect("key");
+    let staff_token = issue_credential(&feedback, CredentialKind::Staff, "Đội chiếu sáng")
+        .await
+        .expect("token");
+    Gateway {
+        addr: support::serve(db.backend.clone()).await,
+        app_key,
+        staff_token,
+        _db: db,
+    }
+}
+
+fn endpoint(addr: SocketAddr, format: Format) -> Endpoint {
+    Endpoint::new(&format!("http://{addr}/open311/v2"), format).expect("endpoint")
+}
+
+fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 120])
+    });
+    let mut out = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encode");
+    out
+}
+
+fn refused_status(result: Result<impl std::fmt::Debug, Open311Error>) -> (u16, String) {
+    match result {
+        Err(Open311Error::Refused { status, errors }) => (
+            status,
+            errors
+                .first()
+                .map(|e| e.description.clone())
+                .unwrap_or_default(),
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// What a resident's app and a staff member do, through the app's own Open311 client.
+fn contract(gw: &Gateway, format: Format) {
+    let open311 = endpoint(gw.addr, format);
+    let services = open311.services().expect("services");
+    let light = services
+        .iter()
+        .find(|s| s.service_code == "chieu-sang")
+        .expect("streetlights");
+    assert!(light.metadata && !light.keywords.is_empty() && light.group.is_some());
+    let form = open311
+        .service_definition("chieu-sang")
+        .expect("definition");
+    let questions = form.questions();
+    assert_eq!(questions[0].code, "problem");
+    assert_eq!(
+        questions[0].values.len(),
+        4,
+        "{format:?}: list values read back"
+    );
+    assert!(matches!(
+        open311.service_definition("no-such"),
+        Err(Open311Error::Refused { status: 404, .. })
+    ));
+
+    // Posting needs the app's key; refusals are the spec's array, in Vietnamese.
+    let report = fields(&[
+        ("service_code", "chieu-sang"),
+        ("lat", "16.0544"),
+        ("long", "108.2022"),
+        (
+            "description",
+            "Đèn đường trước số 12 không sáng <b>&amp;</b>",
+        ),
+        ("attribute[problem]", "off"),
+        ("account_id", "eid-subject-1"),
+    ]);
+    let key = format!("{format:?}-report-1");
+    let (status, _) = refused_status(open311.post_request(&report, "wrong key", &key));
+    assert_eq!(status, 403);
+    let (status, description) = refused_status(open311.post_request(
+        &fields(&[
+            ("service_code", "chieu-sang"),
+            ("lat", "16.05"),
+            ("long", "108.2"),
+        ]),
+        &gw.app_key,
+        &format!("{format:?}-incomplete"),
+    ));
+    assert_eq!(status, 400);
+    assert!(description.contains("cần trả lời"), "{description}");
+
+    let receipt = open311
+        .post_request(&report, &gw.app_key, &key)
+        .expect("posted");
+    let id = receipt.service_request_id.clone().expect("an id");
+    assert!(
+        receipt
+            .service_notice
+            .as_deref()
+            .is_some_and(|n| n.contains("Hạn xử lý"))
+    );
+    // A retry after a lost answer gets the same report; the same key for another report is refused.
+    let again = open311
+        .post_request(&report, &gw.app_key, &key)
+        .expect("replayed");
+    assert_eq!(again.service_request_id.as_deref(), Some(id.as_str()));
+    let mut other = report.clone();
+    other[3].1 = "Một phản ánh khác".into();
+    assert_eq!(
+        refused_status(open311.post_request(&other, &gw.app_key, &key)).0,
+        409
+    );
+
+    // Read back as any Open311 client would.
+    let stored = open311.request(&id).expect("request").expect("found");
+    assert_eq!(stored.service_code.as_deref(), Some("chieu-sang"));
+    assert_eq!(
+        stored.description.as_deref(),
+        Some("Đèn đường trước số 12 không sáng <b>&amp;</b>"),
+        "{format:?}: markup is text, escaped both ways"
+    );
+    assert_eq!((stored.lat, stored.lon), (Some(16.0544), Some(108.2022)));
+    assert_eq!(stored.status, Status::Open);
+    let requested = stored.requested_datetime.clone().expect("requested");
+    let expected = stored.expected_datetime.clone().expect("due");
+    assert!(requested.ends_with("+07:00"), "{requested}");
+    assert!(expected > requested);
+
+    // A second report 30 m away and a third 300 m away: "similar reports nearby" sees one.
+    let near = fields(&[
+        ("service_code", "chieu-sang"),
+        ("lat", "16.05467"),
+        ("long", "108.2022"),
+        ("attribute[problem]", "flicker"),
+    ]);
+    let near_id = open311
+        .post_request(&near, &gw.app_key, &format!("{format:?}-near"))
+        .expect("near")
+        .service_request_id
+        .expect("id");
+    let far = fields(&[
+        ("service_code", "chieu-sang"),
+        ("lat", "16.0571"),
+        ("long", "108.2022"),
+        ("attribute[problem]", "off"),
+    ]);
+    open311
+        .post_request(&far, &gw.app_key, &format!("{format:?}-far"))
+        .expect("far");
+    let nearby = open311
+        .requests(&RequestQuery {
+            service_code: Some("chieu-sang".into()),
+            status: Some(StatusFilter::Open),
+            near: Some(Near {
+                lat: 16.0544,
+                lon: 108.2022,
+                radius_m: 50.0,
+            }),
+            ..RequestQuery::default()
+        })
+        .expect("nearby");
+    let nearby: Vec<&str> = nearby
+        .iter()
+        .map(|r| r.service_request_id.as_str())
+        .collect();
+    assert_eq!(
+        nearby,
+        [id.as_str(), near_id.as_str()],
+        "nearest first, within 50 m"
+    );
+
+    // My reports follow the eID subject.
+    let mine = open311
+        .requests(&RequestQuery {
+            account_id: Some("eid-subject-1".into()),
+            ..RequestQuery::default()
+        })
+        .expect("mine");
+    assert_eq!(mine.len(), 1);
+
+    // Staff: a token of their own; the update is published and closes the report.
+    let staff_post = |token: &str, status: &str| {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent()
+            .post(&format!(
+                "http://{}/open311/v2/requests/{id}/updates.json",
+                gw.addr
+            ))
+            .header("Authorization", &format!("Bearer {token}"))
+            .content_type("application/x-www-form-urlencoded")
+            .send(format!(
+                "status={status}&description=%C4%90%C3%A3+thay+b%C3%B3ng+%C4%91%C3%A8n"
+            ))
+            .expect("answer")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(
+        staff_post(&gw.app_key, "fixed"),
+        403,
+        "an app key is no staff token"
+    );
+    assert_eq!(staff_post(&gw.staff_token, "repaired"), 400);
+    assert_eq!(staff_post(&gw.staff_token, "investigating"), 201);
+    assert_eq!(staff_post(&gw.staff_token, "fixed"), 201);
+    let updates = open311.updates(&[id.clone()]).expect("updates");
+    let statuses: Vec<Status> = updates.iter().map(|u| u.status).collect();
+    assert_eq!(statuses, [Status::Investigating, Status::Fixed]);
+    assert_eq!(updates[1].description.as_deref(), Some("Đã thay bóng đèn"));
+    let closed = open311.request(&id).expect("request").expect("found");
+    assert_eq!(
+        closed.status,
+        Status::Closed,
+        "fixed is closed in the spec's terms"
+    );
+    assert_eq!(closed.status_notes.as_deref(), Some("Đã thay bóng đèn"));
+}
+
+fn photos(gw: &Gateway) {
+    let open311 = endpoint(gw.addr, Format::Json);
+    let media_url = open311
+        .upload_photo(png(2_400, 1_800), &gw.app_key)
+        .expect("uploaded");
+    assert!(media_url.starts_with(&format!("http://{}/open311/v2/media/", gw.addr)));
+    let served = ureq::get(&media_url).call().expect("served");
+    assert_eq!(
+        served.headers().get("content-type").expect("type"),
+        "image/jpeg"
+    );
+    let jpeg = served.into_body().read_to_vec().expect("body");
+    let image = image::load_from_memory(&jpeg).expect("a JPEG");
+    assert_eq!((image.width(), image.height()), (1_600, 1_200));
+    // A photo becomes the report's media_url.
+    let receipt = open311
+        .post_request(
+            &fields(&[
+                ("service_code", "rac-thai"),
+                ("address_string", "Chợ Hàn"),
+                ("attribute[kind]", "household"),
+                ("media_url", &media_url),
+            ]),
+            &gw.app_key,
+            "photo-report",
+        )
+        .expect("posted");
+    let id = receipt.service_request_id.expect("id");
+    let stored = open311.request(&id).expect("request").expect("found");
+    assert_eq!(stored.media_url.as_deref(), Some(media_url.as_str()));
+
+    assert!(matches!(
+        open311.upload_photo(png(10, 10), "wrong"),
+        Err(Open311Error::Refused { status: 403, .. })
+    ));
+    assert!(matches!(
+        open311.upload_photo(b"%PDF-1.7 not a photo".to_vec(), &gw.app_key),
+        Err(Open311Error::Refused { status: 415, .. })
+    ));
+    assert!(matches!(
+        open311.upload_photo(vec![0xFF; 13 * 1024 * 1024], &gw.app_key),
+        Err(Open311Error::Refused { status: 413, .. }) | Err(Open311Error::Offline(_))
+    ));
+}
+
+/// Each format on a gateway of its own, so their reports do not meet.
+async fn run_contract(json: support::TestDatabase, xml: support::TestDatabase) {
+    let (json, xml) = (gateway(json).await, gateway(xml).await);
+    tokio::task::spawn_blocking(move || {
+        contract(&json, Format::Json);
+        contract(&xml, Format::Xml);
+        photos(&json);
+    })
+    .await
+    .expect("contract");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_open311_contract() {
+    run_contract(support::sqlite().await, support::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_open311_contract() {
+    run_contract(support::postgres().await, support::postgres().await).await;
+}
