@@ -65,6 +65,7 @@ impl AppState {
     /// Every feature on `repo`'s database, feedback with the bundled services.
     pub async fn open(repo: Backend, city: &CityProfile) -> Result<Self, StateError> {
         let feedback = FeedbackBackend::beside(&repo).await?;
+        crate::feedback::handlers::accept_profile_key(&feedback, city).await?;
         let services = crate::feedback::catalogue::Catalogue::bundled()?;
         Self::new(repo, FeedbackState::new(feedback, services, city), city)
     }

@@ -287,7 +287,9 @@ async fn serve(
         .await?;
         print_published(published.as_ref());
     }
-    let feedback = FeedbackState::new(FeedbackBackend::beside(&repo).await?, services, &city);
+    let feedback = FeedbackBackend::beside(&repo).await?;
+    civic_gateway::feedback::handlers::accept_profile_key(&feedback, &city).await?;
+    let feedback = FeedbackState::new(feedback, services, &city);
     let state = civic_gateway::http::AppState::new(repo.clone(), feedback, &city)?;
     let (listener, local) = civic_gateway::serve::bind(addr)
         .await

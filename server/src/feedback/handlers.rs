@@ -201,6 +201,24 @@ pub async fn issue_credential(
     Ok(secret)
 }
 
+/// Accepts the app key the city profile publishes (`[feedback] api_key`), unless the
+/// operator revoked it.
+pub async fn accept_profile_key(
+    repo: &FeedbackBackend,
+    city: &CityProfile,
+) -> Result<(), RepoError> {
+    if let Some(feedback) = &city.feedback {
+        repo.add_credential(
+            CredentialKind::App,
+            "city profile".into(),
+            digest(&feedback.api_key),
+            civic_time::now_unix(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// `services.{fmt}`, `requests.{fmt}` or `servicerequestupdates.{fmt}`.
 #[utoipa::path(
     get,

@@ -93,6 +93,26 @@ pub fn problem(profile: &CityProfile) -> Option<&'static str> {
             "each `qr.signing_keys` entry needs `issuer.vi`, `issuer.en` and a 32-byte Ed25519 `public_key` (see `civic qr keygen`)",
         );
     }
+    if let Some(feedback) = &profile.feedback {
+        let key_ok = (16..=256).contains(&feedback.api_key.len())
+            && feedback.api_key.bytes().all(|b| b.is_ascii_graphic());
+        if !key_ok {
+            return Some("`feedback.api_key` must be 16–256 visible ASCII characters");
+        }
+        let endpoint_ok = feedback.endpoint.as_deref().is_none_or(|e| {
+            url::Url::parse(e).is_ok_and(|u| {
+                civic_net::is_secure_address(&u) && u.query().is_none() && u.fragment().is_none()
+            })
+        });
+        if !endpoint_ok {
+            return Some(
+                "`feedback.endpoint` must be an https address without query or fragment (http only on 127.0.0.1)",
+            );
+        }
+        if !(1..=60).contains(&feedback.due_working_days) {
+            return Some("`feedback.due_working_days` must be 1 to 60");
+        }
+    }
     if let Some(auth) = &profile.auth {
         if issuer_problem(&auth.issuer).is_some() {
             return Some(

@@ -29,6 +29,7 @@ fn profile(trusted: &str) -> CityProfile {
             signing_keys: vec![],
         },
         auth: None,
+        feedback: None,
     }
 }
 

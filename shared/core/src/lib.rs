@@ -28,6 +28,7 @@ pub use lookup::CatalogLookup;
 
 use civic_catalog::Catalog;
 use civic_city::{City, CityError, CityStore, Held};
+use civic_feedback::{FeedbackError, FeedbackSync, Outbox, SendRound, Target};
 use civic_qr::{Board, BoardError, BoardSigner, ImageSource, ScanError, Trust};
 use civic_sync::{Gateway, Scheduler, SyncComponent, SyncError};
 use civic_types::{
@@ -50,12 +51,15 @@ pub enum CoreError {
     City(#[from] CityError),
     #[error(transparent)]
     Sync(#[from] SyncError),
+    #[error(transparent)]
+    Feedback(#[from] civic_feedback::FeedbackError),
 }
 
 impl CoreError {
     pub fn code(&self) -> civic_types::error::ErrorCode {
         match self {
             Self::Sync(e) => e.code(),
+            Self::Feedback(e) => e.code(),
             Self::DataDir { .. } | Self::Catalog(_) | Self::City(_) => {
                 civic_types::error::ErrorCode::Storage
             }
@@ -69,6 +73,7 @@ pub struct Civic {
     data_dir: PathBuf,
     city: Arc<City>,
     catalog: Arc<Catalog>,
+    feedback: Arc<FeedbackSync>,
     scheduler: Scheduler,
     notices: Vec<Notice>,
 }
@@ -93,13 +98,19 @@ impl Civic {
             None => city.gateway(),
         };
         let gateway = address.map(|a| Gateway::new(&a)).transpose()?;
-        // The city profile first: the catalog's freshness reads it.
-        let components: Vec<Arc<dyn SyncComponent>> =
-            vec![Arc::clone(&city) as _, Arc::clone(&catalog) as _];
+        let outbox = Arc::new(Outbox::open(&data_dir.join(paths::FEEDBACK_FILE))?);
+        let feedback = Arc::new(FeedbackSync::new(outbox, Arc::clone(&city)));
+        // The city profile first: the others read it.
+        let components: Vec<Arc<dyn SyncComponent>> = vec![
+            Arc::clone(&city) as _,
+            Arc::clone(&catalog) as _,
+            Arc::clone(&feedback) as _,
+        ];
         Ok(Self {
             data_dir: data_dir.to_owned(),
             city,
             catalog,
+            feedback,
             scheduler: Scheduler::new(gateway, components),
             notices: opened.notices,
         })
@@ -120,6 +131,62 @@ impl Civic {
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// Residents' reports: the outbox and where it sends.
+    pub fn feedback(&self) -> &FeedbackSync {
+        &self.feedback
+    }
+
+    /// Where reports go now, per the city profile (`None`: no gateway, or the city takes none).
+    pub fn report_target(&self) -> Option<Result<Target, FeedbackError>> {
+        let gateway = self.scheduler.gateway()?;
+        self.feedback.target(gateway.address())
+    }
+
+    /// Puts a finished draft in the queue and wakes the scheduler to send it now.
+    pub fn queue_report(&self, id: i64) -> Result<(), FeedbackError> {
+        self.feedback.outbox().queue(id)?;
+        self.scheduler.wake();
+        Ok(())
+    }
+
+    /// Sends what is due and refreshes statuses now, outside the scheduler's rhythm (the
+    /// CLI's `feedback send`). `None` when reports have nowhere to go.
+    pub fn send_reports(&self) -> Option<Result<(SendRound, Vec<i64>), FeedbackError>> {
+        let target = match self.report_target()? {
+            Ok(target) => target,
+            Err(error) => return Some(Err(error)),
+        };
+        let now = civic_time::now_unix();
+        let outbox = self.feedback.outbox();
+        Some(outbox.send_due(&target, now).and_then(|round| {
+            let changed = outbox.refresh(&target, self.feedback.account().as_deref(), now)?;
+            Ok((round, changed))
+        }))
+    }
+
+    /// Open reports of `service_code` within 50 m of a point, for "similar reports nearby"
+    /// before filing: needs the network (`Offline` without it).
+    pub fn similar_reports(
+        &self,
+        service_code: &str,
+        lat: f64,
+        lon: f64,
+    ) -> Result<Vec<civic_types::feedback::ServiceRequest>, FeedbackError> {
+        let target = self.report_target().ok_or(FeedbackError::Incomplete(
+            "the city takes no reports through the app",
+        ))??;
+        Ok(target.endpoint.requests(&civic_feedback::RequestQuery {
+            service_code: Some(service_code.to_owned()),
+            status: Some(civic_feedback::StatusFilter::Open),
+            near: Some(civic_feedback::Near {
+                lat,
+                lon,
+                radius_m: SIMILAR_WITHIN_M,
+            }),
+            ..civic_feedback::RequestQuery::default()
+        })?)
     }
 
     pub fn scheduler(&self) -> &Scheduler {
@@ -253,6 +320,9 @@ impl Civic {
         civic_auth::Auth::for_city(profile.as_ref(), &self.data_dir, vault)
     }
 }
+
+/// "Similar reports nearby": the same kind of report within this distance.
+pub const SIMILAR_WITHIN_M: f64 = 50.0;
 
 /// App versions before the city component kept the profile in the catalog: move it over
 /// once, keeping it there until the city component holds it.

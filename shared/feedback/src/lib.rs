@@ -8,6 +8,8 @@
 pub mod endpoint;
 mod error;
 pub mod open311;
+#[cfg(feature = "client")]
+pub mod outbox;
 pub mod photo;
 pub mod places;
 
@@ -15,5 +17,7 @@ pub mod places;
 pub use endpoint::{Endpoint, Near, RequestQuery, StatusFilter};
 pub use error::Open311Error;
 pub use open311::Format;
+#[cfg(feature = "client")]
+pub use outbox::{FeedbackError, FeedbackSync, Outbox, SendRound, Target};
 pub use photo::{Photo, PhotoError};
 pub use places::{Place, Places};

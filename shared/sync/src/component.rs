@@ -35,4 +35,10 @@ pub trait SyncComponent: Send + Sync + std::fmt::Debug {
 
     /// How fresh the offline data is at `now`.
     fn freshness(&self, now: i64) -> Result<Freshness, SyncError>;
+
+    /// A moment (Unix seconds) before the next interval at which this component wants a
+    /// round: a queued report's next attempt. `None`: the interval will do.
+    fn next_due(&self, _now: i64) -> Option<i64> {
+        None
+    }
 }

@@ -2,7 +2,7 @@
 //! once at start, then every interval, and when someone asks. The desktop host and the CLI
 //! run this same code.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use civic_types::sync::{ComponentSyncStatus, SyncReport, SyncState};
@@ -36,6 +36,9 @@ pub struct Scheduler {
     live: Mutex<Live>,
     /// Serialises rounds: the timer and the button must not race.
     running: Mutex<()>,
+    /// Set by [`Scheduler::wake`]: the sleeping loop starts a round at once.
+    woken: Mutex<bool>,
+    wake_up: Condvar,
 }
 
 impl Scheduler {
@@ -50,6 +53,8 @@ impl Scheduler {
             components,
             live: Mutex::new(live),
             running: Mutex::new(()),
+            woken: Mutex::new(false),
+            wake_up: Condvar::new(),
         }
     }
 
@@ -147,8 +152,9 @@ impl Scheduler {
     }
 
     /// Rounds for the life of the process: now, then every `interval()` (read again after
-    /// each round: a new city profile may change it), sooner after an offline round or a busy gateway.
-    /// Returns at once when no gateway is configured.
+    /// each round: a new city profile may change it), sooner after an offline round or a busy
+    /// gateway, when a component wants one (`next_due`: a queued report's retry), or when
+    /// [`Scheduler::wake`] is called. Returns at once when no gateway is configured.
     pub fn run(&self, interval: &dyn Fn() -> Duration, now: &dyn Fn() -> i64, changed: &dyn Fn()) {
         loop {
             let offline = match self.sync_once(now, changed) {
@@ -156,11 +162,39 @@ impl Scheduler {
                 Some(result) => result.is_err_and(|e| e.is_transient()),
             };
             let interval = interval();
-            std::thread::sleep(if offline {
+            let mut wait = if offline {
                 interval.min(OFFLINE_RETRY)
             } else {
                 interval
-            });
+            };
+            if let Some(soonest) = self.soonest_due(now()) {
+                wait = wait.min(soonest);
+            }
+            self.sleep(wait);
         }
+    }
+
+    /// How long until the earliest moment a component asked for (at least a second).
+    pub fn soonest_due(&self, now: i64) -> Option<Duration> {
+        self.components
+            .iter()
+            .filter_map(|c| c.next_due(now))
+            .min()
+            .map(|due| Duration::from_secs(u64::try_from(due - now).unwrap_or(0).max(1)))
+    }
+
+    /// Starts a round now in a sleeping [`Scheduler::run`] loop (a report was just queued).
+    pub fn wake(&self) {
+        *self.woken.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.wake_up.notify_all();
+    }
+
+    fn sleep(&self, wait: Duration) {
+        let woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
+        let (mut woken, _) = self
+            .wake_up
+            .wait_timeout_while(woken, wait, |woken| !*woken)
+            .unwrap_or_else(PoisonError::into_inner);
+        *woken = false;
     }
 }

@@ -30,6 +30,30 @@ pub struct CityProfile {
     /// The identity provider for signing in; none: no sign-in offered (older gateways too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthConfig>,
+    /// Where residents' reports go; none: the city takes no reports through the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackConfig>,
+}
+
+/// The city's Open311 GeoReport v2 service for residents' reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackConfig {
+    /// The app's Open311 `api_key`. It names the app to the back office (and lets the city
+    /// revoke it); like any key built into a public app it is not a secret.
+    pub api_key: String,
+    /// The GeoReport v2 base, when the city runs its own back office; none: the gateway's
+    /// own `/open311/v2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// The handling rule residents are shown: a report is due this many working days after
+    /// it arrives.
+    #[serde(default = "three")]
+    pub due_working_days: u32,
+}
+
+fn three() -> u32 {
+    3
 }
 
 /// Older profiles name no zone: every Vietnamese city is on `Asia/Ho_Chi_Minh`.

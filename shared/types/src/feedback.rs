@@ -238,6 +238,107 @@ pub struct Open311Error {
 /// Deserializers that take what real GeoReport v2 endpoints send: text or numbers or
 /// booleans for any scalar, empty text or `null` for "absent", and (from XML) a wrapper
 /// element around lists.
+/// Where a report is: a point, a typed address, a commune from the picker, or several.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportPlace {
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// What the resident typed or the picker named (`address_string`).
+    pub address: Option<String>,
+    /// The commune's code in the 2025 units (`address_id`).
+    pub address_id: Option<String>,
+}
+
+impl ReportPlace {
+    pub fn is_known(&self) -> bool {
+        (self.lat.is_some() && self.lon.is_some())
+            || self
+                .address
+                .as_deref()
+                .is_some_and(|a| !a.trim().is_empty())
+            || self.address_id.is_some()
+    }
+}
+
+/// A report as the resident writes it, before it is queued.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub service_code: String,
+    /// The service's name when the draft was written, to show it offline.
+    pub service_name: String,
+    pub description: Option<String>,
+    pub place: ReportPlace,
+    /// `(code, value)`; a multi-value question once per value.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Where a report is on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    /// Being written; not sent until the resident says so.
+    Draft,
+    /// Waiting to be sent (no network, the back office busy): retried on its own.
+    Queued,
+    /// The back office has it: `service_request_id` says under which number.
+    Sent,
+    /// The back office refused it; the resident can fix and send again.
+    NeedsFix,
+}
+
+/// One report on this device, for lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    /// The number on this device.
+    pub id: i64,
+    pub state: ReportState,
+    pub service_code: String,
+    pub service_name: String,
+    pub description: Option<String>,
+    pub place: ReportPlace,
+    pub photos: u32,
+    /// Filed under the resident's eID account; `false`: anonymous.
+    pub signed_in: bool,
+    pub created_at: i64,
+    pub attempts: u32,
+    pub last_attempt_at: Option<i64>,
+    pub next_attempt_at: Option<i64>,
+    /// Why the last attempt failed, in the core's words (for whoever helps).
+    pub last_error: Option<String>,
+    /// What the back office said when it refused (its own words).
+    pub refusal: Vec<Open311Error>,
+    pub service_request_id: Option<String>,
+    pub sent_at: Option<i64>,
+    /// The status the back office reports now (`None` before it is sent).
+    pub status: Option<Status>,
+    /// The status changed since the resident last looked.
+    pub status_changed: bool,
+    /// When the handling rule says it is due (Unix seconds).
+    pub due_at: Option<i64>,
+    /// Due and still open.
+    pub overdue: bool,
+}
+
+/// One report with its answers, photos' sizes and the agency's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportDetail {
+    pub summary: ReportSummary,
+    pub attributes: Vec<(String, String)>,
+    /// The photos' addresses once uploaded, in order.
+    pub media_urls: Vec<Option<String>>,
+    pub timeline: Vec<RequestUpdate>,
+}
+
+/// A photo kept with a draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachedPhoto {
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    /// Where the photo says it was taken, read only with the resident's consent.
+    pub position: Option<(f64, f64)>,
+}
+
 pub mod lenient {
     use std::fmt;
 

@@ -175,7 +175,8 @@ pub trait FeedbackRepository: Clone + Send + Sync + 'static {
         id: String,
     ) -> impl Future<Output = Result<Option<StoredMedia>, RepoError>> + Send;
 
-    /// Registers a credential by the SHA-256 of its secret.
+    /// Registers a credential by the SHA-256 of its secret; one already known (even revoked)
+    /// is left as it is.
     fn add_credential(
         &self,
         kind: CredentialKind,

@@ -230,7 +230,7 @@ impl FeedbackRepository for PostgresFeedback {
         self.client()
             .await?
             .execute(
-                "INSERT INTO feedback_credentials (digest, kind, name, created_at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO feedback_credentials (digest, kind, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO NOTHING",
                 &[&digest, &kind.as_str(), &name, &at],
             )
             .await?;

@@ -217,7 +217,7 @@ impl FeedbackRepository for SqliteFeedback {
         self.db
             .write(move |tx| {
                 tx.execute(
-                    "INSERT INTO feedback_credentials (digest, kind, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO feedback_credentials (digest, kind, name, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (digest) DO NOTHING",
                     params![digest, kind.as_str(), name, at],
                 )?;
                 Ok(())

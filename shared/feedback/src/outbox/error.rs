@@ -1,0 +1,37 @@
+use civic_types::error::ErrorCode;
+
+use crate::{Open311Error, PhotoError};
+
+/// Why an outbox operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeedbackError {
+    #[error("the reports on this device cannot be read or written: {0}")]
+    Store(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Open(#[from] civic_db::OpenError),
+    #[error("the reports file was damaged and could not be moved aside: {0}")]
+    MoveAside(std::io::Error),
+    #[error(transparent)]
+    Photo(#[from] PhotoError),
+    #[error(transparent)]
+    Open311(#[from] Open311Error),
+    #[error("the report is not complete: {0}")]
+    Incomplete(&'static str),
+    #[error("there is no report {0} on this device")]
+    NotFound(i64),
+    #[error("report {0} is already on its way and can no longer be changed")]
+    NotEditable(i64),
+}
+
+impl FeedbackError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Store(_) | Self::Open(_) | Self::MoveAside(_) => ErrorCode::Storage,
+            Self::Photo(error) => error.code(),
+            Self::Open311(error) => error.code(),
+            Self::Incomplete(_) | Self::NotEditable(_) => ErrorCode::ReportIncomplete,
+            Self::NotFound(_) => ErrorCode::ReportNotFound,
+        }
+    }
+}
