@@ -59,9 +59,10 @@ impl FeedbackState {
             catalogue: Arc::new(catalogue),
             zone: civic_time::zone(&city.time_zone).unwrap_or_else(|_| civic_time::vietnam()),
             agency: Arc::new(city.name.clone()),
-            // A helper at a commune office files many reports; a script filing thousands is not.
-            posts: Throttle::new(60, Duration::from_secs(2)),
-            uploads: Throttle::new(30, Duration::from_secs(4)),
+            // Per address: many residents share one carrier-grade NAT address, and a helper
+            // at a commune office files many reports; a script filing thousands is slowed.
+            posts: Throttle::new(200, Duration::from_millis(200)),
+            uploads: Throttle::new(100, Duration::from_millis(500)),
         }
     }
 }
