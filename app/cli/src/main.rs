@@ -44,6 +44,11 @@ enum Command {
     },
     /// Find a commune, ward or special zone (the 2025 units), offline.
     Place(cmd::feedback::PlaceArgs),
+    /// Residents' reports (góp ý, phản ánh): write, queue, send, follow.
+    Feedback {
+        #[command(subcommand)]
+        command: cmd::feedback::reports::Command,
+    },
     /// Feedback reports: what a city's Open311 GeoReport v2 endpoint answers.
     Open311 {
         #[command(subcommand)]
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
         Command::Auth(command) => cmd::auth::run(command, &data_dir, &mut out),
         Command::Qr { command } => cmd::qr::run(command, &data_dir, &mut out),
         Command::Open311 { command } => cmd::feedback::run(command, &mut out),
+        Command::Feedback { command } => cmd::feedback::reports::run(command, &data_dir, &mut out),
         Command::Place(args) => cmd::feedback::place(args, &mut out),
     };
     match result {
@@ -114,6 +120,8 @@ fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         civic_core::qr::BoardError,
         civic_core::boards::SaveError,
         civic_core::feedback::Open311Error,
+        civic_core::feedback::FeedbackError,
+        civic_core::feedback::PhotoError,
     );
     None
 }

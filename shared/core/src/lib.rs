@@ -144,6 +144,13 @@ impl Civic {
         self.feedback.target(gateway.address())
     }
 
+    /// The eID subject a new report is filed under: the signed-in resident's (from the
+    /// keyring, no network), else `None` (anonymous).
+    pub fn report_account(&self, vault: civic_auth::Vault) -> Option<String> {
+        let session = self.auth(vault).ok()?.session().ok()??;
+        Some(session.subject)
+    }
+
     /// Puts a finished draft in the queue and wakes the scheduler to send it now.
     pub fn queue_report(&self, id: i64) -> Result<(), FeedbackError> {
         self.feedback.outbox().queue(id)?;

@@ -1,6 +1,9 @@
+//! `civic feedback …` (in [`reports`]): reports through this device's outbox.
 //! `civic open311 services|requests`: what a GeoReport v2 endpoint (the city's feedback back
 //! office) answers, for helpers checking an endpoint before residents rely on it; and
 //! `civic place`: the commune picker a report's place is chosen with, offline.
+
+pub mod reports;
 
 use std::io::Write;
 

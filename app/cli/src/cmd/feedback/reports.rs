@@ -1,0 +1,330 @@
+//! `civic feedback new|list|show|send|similar`: residents' reports through the outbox on
+//! this device, for community helpers filing on a resident's behalf. Reports are written
+//! (with photos) before any network call and sent when the network allows.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use civic_core::auth::Vault;
+use civic_core::feedback::Places;
+use civic_types::feedback::{ReportDraft, ReportPlace, ReportState, ReportSummary, Status};
+
+use crate::Failure;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Write a report (with photos) and queue it to be sent.
+    New(NewArgs),
+    /// The reports on this device: drafts, waiting, sent, and their status.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One report: answers, photos, the agency's timeline.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send what is waiting and fetch the agency's answers now.
+    Send {
+        /// The gateway, e.g. http://127.0.0.1:8080 (default: $CIVIC_GATEWAY_URL, else the
+        /// gateway of the last sync).
+        #[arg(long)]
+        gateway: Option<String>,
+    },
+    /// Open reports of the same kind within 50 m, before filing a duplicate.
+    Similar {
+        #[arg(long)]
+        service: String,
+        /// LAT,LON in decimal degrees.
+        #[arg(long, value_parser = lat_lon)]
+        at: (f64, f64),
+        #[arg(long)]
+        gateway: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The kind of report (a service code, see `civic open311 services`).
+    #[arg(long)]
+    service: String,
+    /// The kind's name, shown offline (default: the code).
+    #[arg(long)]
+    service_name: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+    /// Where: LAT,LON in decimal degrees.
+    #[arg(long, value_parser = lat_lon)]
+    at: Option<(f64, f64)>,
+    /// Where, as an address.
+    #[arg(long)]
+    address: Option<String>,
+    /// The commune, as typed (the best match of the offline picker is used).
+    #[arg(long)]
+    commune: Option<String>,
+    /// An answer to the service's question: CODE=VALUE (repeat; twice for several values).
+    #[arg(long = "answer", value_name = "CODE=VALUE", value_parser = answer)]
+    answers: Vec<(String, String)>,
+    /// A photo (JPEG or PNG; repeat, up to four).
+    #[arg(long = "photo", value_name = "FILE")]
+    photos: Vec<PathBuf>,
+    /// Take the place from the first photo's GPS tags (the resident agreed).
+    #[arg(long)]
+    photo_place: bool,
+    /// File without the signed-in account.
+    #[arg(long)]
+    anonymous: bool,
+    /// Keep it as a draft; do not queue it.
+    #[arg(long)]
+    draft: bool,
+}
+
+fn lat_lon(text: &str) -> Result<(f64, f64), String> {
+    let (lat, lon) = text
+        .split_once(',')
+        .ok_or_else(|| "expected LAT,LON".to_owned())?;
+    let parse = |t: &str| t.trim().parse::<f64>().map_err(|e| e.to_string());
+    let (lat, lon) = (parse(lat)?, parse(lon)?);
+    if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+        Ok((lat, lon))
+    } else {
+        Err("latitude or longitude out of range".into())
+    }
+}
+
+fn answer(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(c, v)| (c.trim().to_owned(), v.trim().to_owned()))
+        .filter(|(c, _)| !c.is_empty())
+        .ok_or_else(|| "expected CODE=VALUE".to_owned())
+}
+
+pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<(), Failure> {
+    match command {
+        Command::New(args) => new(args, data_dir, out),
+        Command::List { json } => {
+            let civic = crate::open(data_dir, None)?;
+            let reports = civic
+                .feedback()
+                .outbox()
+                .reports(civic_core::time::now_unix())?;
+            if json {
+                for report in &reports {
+                    serde_json::to_writer(&mut *out, report)?;
+                    writeln!(out)?;
+                }
+                return Ok(());
+            }
+            if reports.is_empty() {
+                writeln!(out, "Chưa có phản ánh nào trên máy này (no reports).")?;
+            }
+            for report in &reports {
+                writeln!(out, "{}", line(report, &civic))?;
+            }
+            Ok(())
+        }
+        Command::Show { id, json } => {
+            let civic = crate::open(data_dir, None)?;
+            let outbox = civic.feedback().outbox();
+            let detail = outbox.report(id, civic_core::time::now_unix())?;
+            outbox.mark_seen(id)?;
+            if json {
+                serde_json::to_writer(&mut *out, &detail)?;
+                writeln!(out)?;
+                return Ok(());
+            }
+            writeln!(out, "{}", line(&detail.summary, &civic))?;
+            if let Some(description) = &detail.summary.description {
+                writeln!(out, "  {description}")?;
+            }
+            for (code, value) in &detail.attributes {
+                writeln!(out, "  {code}: {value}")?;
+            }
+            for error in &detail.summary.refusal {
+                writeln!(out, "  ✗ {} {}", error.code, error.description)?;
+            }
+            for update in &detail.timeline {
+                writeln!(
+                    out,
+                    "  {} · {} · {}",
+                    update.updated_datetime.as_deref().unwrap_or("?"),
+                    status_vi(update.status),
+                    update.description.as_deref().unwrap_or("")
+                )?;
+            }
+            Ok(())
+        }
+        Command::Send { gateway } => {
+            let civic = crate::open(data_dir, gateway.as_deref())?;
+            civic
+                .feedback()
+                .set_account(civic.report_account(Vault::app()));
+            let Some(result) = civic.send_reports() else {
+                return Err(no_target());
+            };
+            let (round, changed) = result?;
+            writeln!(
+                out,
+                "Đã gửi {} · còn chờ {} · cần sửa {} · {} phản ánh có trạng thái mới (sent {}, waiting {}, to fix {}, {} with a new status)",
+                round.sent,
+                round.waiting,
+                round.refused,
+                changed.len(),
+                round.sent,
+                round.waiting,
+                round.refused,
+                changed.len()
+            )?;
+            Ok(())
+        }
+        Command::Similar {
+            service,
+            at: (lat, lon),
+            gateway,
+        } => {
+            let civic = crate::open(data_dir, gateway.as_deref())?;
+            if civic.report_target().is_none() {
+                return Err(no_target());
+            }
+            let similar = civic.similar_reports(&service, lat, lon)?;
+            if similar.is_empty() {
+                writeln!(
+                    out,
+                    "Không có phản ánh tương tự trong vòng 50 m (none within 50 m)."
+                )?;
+            }
+            for request in similar {
+                writeln!(
+                    out,
+                    "#{}  {}  {}  {}",
+                    request.service_request_id,
+                    status_vi(request.status),
+                    request.requested_datetime.as_deref().unwrap_or(""),
+                    request.description.as_deref().unwrap_or("")
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn no_target() -> Failure {
+    "thành phố chưa nhận phản ánh qua ứng dụng, hoặc chưa có cổng dữ liệu (no gateway, or the city takes no reports): run `civic sync --gateway URL` first".into()
+}
+
+fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failure> {
+    let civic = crate::open(data_dir, None)?;
+    let mut place = ReportPlace {
+        lat: args.at.map(|(lat, _)| lat),
+        lon: args.at.map(|(_, lon)| lon),
+        address: args.address.clone(),
+        address_id: None,
+    };
+    if let Some(typed) = &args.commune {
+        let places = Places::bundled().map_err(|e| e.to_string())?;
+        let best = places
+            .search(typed, 1)
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("không tìm thấy xã, phường “{typed}” (no such commune)"))?;
+        place.address_id = Some(best.code.clone());
+        if place.address.is_none() {
+            place.address = Some(best.full_name());
+        }
+    }
+    let draft = ReportDraft {
+        service_name: args
+            .service_name
+            .clone()
+            .unwrap_or_else(|| args.service.clone()),
+        service_code: args.service,
+        description: args.description,
+        place,
+        attributes: args.answers,
+    };
+    let account = if args.anonymous {
+        None
+    } else {
+        civic.report_account(Vault::app())
+    };
+    let outbox = civic.feedback().outbox();
+    let now = civic_core::time::now_unix();
+    let id = outbox.write_draft(&draft, account.as_deref(), now)?;
+    for (i, path) in args.photos.iter().enumerate() {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let attached = outbox.attach_photo(id, &bytes, args.photo_place && i == 0)?;
+        if let Some((lat, lon)) = attached.position.filter(|_| draft.place.lat.is_none()) {
+            let mut placed = draft.clone();
+            placed.place.lat = Some(lat);
+            placed.place.lon = Some(lon);
+            outbox.edit_draft(id, &placed)?;
+        }
+    }
+    if !args.draft {
+        civic.queue_report(id)?;
+    }
+    let who = if account.is_some() {
+        "gắn với tài khoản định danh (signed in)"
+    } else {
+        "ẩn danh (anonymous)"
+    };
+    let state = if args.draft {
+        "bản nháp (draft)"
+    } else {
+        "đang chờ gửi (waiting to send)"
+    };
+    writeln!(out, "Phản ánh #{id}: {state}, {who}.")?;
+    Ok(())
+}
+
+fn status_vi(status: Status) -> &'static str {
+    match status {
+        Status::Open => "đã tiếp nhận",
+        Status::Investigating => "đang xác minh",
+        Status::ActionScheduled => "đã lên kế hoạch xử lý",
+        Status::Fixed => "đã xử lý xong",
+        Status::Duplicate => "trùng phản ánh khác",
+        Status::NotResponsible => "không thuộc thẩm quyền",
+        Status::Closed => "đã đóng",
+        Status::Unknown => "không rõ",
+    }
+}
+
+fn line(report: &ReportSummary, civic: &civic_core::Civic) -> String {
+    let zone = civic.city().time_zone();
+    let when = |unix: i64| civic_core::time::date_in(unix, &zone);
+    let state = match report.state {
+        ReportState::Draft => "nháp".to_owned(),
+        ReportState::Queued => match report.last_attempt_at {
+            Some(at) => format!("chờ gửi (lần thử cuối {})", when(at)),
+            None => "chờ gửi".to_owned(),
+        },
+        ReportState::NeedsFix => "cần sửa".to_owned(),
+        ReportState::Sent => {
+            let mut text = format!(
+                "đã gửi #{} · {}",
+                report.service_request_id.as_deref().unwrap_or("?"),
+                report.status.map_or("đã tiếp nhận", status_vi)
+            );
+            if let Some(due) = report.due_at {
+                text.push_str(&format!(" · hạn {}", when(due)));
+            }
+            if report.overdue {
+                text.push_str(" · QUÁ HẠN");
+            }
+            if report.status_changed {
+                text.push_str(" · có cập nhật mới");
+            }
+            text
+        }
+    };
+    format!(
+        "{:>4}  {}  {}  [{}]",
+        report.id,
+        when(report.created_at),
+        report.service_name,
+        state
+    )
+}
