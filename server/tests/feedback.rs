@@ -639,6 +639,22 @@ fn photos(gw: &Gateway) {
     let stored = open311.request(&id).expect("request").expect("found");
     assert_eq!(stored.media_url.as_deref(), Some(media_url.as_str()));
 
+    // A photo as large as phones take (over axum's default 2 MB body cap).
+    let noisy = image::RgbImage::from_fn(1_800, 1_400, |x, y| {
+        let v = x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(2_246_822_519);
+        image::Rgb([(v >> 24) as u8, (v >> 16) as u8, (v >> 8) as u8])
+    });
+    let mut large = Vec::new();
+    noisy
+        .write_to(
+            &mut std::io::Cursor::new(&mut large),
+            image::ImageFormat::Png,
+        )
+        .expect("encode");
+    assert!(large.len() > 4_000_000, "{}", large.len());
+    open311
+        .upload_photo(large, &gw.app_key)
+        .expect("a large photo");
     assert!(matches!(
         open311.upload_photo(png(10, 10), "wrong"),
         Err(Open311Error::Refused { status: 403, .. })

@@ -81,7 +81,12 @@ async fn story(backend: Backend, name: &'static str) {
             .collect();
         assert_eq!(
             components,
-            [("city", false, true), ("catalog", false, true)]
+            [
+                ("city", false, true),
+                ("catalog", false, true),
+                // Nothing queued: its round asked nothing, but it did check.
+                ("feedback", false, true)
+            ]
         );
         let week_later = civic_core::time::now_unix() + 8 * 24 * 3600;
         assert!(

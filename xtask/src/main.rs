@@ -25,6 +25,8 @@ tasks:
   bench search   search latency over the real catalog and a generated 100,000-record one
   bench sync     bytes on the wire per sync, and gateway throughput under wrk (SQLite, PostgreSQL)
   bench qr       QR decoding time per photo and per 1280x720 camera frame (p50/p95)
+  bench feedback posting reports (throughput, p99; SQLite, PostgreSQL), photo uploads, and the
+                 outbox's reconnect-to-all-sent time for 100 queued reports
   bench abuse    the release gateway under half-sent heads, slow readers, `?since=` floods and
                  a connection crowd on loopback: a normal client's p99, memory, what was refused
   postgres       start a throwaway PostgreSQL server and wait (for running tests by hand)
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         ["bench", "sync"] => tasks::bench_sync(),
         ["bench", "qr"] => tasks::bench_qr(),
         ["bench", "abuse"] => tasks::bench_abuse(),
+        ["bench", "feedback"] => tasks::bench_feedback(),
         ["postgres"] => tasks::postgres(),
         ["secrets"] => tasks::secrets(),
         ["sizes"] => tasks::sizes(),

@@ -367,6 +367,17 @@ pub fn bench_qr() -> Result {
     run_command(cargo().args(["bench", "-p", "civic-qr", "--bench", "qr"]))
 }
 
+/// Feedback at the gateway: posting throughput and p99 (SQLite, PostgreSQL), photo uploads,
+/// and the outbox's time from reconnect to all sent.
+pub fn bench_feedback() -> Result {
+    let postgres = TestPostgres::start()?;
+    run_command(
+        cargo()
+            .args(["bench", "-p", "civic-gateway", "--bench", "feedback"])
+            .env(POSTGRES_URL_ENV, &postgres.url),
+    )
+}
+
 pub fn bench_abuse() -> Result {
     run_command(cargo().args(["bench", "-p", "civic-gateway", "--bench", "abuse"]))
 }

@@ -87,7 +87,13 @@ where
     S: Clone + Send + Sync + 'static,
     FeedbackState: axum::extract::FromRef<S>,
 {
-    OpenApiRouter::new().routes(routes!(post_media))
+    // axum's own 2 MB cap on extracted bodies would cut a phone photo short; the gateway's
+    // per-route limit (`http.rs`) is the one that applies.
+    OpenApiRouter::new()
+        .routes(routes!(post_media))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            super::media::MAX_UPLOAD_BYTES,
+        ))
 }
 
 /// An Open311 refusal: the spec's `[{code, description}]`, in the client's language.
