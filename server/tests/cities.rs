@@ -46,11 +46,11 @@ fn invalid_profiles_are_refused_with_the_reason() {
             "province_code",
         ),
         (
-            base.replace("features = [\"procedures\"]", "features = []"),
+            base.replace("features = [\"procedures\", \"feedback\"]", "features = []"),
             "at least one feature",
         ),
         (
-            base.replace("features = [\"procedures\"]", "features = [\"teleport\"]"),
+            base.replace("features = [\"procedures\", \"feedback\"]", "features = [\"teleport\"]"),
             "does not know",
         ),
         (
@@ -62,8 +62,19 @@ fn invalid_profiles_are_refused_with_the_reason() {
             "unknown key `name.colour`",
         ),
         (
-            format!("{base}\nintervall_minutes = 5\n"),
+            base.replace("[sync]\n", "[sync]\nintervall_minutes = 5\n"),
             "unknown key `sync.intervall_minutes`",
+        ),
+        (
+            base.replace("api_key = \"civic-app-da-nang\"", "api_key = \"short\""),
+            "`feedback.api_key`",
+        ),
+        (
+            base.replace(
+                "due_working_days = 3",
+                "due_working_days = 3\nendpoint = \"http://311.danang.gov.vn/open311/v2\"",
+            ),
+            "`feedback.endpoint`",
         ),
         ("id = ".to_owned(), "not valid"),
         (
@@ -99,6 +110,7 @@ fn invalid_profiles_are_refused_with_the_reason() {
         ),
     ];
     for (text, reason) in cases {
+        assert_ne!(text, base, "{reason}: the case must change the profile");
         let path = dir.path().join("city.toml");
         std::fs::write(&path, &text).expect("write");
         let error = civic_gateway::city::load(&path)

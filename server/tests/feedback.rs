@@ -595,7 +595,7 @@ fn contract(gw: &Gateway, format: Format) {
     assert_eq!(staff_post(&gw.staff_token, "repaired"), 400);
     assert_eq!(staff_post(&gw.staff_token, "investigating"), 201);
     assert_eq!(staff_post(&gw.staff_token, "fixed"), 201);
-    let updates = open311.updates(&[id.clone()]).expect("updates");
+    let updates = open311.updates(std::slice::from_ref(&id)).expect("updates");
     let statuses: Vec<Status> = updates.iter().map(|u| u.status).collect();
     assert_eq!(statuses, [Status::Investigating, Status::Fixed]);
     assert_eq!(updates[1].description.as_deref(), Some("Đã thay bóng đèn"));

@@ -51,7 +51,7 @@ fn draft(n: usize) -> ReportDraft {
 /// Photos of report `n`: every third has one, every ninth two (within the gateway's
 /// per-address upload allowance for the whole run).
 fn photos_of(n: usize) -> usize {
-    usize::from(n % 3 == 0) + usize::from(n % 9 == 0)
+    usize::from(n.is_multiple_of(3)) + usize::from(n.is_multiple_of(9))
 }
 
 /// Writes report `n` with its photos and queues it.

@@ -339,7 +339,8 @@ mod tests {
         ];
         assert!(check(&form(&ok), &catalogue()).is_ok());
         let long = "x".repeat(MAX_DESCRIPTION_CHARS + 1);
-        let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
+        let cases: Vec<Case<'_>> = vec![
             (vec![("service_code", "nope"), ok[1], ok[2]], 404, "nope"),
             (vec![ok[0], ok[2]], 400, "location"),
             (vec![ok[0], ok[1]], 400, "attribute[problem]"),
