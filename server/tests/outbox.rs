@@ -355,3 +355,87 @@ fn offline_refused_and_sent() {
         .expect("draft");
     assert!(outbox.queue(empty).is_err());
 }
+
+#[test]
+fn forms_are_kept_for_offline_and_due_dates_flag_overdue() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let db = runtime.block_on(support::sqlite());
+    let feedback = runtime
+        .block_on(FeedbackBackend::beside(&db.backend))
+        .expect("feedback store");
+    let key = runtime
+        .block_on(issue_credential(&feedback, CredentialKind::App, "app"))
+        .expect("key");
+    let addr = runtime.block_on(support::serve(db.backend.clone()));
+    let up = target(&format!("http://{addr}/open311/v2"), &key);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(&dir.path().join("feedback.sqlite3")).expect("open");
+
+    assert!(outbox.services().expect("services").is_empty());
+    assert!(outbox.refresh_services(&up, 10_000).expect("fetched"));
+    assert!(
+        !outbox.refresh_services(&up, 10_100).expect("fresh enough"),
+        "kept a day"
+    );
+    // From here on, no network is needed to write and check a report.
+    let services = outbox.services().expect("services");
+    assert!(services.iter().any(|s| s.service_code == "chieu-sang"));
+    let form = outbox
+        .service_definition("chieu-sang")
+        .expect("read")
+        .expect("kept");
+    assert!(
+        form.attributes
+            .iter()
+            .any(|a| a.code == "problem" && a.required)
+    );
+
+    let unanswered = outbox
+        .write_draft(
+            &ReportDraft {
+                service_code: "chieu-sang".into(),
+                attributes: Vec::new(),
+                ..draft(1)
+            },
+            None,
+            10_000,
+        )
+        .expect("draft");
+    let refused = outbox
+        .queue(unanswered)
+        .expect_err("a required answer is missing");
+    assert!(refused.to_string().contains("problem"), "{refused}");
+    assert_eq!(outbox.state(unanswered).expect("state"), ReportState::Draft);
+    outbox
+        .edit_draft(
+            unanswered,
+            &ReportDraft {
+                service_code: "chieu-sang".into(),
+                attributes: vec![("problem".into(), "off".into())],
+                ..draft(1)
+            },
+        )
+        .expect("answered");
+    outbox.queue(unanswered).expect("queued");
+
+    // Sent on a Friday afternoon (Vietnam): due Wednesday, three working days later.
+    let friday =
+        civic_core::time::parse_datetime("2026-12-04T15:00:00", &civic_core::time::vietnam())
+            .expect("moment");
+    assert_eq!(outbox.send_due(&up, friday).expect("round").sent, 1);
+    let due = outbox.report(unanswered, friday).expect("report").summary;
+    assert_eq!(
+        due.due_at
+            .map(|d| civic_core::time::iso_datetime(d, &civic_core::time::vietnam())),
+        Some("2026-12-09T15:00:00+07:00".to_owned())
+    );
+    assert!(!due.overdue);
+    let thursday = friday + 6 * 86_400;
+    assert!(
+        outbox
+            .report(unanswered, thursday)
+            .expect("report")
+            .summary
+            .overdue
+    );
+}

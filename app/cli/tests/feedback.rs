@@ -91,6 +91,41 @@ async fn a_report_written_offline_is_sent_and_followed() {
             listed.contains("đã gửi #") && listed.contains("hạn "),
             "{listed}"
         );
+        // The kinds of report and their questions came with the sync, for offline use.
+        let services = stdout(&civic(&data, &["feedback", "services"]));
+        assert!(
+            services.contains("chieu-sang  Đèn chiếu sáng công cộng hỏng"),
+            "{services}"
+        );
+        let questions = stdout(&civic(
+            &data,
+            &["feedback", "services", "--service", "chieu-sang"],
+        ));
+        assert!(
+            questions.contains("problem: Đèn bị làm sao? (bắt buộc)")
+                && questions.contains("off = Không sáng"),
+            "{questions}"
+        );
+        let unanswered = civic(
+            &data,
+            &[
+                "feedback",
+                "new",
+                "--service",
+                "chieu-sang",
+                "--address",
+                "12 Bạch Đằng",
+            ],
+        );
+        assert!(
+            !unanswered.status.success(),
+            "a required question is asked before queueing"
+        );
+        let message = String::from_utf8_lossy(&unanswered.stderr);
+        assert!(
+            message.contains("trả lời các câu hỏi bắt buộc"),
+            "{message}"
+        );
         let again = stdout(&civic(&data, &["feedback", "send", "--gateway", &url]));
         assert!(again.starts_with("Đã gửi 0 "), "sent once: {again}");
         let similar = stdout(&civic(
@@ -113,7 +148,7 @@ async fn a_report_written_offline_is_sent_and_followed() {
     let mine = reports(&data);
     let report = mine
         .iter()
-        .find(|r| r.service_code == "chieu-sang")
+        .find(|r| r.service_code == "chieu-sang" && r.service_request_id.is_some())
         .expect("the report");
     assert_eq!(report.photos, 1);
     assert!(!report.signed_in);

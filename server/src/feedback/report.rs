@@ -4,15 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use civic_types::feedback::{Attribute, Datatype};
+use civic_feedback::form::{self, AnswerProblem};
+use civic_types::feedback::Attribute;
 use sha2::{Digest, Sha256};
 
 use super::catalogue::Catalogue;
 use super::repository::{Area, NewReport};
 
-/// GeoReport v2's limit on a description.
-pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
-const MAX_SHORT_TEXT_CHARS: usize = 500;
+pub use form::{MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS as MAX_DESCRIPTION_CHARS};
 const MAX_URL_BYTES: usize = 2_048;
 /// Photos a report may carry (`media_url` repeated; GeoReport v2 has one, the first).
 pub const MAX_PHOTOS: usize = 4;
@@ -194,64 +193,23 @@ fn coordinates(
 }
 
 fn check_attributes(form: &[Attribute], posted: &[(String, String)]) -> Result<(), Problem> {
-    for (code, _) in posted {
-        if !form.iter().any(|a| a.variable && &a.code == code) {
-            return Err(Problem::bad(
+    form::check_answers(form, posted).map_err(|failed| {
+        let (code, question) = (&failed.code, &failed.description);
+        match failed.problem {
+            AnswerProblem::NotAsked => Problem::bad(
                 format!("Câu hỏi “{code}” không thuộc loại phản ánh này."),
                 format!("attribute[{code}] is not part of this service's form."),
-            ));
+            ),
+            AnswerProblem::Missing => Problem::bad(
+                format!("“{question}”: cần trả lời câu hỏi này."),
+                format!("attribute[{code}]: is required."),
+            ),
+            _ => Problem::bad(
+                format!("“{question}”: câu trả lời không hợp lệ."),
+                format!("attribute[{code}]: the answer does not fit the question."),
+            ),
         }
-    }
-    for attribute in form.iter().filter(|a| a.variable) {
-        let values: Vec<&str> = posted
-            .iter()
-            .filter(|(code, v)| code == &attribute.code && !v.is_empty())
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let wrong = |vi: &str, en: &str| {
-            Problem::bad(
-                format!("“{}”: {vi}", attribute.description),
-                format!("attribute[{}]: {en}", attribute.code),
-            )
-        };
-        if values.is_empty() {
-            if attribute.required {
-                return Err(wrong("cần trả lời câu hỏi này.", "is required."));
-            }
-            continue;
-        }
-        let is_key = |v: &str| attribute.values.iter().any(|k| k.key == v);
-        let fits = match attribute.datatype {
-            Datatype::Multivaluelist => {
-                values.iter().all(|v| is_key(v))
-                    && values
-                        .iter()
-                        .enumerate()
-                        .all(|(i, v)| !values[..i].contains(v))
-            }
-            Datatype::Singlevaluelist => values.len() == 1 && is_key(values[0]),
-            Datatype::Number => {
-                values.len() == 1 && values[0].parse::<f64>().is_ok_and(f64::is_finite)
-            }
-            Datatype::Datetime => {
-                values.len() == 1
-                    && civic_time::parse_datetime(values[0], &civic_time::vietnam()).is_some()
-            }
-            Datatype::String => {
-                values.len() == 1 && values[0].chars().count() <= MAX_SHORT_TEXT_CHARS
-            }
-            Datatype::Text | Datatype::Unknown => {
-                values.len() == 1 && values[0].chars().count() <= MAX_DESCRIPTION_CHARS
-            }
-        };
-        if !fits {
-            return Err(wrong(
-                "câu trả lời không hợp lệ.",
-                "the answer does not fit the question.",
-            ));
-        }
-    }
-    Ok(())
+    })
 }
 
 /// SHA-256 over the post's fields except the API key, in a canonical order: the same

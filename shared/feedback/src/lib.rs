@@ -7,6 +7,7 @@
 #[cfg(feature = "client")]
 pub mod endpoint;
 mod error;
+pub mod form;
 pub mod open311;
 #[cfg(feature = "client")]
 pub mod outbox;

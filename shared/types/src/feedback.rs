@@ -426,16 +426,49 @@ pub mod lenient {
             .filter(|n| n.is_finite()))
     }
 
+    /// A comma-separated text (the spec's form), or a list (as these values serialize).
     pub fn keywords<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        Ok(optional_text(d)?
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default())
+        struct Keywords;
+
+        impl<'de> Visitor<'de> for Keywords {
+            type Value = Vec<String>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("comma-separated keywords or a list of them")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut words = Vec::new();
+                while let Some(word) = seq.next_element_seed(ScalarSeed)? {
+                    words.extend(split(&word.unwrap_or_default()));
+                }
+                Ok(words)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(split(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(Keywords)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Ok(split(&Scalar.visit_map(map)?.unwrap_or_default()))
+            }
+        }
+
+        fn split(text: &str) -> Vec<String> {
+            text.split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }
+
+        d.deserialize_any(Keywords)
     }
 
     /// An enumerated word, matched case-insensitively with spaces read as `_`; unknown
@@ -539,5 +572,54 @@ pub mod lenient {
 
     pub fn attributes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Attribute>, D::Error> {
         d.deserialize_any(List(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the app keeps (the outbox's copy of a city's forms) reads back as it was.
+    #[test]
+    fn values_read_back_what_they_write() {
+        let service = Service {
+            service_code: "chieu-sang".into(),
+            service_name: "Đèn chiếu sáng hỏng".into(),
+            description: Some("Đèn không sáng".into()),
+            metadata: true,
+            service_type: ServiceType::Batch,
+            keywords: vec!["đèn đường".into(), "chiếu sáng".into()],
+            group: Some("Hạ tầng".into()),
+        };
+        let json = serde_json::to_string(&service).expect("encode");
+        assert_eq!(
+            serde_json::from_str::<Service>(&json).expect("decode"),
+            service
+        );
+        let definition = ServiceDefinition {
+            service_code: "chieu-sang".into(),
+            attributes: vec![Attribute {
+                variable: true,
+                code: "problem".into(),
+                datatype: Datatype::Multivaluelist,
+                required: true,
+                datatype_description: None,
+                order: Some(1.0),
+                description: "Đèn bị làm sao?".into(),
+                values: vec![AttributeValue {
+                    key: "off".into(),
+                    name: "Không sáng".into(),
+                }],
+            }],
+        };
+        let json = serde_json::to_string(&definition).expect("encode");
+        assert_eq!(
+            serde_json::from_str::<ServiceDefinition>(&json).expect("decode"),
+            definition
+        );
+        // The spec's comma-separated form still reads.
+        let spec: Service =
+            serde_json::from_str(r#"{"service_code":"1","keywords":"a, b,,c"}"#).expect("decode");
+        assert_eq!(spec.keywords, ["a", "b", "c"]);
     }
 }

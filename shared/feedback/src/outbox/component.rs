@@ -102,6 +102,10 @@ impl SyncComponent for FeedbackSync {
         };
         let target = target.map_err(sync_error)?;
         let round = self.outbox.send_due(&target, now).map_err(sync_error)?;
+        let fetched = self
+            .outbox
+            .refresh_services(&target, now)
+            .map_err(sync_error)?;
         let changed = self
             .outbox
             .refresh(&target, self.account().as_deref(), now)
@@ -111,7 +115,7 @@ impl SyncComponent for FeedbackSync {
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = Some(now);
         let mut report = SyncReport::unchanged(0);
-        if round.sent + round.refused > 0 || !changed.is_empty() {
+        if round.sent + round.refused > 0 || !changed.is_empty() || fetched {
             report.outcome = SyncOutcome::Delta;
         }
         report.added = round.sent;

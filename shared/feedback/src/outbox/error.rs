@@ -18,6 +18,8 @@ pub enum FeedbackError {
     Open311(#[from] Open311Error),
     #[error("the report is not complete: {0}")]
     Incomplete(&'static str),
+    #[error("the report's answer to `{}` is missing or does not fit the question", .0.code)]
+    Unanswered(crate::form::FormProblem),
     #[error("there is no report {0} on this device")]
     NotFound(i64),
     #[error("report {0} is already on its way and can no longer be changed")]
@@ -30,7 +32,9 @@ impl FeedbackError {
             Self::Store(_) | Self::Open(_) | Self::MoveAside(_) => ErrorCode::Storage,
             Self::Photo(error) => error.code(),
             Self::Open311(error) => error.code(),
-            Self::Incomplete(_) | Self::NotEditable(_) => ErrorCode::ReportIncomplete,
+            Self::Incomplete(_) | Self::Unanswered(_) | Self::NotEditable(_) => {
+                ErrorCode::ReportIncomplete
+            }
             Self::NotFound(_) => ErrorCode::ReportNotFound,
         }
     }

@@ -19,8 +19,8 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use civic_types::feedback::{
-    AttachedPhoto, ReportDetail, ReportDraft, ReportState, ReportSummary, RequestUpdate,
-    ServiceRequest, Status,
+    AttachedPhoto, ReportDetail, ReportDraft, ReportState, ReportSummary, RequestUpdate, Service,
+    ServiceDefinition, ServiceRequest, Status,
 };
 use rusqlite::Connection;
 
@@ -37,6 +37,8 @@ const FIRST_RETRY_SECONDS: f64 = 30.0;
 const MAX_RETRY_SECONDS: f64 = 3_600.0;
 /// Reports asked about per status query.
 const STATUS_BATCH: usize = 50;
+/// The kinds of report are asked for again after this long (they change rarely).
+const SERVICES_MAX_AGE: i64 = 24 * 3600;
 
 /// Where reports go and what the city promises.
 #[derive(Debug, Clone)]
@@ -143,7 +145,9 @@ impl Outbox {
         self.write(|tx| store::remove_photo(tx, id, position))
     }
 
-    /// Puts a complete draft in the queue: it is sent at the next chance.
+    /// Puts a complete draft in the queue: it is sent at the next chance. Checked first
+    /// against the service's form kept on this device (when there is one), so a missing
+    /// answer is said now rather than by the back office later.
     pub fn queue(&self, id: i64) -> Result<(), FeedbackError> {
         self.write(|tx| {
             store::editable(tx, id)?;
@@ -155,8 +159,56 @@ impl Outbox {
             if !summary.place.is_known() {
                 return Err(FeedbackError::Incomplete("give the report a place"));
             }
+            if summary
+                .description
+                .as_deref()
+                .is_some_and(|d| d.chars().count() > crate::form::MAX_TEXT_CHARS)
+            {
+                return Err(FeedbackError::Incomplete(
+                    "the description is over 4,000 characters",
+                ));
+            }
+            if let Some(form) = store::definition(tx, &summary.service_code)? {
+                crate::form::check_answers(&form.attributes, &detail.attributes)
+                    .map_err(FeedbackError::Unanswered)?;
+            }
             store::set_queued(tx, id)
         })
+    }
+
+    /// The kinds of report kept on this device, in the back office's order.
+    pub fn services(&self) -> Result<Vec<Service>, FeedbackError> {
+        store::services(&self.conn())
+    }
+
+    /// The form of a kind of report, kept on this device.
+    pub fn service_definition(
+        &self,
+        code: &str,
+    ) -> Result<Option<ServiceDefinition>, FeedbackError> {
+        store::definition(&self.conn(), code)
+    }
+
+    /// Fetches the kinds of report and their forms when those kept are from another
+    /// endpoint or older than a day; all or nothing. Whether they were fetched.
+    pub fn refresh_services(&self, target: &Target, now: i64) -> Result<bool, FeedbackError> {
+        let address = target.endpoint.url(&["services"], &[]).to_string();
+        let current = store::services_source(&self.conn())?
+            .is_some_and(|(from, at)| from == address && now - at < SERVICES_MAX_AGE);
+        if current {
+            return Ok(false);
+        }
+        let mut services = Vec::new();
+        for service in target.endpoint.services()? {
+            let definition = if service.metadata {
+                Some(target.endpoint.service_definition(&service.service_code)?)
+            } else {
+                None
+            };
+            services.push((service, definition));
+        }
+        self.write(|tx| store::replace_services(tx, &address, &services, now))?;
+        Ok(true)
     }
 
     /// Throws a draft away (never a report already queued or sent).

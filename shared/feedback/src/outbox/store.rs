@@ -5,13 +5,17 @@ use std::path::Path;
 
 use civic_db::{Migrations, OpenError};
 use civic_types::feedback::{
-    Open311Error, ReportDraft, ReportPlace, ReportState, ReportSummary, RequestUpdate, Status,
+    Open311Error, ReportDraft, ReportPlace, ReportState, ReportSummary, RequestUpdate, Service,
+    ServiceDefinition, Status,
 };
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::FeedbackError;
 
-const MIGRATIONS: Migrations = Migrations(&[include_str!("sql/001_outbox.sql")]);
+const MIGRATIONS: Migrations = Migrations(&[
+    include_str!("sql/001_outbox.sql"),
+    include_str!("sql/002_services.sql"),
+]);
 
 pub(crate) fn open(path: &Path) -> Result<Connection, FeedbackError> {
     match MIGRATIONS.open(path) {
@@ -473,4 +477,63 @@ pub(crate) fn import_sent(
         ],
     )?;
     Ok(true)
+}
+
+/// Replaces the kinds of report kept, in the endpoint's order.
+pub(crate) fn replace_services(
+    tx: &Transaction<'_>,
+    endpoint: &str,
+    services: &[(Service, Option<ServiceDefinition>)],
+    now: i64,
+) -> Result<(), FeedbackError> {
+    tx.execute("DELETE FROM services", [])?;
+    let mut insert =
+        tx.prepare("INSERT OR REPLACE INTO services (code, position, service, definition) VALUES (?1, ?2, ?3, ?4)")?;
+    for (position, (service, definition)) in services.iter().enumerate() {
+        insert.execute(params![
+            service.service_code,
+            i64::try_from(position).unwrap_or(i64::MAX),
+            json(service),
+            definition.as_ref().map(json)
+        ])?;
+    }
+    tx.execute(
+        "INSERT INTO services_source (id, endpoint, fetched_at) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET endpoint = excluded.endpoint, fetched_at = excluded.fetched_at",
+        params![endpoint, now],
+    )?;
+    Ok(())
+}
+
+/// The endpoint the kept services came from, and when.
+pub(crate) fn services_source(conn: &Connection) -> Result<Option<(String, i64)>, FeedbackError> {
+    Ok(conn
+        .query_row(
+            "SELECT endpoint, fetched_at FROM services_source WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+pub(crate) fn services(conn: &Connection) -> Result<Vec<Service>, FeedbackError> {
+    let mut stmt = conn.prepare("SELECT service FROM services ORDER BY position")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows
+        .filter_map(|json| serde_json::from_str(&json.ok()?).ok())
+        .collect())
+}
+
+pub(crate) fn definition(
+    conn: &Connection,
+    code: &str,
+) -> Result<Option<ServiceDefinition>, FeedbackError> {
+    let json: Option<Option<String>> = conn
+        .query_row(
+            "SELECT definition FROM services WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(json.flatten().and_then(|j| serde_json::from_str(&j).ok()))
 }

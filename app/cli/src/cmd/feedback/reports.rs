@@ -15,6 +15,15 @@ use crate::Failure;
 pub enum Command {
     /// Write a report (with photos) and queue it to be sent.
     New(NewArgs),
+    /// The kinds of report the city takes, and a kind's questions (kept offline since the
+    /// last sync).
+    Services {
+        /// Show this kind's questions.
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The reports on this device: drafts, waiting, sent, and their status.
     List {
         #[arg(long)]
@@ -104,6 +113,7 @@ fn answer(text: &str) -> Result<(String, String), String> {
 pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<(), Failure> {
     match command {
         Command::New(args) => new(args, data_dir, out),
+        Command::Services { service, json } => services(service, json, data_dir, out),
         Command::List { json } => {
             let civic = crate::open(data_dir, None)?;
             let reports = civic
@@ -210,6 +220,54 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
     }
 }
 
+fn services(
+    service: Option<String>,
+    json: bool,
+    data_dir: &Path,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let civic = crate::open(data_dir, None)?;
+    let outbox = civic.feedback().outbox();
+    if let Some(code) = service {
+        let form = outbox.service_definition(&code)?.ok_or_else(|| {
+            format!("loại phản ánh “{code}” không có câu hỏi nào trên máy này (no form kept for {code}; sync first)")
+        })?;
+        if json {
+            serde_json::to_writer(&mut *out, &form)?;
+            writeln!(out)?;
+            return Ok(());
+        }
+        for question in form.questions() {
+            let required = if question.required {
+                " (bắt buộc)"
+            } else {
+                ""
+            };
+            writeln!(out, "{}: {}{required}", question.code, question.description)?;
+            for choice in &question.values {
+                writeln!(out, "    {} = {}", choice.key, choice.name)?;
+            }
+        }
+        return Ok(());
+    }
+    let services = outbox.services()?;
+    if services.is_empty() && !json {
+        writeln!(
+            out,
+            "Chưa có danh sách loại phản ánh; hãy đồng bộ trước (none kept yet: run `civic sync`)."
+        )?;
+    }
+    for service in services {
+        if json {
+            serde_json::to_writer(&mut *out, &service)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}  {}", service.service_code, service.service_name)?;
+        }
+    }
+    Ok(())
+}
+
 fn no_target() -> Failure {
     "thành phố chưa nhận phản ánh qua ứng dụng, hoặc chưa có cổng dữ liệu (no gateway, or the city takes no reports): run `civic sync --gateway URL` first".into()
 }
@@ -234,10 +292,18 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
             place.address = Some(best.full_name());
         }
     }
+    let kept_name = civic
+        .feedback()
+        .outbox()
+        .services()?
+        .into_iter()
+        .find(|s| s.service_code == args.service)
+        .map(|s| s.service_name);
     let draft = ReportDraft {
         service_name: args
             .service_name
             .clone()
+            .or(kept_name)
             .unwrap_or_else(|| args.service.clone()),
         service_code: args.service,
         description: args.description,
@@ -262,8 +328,15 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
             outbox.edit_draft(id, &placed)?;
         }
     }
-    if !args.draft {
-        civic.queue_report(id)?;
+    if !args.draft
+        && let Err(error) = civic.queue_report(id)
+    {
+        // Nothing is lost: the report stays a draft to complete.
+        writeln!(
+            out,
+            "Phản ánh #{id} được giữ lại làm bản nháp (kept as draft {id})."
+        )?;
+        return Err(error.into());
     }
     let who = if account.is_some() {
         "gắn với tài khoản định danh (signed in)"
