@@ -360,13 +360,13 @@ async fn list_requests(
         match status {
             "open" => filter
                 .statuses
-                .extend(STATUSES.iter().filter(|s| s.is_open())),
+                .extend(Status::ALL.iter().filter(|s| s.is_open())),
             "closed" => filter
                 .statuses
-                .extend(STATUSES.iter().filter(|s| !s.is_open())),
-            other => match STATUSES.iter().find(|s| s.as_str() == other) {
-                Some(s) => filter.statuses.push(*s),
-                None => return Err(bad_parameter(answer, "status")),
+                .extend(Status::ALL.iter().filter(|s| !s.is_open())),
+            other => match Status::parse(other) {
+                Status::Unknown => return Err(bad_parameter(answer, "status")),
+                status => filter.statuses.push(status),
             },
         }
     }
@@ -409,17 +409,6 @@ async fn list_requests(
         &out,
     ))
 }
-
-/// Every status a report can hold, for filters.
-const STATUSES: [Status; 7] = [
-    Status::Open,
-    Status::Investigating,
-    Status::ActionScheduled,
-    Status::Fixed,
-    Status::Duplicate,
-    Status::NotResponsible,
-    Status::Closed,
-];
 
 fn request_out(state: &FeedbackState, stored: &StoredReport) -> wire::RequestOut {
     let r = &stored.report;
@@ -714,7 +703,8 @@ async fn post_update(
     let pairs = report::read_form(&body);
     let field = |name: &str| param(&pairs, name).map(str::to_owned);
     let status = field("status")
-        .and_then(|s| STATUSES.iter().copied().find(|x| x.as_str() == s))
+        .map(|s| Status::parse(&s))
+        .filter(|s| *s != Status::Unknown)
         .ok_or_else(|| bad_parameter(answer, "status"))?;
     let description = field("description");
     if description

@@ -140,6 +140,25 @@ impl Status {
     }
 
     /// The word an endpoint uses; the spec's own two for `open`/`closed` queries.
+    /// Every status this app knows, `Unknown` aside.
+    pub const ALL: [Status; 7] = [
+        Self::Open,
+        Self::Investigating,
+        Self::ActionScheduled,
+        Self::Fixed,
+        Self::Duplicate,
+        Self::NotResponsible,
+        Self::Closed,
+    ];
+
+    /// The status named `text` ([`Status::as_str`]'s words); `Unknown` for any other.
+    pub fn parse(text: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .unwrap_or(Self::Unknown)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",

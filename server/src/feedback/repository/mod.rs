@@ -296,10 +296,6 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-pub(crate) fn status_from_str(text: &str) -> Status {
-    serde_json::from_value(serde_json::Value::String(text.into())).unwrap_or(Status::Unknown)
-}
-
 pub(crate) const REPORT_COLUMNS: &str = "id, service_code, status, status_notes, description, address, address_id, lat, lon, media_urls, attributes, account_id, requested_at, updated_at, expected_at";
 pub(crate) const UPDATE_COLUMNS: &str =
     "id, report_id, status, description, media_url, staff, updated_at";

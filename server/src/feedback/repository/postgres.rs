@@ -6,6 +6,8 @@ use deadpool_postgres::Pool;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
+use civic_types::feedback::Status;
+
 use super::{
     Claim, Created, CredentialKind, FeedbackRepository, NewReport, NewUpdate, Param, RepoError,
     ReportFilter, StoredMedia, StoredReport, StoredUpdate, UpdateFilter,
@@ -44,7 +46,7 @@ fn bind(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 fn report(row: &Row) -> StoredReport {
     StoredReport {
         id: row.get(0),
-        status: super::status_from_str(row.get(2)),
+        status: Status::parse(row.get(2)),
         status_notes: row.get(3),
         updated_at: row.get(13),
         report: NewReport {
@@ -68,7 +70,7 @@ fn update(row: &Row) -> StoredUpdate {
         id: row.get(0),
         update: NewUpdate {
             report_id: row.get(1),
-            status: super::status_from_str(row.get(2)),
+            status: Status::parse(row.get(2)),
             description: row.get(3),
             media_url: row.get(4),
             staff: row.get(5),

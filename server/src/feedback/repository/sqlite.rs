@@ -6,6 +6,8 @@ use axum::body::Bytes;
 use civic_db::Migrations;
 use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 
+use civic_types::feedback::Status;
+
 use super::{
     Claim, Created, CredentialKind, FeedbackRepository, NewReport, NewUpdate, Param, RepoError,
     ReportFilter, StoredMedia, StoredReport, StoredUpdate, UpdateFilter,
@@ -40,7 +42,7 @@ impl rusqlite::ToSql for Param {
 fn report(row: &Row<'_>) -> rusqlite::Result<StoredReport> {
     Ok(StoredReport {
         id: row.get(0)?,
-        status: super::status_from_str(&row.get::<_, String>(2)?),
+        status: Status::parse(&row.get::<_, String>(2)?),
         status_notes: row.get(3)?,
         updated_at: row.get(13)?,
         report: NewReport {
@@ -64,7 +66,7 @@ fn update(row: &Row<'_>) -> rusqlite::Result<StoredUpdate> {
         id: row.get(0)?,
         update: NewUpdate {
             report_id: row.get(1)?,
-            status: super::status_from_str(&row.get::<_, String>(2)?),
+            status: Status::parse(&row.get::<_, String>(2)?),
             description: row.get(3)?,
             media_url: row.get(4)?,
             staff: row.get(5)?,

@@ -40,7 +40,7 @@ fn state_of(text: &str) -> ReportState {
 }
 
 fn status_of(text: Option<String>) -> Option<Status> {
-    text.map(|t| serde_json::from_value(serde_json::Value::String(t)).unwrap_or(Status::Unknown))
+    text.map(|t| Status::parse(&t))
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
