@@ -137,20 +137,29 @@ impl Moments {
     }
 }
 
-#[test]
-fn outbox_survives_sigkill() {
+/// A gateway database (SQLite) with an app key named `app`, and the runtime to serve it.
+fn gateway_database(
+    app: &str,
+) -> (
+    tokio::runtime::Runtime,
+    support::TestDatabase,
+    FeedbackBackend,
+    String,
+) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let db = runtime.block_on(support::sqlite());
     let feedback = runtime
         .block_on(FeedbackBackend::beside(&db.backend))
         .expect("feedback store");
     let key = runtime
-        .block_on(issue_credential(
-            &feedback,
-            CredentialKind::App,
-            "crash test",
-        ))
+        .block_on(issue_credential(&feedback, CredentialKind::App, app))
         .expect("key");
+    (runtime, db, feedback, key)
+}
+
+#[test]
+fn outbox_survives_sigkill() {
+    let (runtime, db, feedback, key) = gateway_database("crash test");
     let addr = runtime.block_on(support::serve(db.backend.clone()));
     let endpoint = format!("http://{addr}/open311/v2");
 
@@ -269,14 +278,7 @@ fn outbox_survives_sigkill() {
 
 #[test]
 fn offline_refused_and_sent() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let db = runtime.block_on(support::sqlite());
-    let feedback = runtime
-        .block_on(FeedbackBackend::beside(&db.backend))
-        .expect("feedback store");
-    let key = runtime
-        .block_on(issue_credential(&feedback, CredentialKind::App, "app"))
-        .expect("key");
+    let (runtime, db, _feedback, key) = gateway_database("app");
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = Outbox::open(&dir.path().join("feedback.sqlite3")).expect("open");
 
@@ -358,14 +360,7 @@ fn offline_refused_and_sent() {
 
 #[test]
 fn forms_are_kept_for_offline_and_due_dates_flag_overdue() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let db = runtime.block_on(support::sqlite());
-    let feedback = runtime
-        .block_on(FeedbackBackend::beside(&db.backend))
-        .expect("feedback store");
-    let key = runtime
-        .block_on(issue_credential(&feedback, CredentialKind::App, "app"))
-        .expect("key");
+    let (runtime, db, _feedback, key) = gateway_database("app");
     let addr = runtime.block_on(support::serve(db.backend.clone()));
     let up = target(&format!("http://{addr}/open311/v2"), &key);
     let dir = tempfile::tempdir().expect("tempdir");
