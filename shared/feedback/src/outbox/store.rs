@@ -210,12 +210,7 @@ pub(crate) fn pending(conn: &Connection, id: i64) -> Result<Option<Pending>, Fee
                         service_code: r.get(0)?,
                         service_name: r.get(1)?,
                         description: r.get(2)?,
-                        place: ReportPlace {
-                            lat: r.get(3)?,
-                            lon: r.get(4)?,
-                            address: r.get(5)?,
-                            address_id: r.get(6)?,
-                        },
+                        place: place(r, 3)?,
                         attributes: from_json(r.get(7)?),
                     },
                     account_id: r.get(8)?,
@@ -302,6 +297,16 @@ const SUMMARY_COLUMNS: &str = "r.id, r.state, r.service_code, r.service_name, r.
     r.last_attempt_at, r.next_attempt_at, r.last_error, r.refusal, r.service_request_id, r.sent_at, r.status,
     r.status IS NOT r.status_seen, r.due_at";
 
+/// A place stored as four columns from `first`: lat, lon, address, address_id.
+fn place(row: &Row<'_>, first: usize) -> rusqlite::Result<ReportPlace> {
+    Ok(ReportPlace {
+        lat: row.get(first)?,
+        lon: row.get(first + 1)?,
+        address: row.get(first + 2)?,
+        address_id: row.get(first + 3)?,
+    })
+}
+
 fn summary(row: &Row<'_>, now: i64) -> rusqlite::Result<ReportSummary> {
     let status = status_of(row.get(19)?);
     let due_at: Option<i64> = row.get(21)?;
@@ -311,12 +316,7 @@ fn summary(row: &Row<'_>, now: i64) -> rusqlite::Result<ReportSummary> {
         service_code: row.get(2)?,
         service_name: row.get(3)?,
         description: row.get(4)?,
-        place: ReportPlace {
-            lat: row.get(5)?,
-            lon: row.get(6)?,
-            address: row.get(7)?,
-            address_id: row.get(8)?,
-        },
+        place: place(row, 5)?,
         photos: row.get(9)?,
         signed_in: row.get(10)?,
         created_at: row.get(11)?,
