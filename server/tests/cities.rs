@@ -27,6 +27,16 @@ fn shipped_profiles_match_the_administrative_units() {
             .unwrap_or_else(|| panic!("{stem}: no province {}", profile.province_code));
         assert_eq!(province["FullName"], profile.name.vi.as_str(), "{stem}");
         assert_eq!(province["FullNameEn"], profile.name.en.as_str(), "{stem}");
+        // The offline map covers the city's landmarks (checked by `load`) and is city-sized.
+        let map = profile
+            .map
+            .as_ref()
+            .unwrap_or_else(|| panic!("{stem}: no map"));
+        assert!(!map.landmarks.is_empty(), "{stem}");
+        assert!(
+            map.north - map.south < 3.0 && map.east - map.west < 3.0,
+            "{stem}"
+        );
         seen += 1;
     }
     assert!(seen >= 3, "Ninh Bình, Đà Nẵng and Thanh Hoá at least");
@@ -75,6 +85,11 @@ fn invalid_profiles_are_refused_with_the_reason() {
                 "due_working_days = 3\nendpoint = \"http://311.danang.gov.vn/open311/v2\"",
             ),
             "`feedback.endpoint`",
+        ),
+        (base.replace("north = 16.25", "north = 14.0"), "`map` needs"),
+        (
+            base.replace("lat = 16.0613", "lat = 21.03"),
+            "`map.landmarks`",
         ),
         ("id = ".to_owned(), "not valid"),
         (

@@ -227,16 +227,8 @@ pub fn fingerprint(pairs: &[(String, String)]) -> String {
     crate::hex(&hash.finalize())
 }
 
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// Great-circle distance in metres (haversine: exact enough at city scale).
-pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().asin()
-}
+// One distance for the app's "similar reports nearby" and the gateway's query.
+pub use civic_feedback::geo::{EARTH_RADIUS_M, distance_m};
 
 /// A box holding every point within `radius_m` of the point, for the index to narrow by
 /// before distances are measured.

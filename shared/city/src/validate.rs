@@ -113,6 +113,26 @@ pub fn problem(profile: &CityProfile) -> Option<&'static str> {
             return Some("`feedback.due_working_days` must be 1 to 60");
         }
     }
+    if let Some(map) = &profile.map {
+        let box_ok = (-90.0..=90.0).contains(&map.south)
+            && (-90.0..=90.0).contains(&map.north)
+            && (-180.0..=180.0).contains(&map.west)
+            && (-180.0..=180.0).contains(&map.east)
+            && map.south < map.north
+            && map.west < map.east;
+        if !box_ok {
+            return Some(
+                "`map` needs `south` < `north` (−90 to 90) and `west` < `east` (−180 to 180), in degrees",
+            );
+        }
+        let landmarks_ok = map
+            .landmarks
+            .iter()
+            .all(|l| !l.name.trim().is_empty() && map.contains(l.lat, l.lon));
+        if !landmarks_ok {
+            return Some("each `map.landmarks` entry needs a `name` and a point inside the map");
+        }
+    }
     if let Some(auth) = &profile.auth {
         if issuer_problem(&auth.issuer).is_some() {
             return Some(

@@ -30,6 +30,7 @@ fn profile(trusted: &str) -> CityProfile {
         },
         auth: None,
         feedback: None,
+        map: None,
     }
 }
 

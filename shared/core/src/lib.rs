@@ -173,27 +173,37 @@ impl Civic {
         }))
     }
 
-    /// Open reports of `service_code` within 50 m of a point, for "similar reports nearby"
-    /// before filing: needs the network (`Offline` without it).
+    /// Open reports of `service_code` near a point, with their photos, for "similar
+    /// reports nearby" before filing: needs the network (`Offline` without it).
     pub fn similar_reports(
         &self,
         service_code: &str,
         lat: f64,
         lon: f64,
-    ) -> Result<Vec<civic_types::feedback::ServiceRequest>, FeedbackError> {
-        let target = self.report_target().ok_or(FeedbackError::Incomplete(
-            "the city takes no reports through the app",
-        ))??;
-        Ok(target.endpoint.requests(&civic_feedback::RequestQuery {
-            service_code: Some(service_code.to_owned()),
-            status: Some(civic_feedback::StatusFilter::Open),
-            near: Some(civic_feedback::Near {
-                lat,
-                lon,
-                radius_m: SIMILAR_WITHIN_M,
-            }),
-            ..civic_feedback::RequestQuery::default()
-        })?)
+    ) -> Result<Vec<civic_types::feedback::SimilarReport>, FeedbackError> {
+        self.report_target()
+            .ok_or(FeedbackError::Incomplete(
+                "the city takes no reports through the app",
+            ))??
+            .similar(service_code, lat, lon)
+    }
+
+    /// Every waiting report tried again now (the resident pressed "send now"), however long
+    /// its backoff had left.
+    pub fn retry_reports(&self) -> Result<usize, FeedbackError> {
+        let count = self.feedback.outbox().retry_now(civic_time::now_unix())?;
+        self.scheduler.wake();
+        Ok(count)
+    }
+
+    /// Follows another resident's report instead of filing a duplicate; its number here.
+    pub fn follow_report(
+        &self,
+        request: &civic_types::feedback::ServiceRequest,
+    ) -> Result<i64, FeedbackError> {
+        self.feedback
+            .outbox()
+            .follow(request, &self.city.time_zone(), civic_time::now_unix())
     }
 
     pub fn scheduler(&self) -> &Scheduler {
@@ -327,9 +337,6 @@ impl Civic {
         civic_auth::Auth::for_city(profile.as_ref(), &self.data_dir, vault)
     }
 }
-
-/// "Similar reports nearby": the same kind of report within this distance.
-pub const SIMILAR_WITHIN_M: f64 = 50.0;
 
 /// App versions before the city component kept the profile in the catalog: move it over
 /// once, keeping it there until the city component holds it.

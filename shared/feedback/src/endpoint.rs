@@ -216,6 +216,19 @@ impl Endpoint {
         Ok(uploaded.media_url)
     }
 
+    /// A photo a report links to (`media_url`): anywhere on the web, so checked like any
+    /// address from the network (https, or http to this device), and capped while read.
+    pub fn fetch_media(&self, address: &str) -> Result<Vec<u8>, Open311Error> {
+        let url = Url::parse(address.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .ok_or_else(|| Open311Error::BadAddress(address.to_owned()))?;
+        if !is_secure_address(&url) {
+            return Err(Open311Error::NotEncrypted(address.to_owned()));
+        }
+        self.send(self.http.get(url))
+    }
+
     /// `GET requests/{id}.{format}`: one request, or `None` when the endpoint lists none.
     pub fn request(&self, id: &str) -> Result<Option<ServiceRequest>, Open311Error> {
         let body = self.get(&["requests", id], &[])?;

@@ -8,6 +8,7 @@
 pub mod endpoint;
 mod error;
 pub mod form;
+pub mod geo;
 pub mod open311;
 #[cfg(feature = "client")]
 pub mod outbox;
@@ -19,6 +20,6 @@ pub use endpoint::{Endpoint, Near, RequestQuery, StatusFilter};
 pub use error::Open311Error;
 pub use open311::Format;
 #[cfg(feature = "client")]
-pub use outbox::{FeedbackError, FeedbackSync, Outbox, SendRound, Target};
+pub use outbox::{FeedbackError, FeedbackSync, Outbox, SIMILAR_WITHIN_M, SendRound, Target};
 pub use photo::{Photo, PhotoError};
 pub use places::{Place, Places};

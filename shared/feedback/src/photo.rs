@@ -17,6 +17,8 @@ pub const MAX_SIDE: u32 = 1_600;
 /// Larger images are refused before decoding (a phone's camera is 12–50 MP).
 pub const MAX_PIXELS: u64 = 64_000_000;
 const JPEG_QUALITY: u8 = 85;
+/// Previews are looked at, not kept: smaller files, same judgement.
+const PREVIEW_QUALITY: u8 = 75;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -78,6 +80,27 @@ fn format_of(bytes: &[u8]) -> Result<ImageFormat, PhotoError> {
 
 /// Sniffs, checks, turns upright, shrinks and re-encodes a photo.
 pub fn reencode(bytes: &[u8]) -> Result<Photo, PhotoError> {
+    let (jpeg, width, height) = shrunk_jpeg(bytes, MAX_SIDE, JPEG_QUALITY)?;
+    Ok(Photo {
+        id: hex(&Sha256::digest(&jpeg)),
+        width,
+        height,
+        jpeg,
+    })
+}
+
+/// A small JPEG of a photo, at most `max_side` px on the long side, to show on screen (a
+/// draft's photos, another resident's photo of the same pothole); checked like an upload.
+pub fn preview(bytes: &[u8], max_side: u32) -> Result<Vec<u8>, PhotoError> {
+    Ok(shrunk_jpeg(bytes, max_side, PREVIEW_QUALITY)?.0)
+}
+
+/// The photo decoded within the limits, upright, at most `max_side` px long, as JPEG.
+fn shrunk_jpeg(
+    bytes: &[u8],
+    max_side: u32,
+    quality: u8,
+) -> Result<(Vec<u8>, u32, u32), PhotoError> {
     let format = format_of(bytes)?;
     let reader = || ImageReader::with_format(Cursor::new(bytes), format);
     let (width, height) = reader()
@@ -96,20 +119,15 @@ pub fn reencode(bytes: &[u8]) -> Result<Photo, PhotoError> {
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Unreadable)?;
     image.apply_orientation(orientation);
-    if image.width().max(image.height()) > MAX_SIDE {
-        image = image.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
+    if image.width().max(image.height()) > max_side {
+        image = image.resize(max_side, max_side, image::imageops::FilterType::Triangle);
     }
     let rgb = image.to_rgb8();
     let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, quality)
         .encode_image(&rgb)
         .map_err(|_| PhotoError::Unreadable)?;
-    Ok(Photo {
-        id: hex(&Sha256::digest(&jpeg)),
-        width: rgb.width(),
-        height: rgb.height(),
-        jpeg,
-    })
+    Ok((jpeg, rgb.width(), rgb.height()))
 }
 
 /// Where the photo was taken, from its EXIF GPS tags: `(lat, lon)` in degrees. Only asked

@@ -10,7 +10,7 @@ use crate::status::Feature;
 /// a data file, so one app build serves any province. Unknown fields are ignored here, so an
 /// older app keeps working with a newer gateway; the gateway itself rejects unknown keys in
 /// the operator's file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CityProfile {
     /// Stable identifier, e.g. `ninh-binh`.
@@ -33,6 +33,38 @@ pub struct CityProfile {
     /// Where residents' reports go; none: the city takes no reports through the app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<FeedbackConfig>,
+    /// The area the app's offline map covers (a report's pin, later bus routes and car
+    /// parks); none: no map, places are typed or picked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<CityMap>,
+}
+
+/// A map of the city drawn on the device, no tiles and no network: the city's box and the
+/// landmarks residents find their way by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CityMap {
+    /// Decimal degrees (WGS 84).
+    pub south: f64,
+    pub west: f64,
+    pub north: f64,
+    pub east: f64,
+    #[serde(default)]
+    pub landmarks: Vec<Landmark>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Landmark {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl CityMap {
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        (self.south..=self.north).contains(&lat) && (self.west..=self.east).contains(&lon)
+    }
 }
 
 /// The city's Open311 GeoReport v2 service for residents' reports.

@@ -348,6 +348,18 @@ pub struct ReportDetail {
     pub timeline: Vec<RequestUpdate>,
 }
 
+/// An open report of the same kind near a new one's place: the resident may follow it
+/// instead of filing the same thing again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarReport {
+    pub request: ServiceRequest,
+    /// From the new report's point, in metres.
+    pub distance_m: Option<f64>,
+    /// The report's photo, shrunk, as a `data:image/jpeg;base64,…` address (`None`: no photo,
+    /// or it could not be fetched or read).
+    pub photo: Option<String>,
+}
+
 /// A photo kept with a draft.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttachedPhoto {
@@ -356,6 +368,8 @@ pub struct AttachedPhoto {
     pub bytes: u64,
     /// Where the photo says it was taken, read only with the resident's consent.
     pub position: Option<(f64, f64)>,
+    /// That place became the report's (it had no point yet).
+    pub placed: bool,
 }
 
 pub mod lenient {

@@ -20,7 +20,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use civic_types::feedback::{
     AttachedPhoto, ReportDetail, ReportDraft, ReportState, ReportSummary, RequestUpdate, Service,
-    ServiceDefinition, ServiceRequest, Status,
+    ServiceDefinition, ServiceRequest, SimilarReport, Status,
 };
 use rusqlite::Connection;
 
@@ -35,6 +35,8 @@ pub const MAX_PHOTOS: u32 = 4;
 /// The first retry waits about this long; each failure doubles it.
 const FIRST_RETRY_SECONDS: f64 = 30.0;
 const MAX_RETRY_SECONDS: f64 = 3_600.0;
+/// Photos are shown at most this many px on the long side.
+pub const PREVIEW_SIDE: u32 = 480;
 /// Reports asked about per status query.
 const STATUS_BATCH: usize = 50;
 /// The kinds of report are asked for again after this long (they change rarely).
@@ -47,6 +49,77 @@ pub struct Target {
     pub api_key: String,
     pub due_working_days: u32,
     pub zone: civic_time::TimeZone,
+}
+
+/// "Similar reports nearby": the same kind of report within this distance.
+pub const SIMILAR_WITHIN_M: f64 = 50.0;
+
+impl Target {
+    /// Open reports of `service_code` within [`SIMILAR_WITHIN_M`] of a point, nearest first,
+    /// each with its photo shrunk enough to send but large enough to judge by. Needs the
+    /// network; a photo that cannot be fetched or read is left out, not the report.
+    pub fn similar(
+        &self,
+        service_code: &str,
+        lat: f64,
+        lon: f64,
+    ) -> Result<Vec<SimilarReport>, FeedbackError> {
+        let requests = self.endpoint.requests(&crate::RequestQuery {
+            service_code: Some(service_code.to_owned()),
+            status: Some(crate::StatusFilter::Open),
+            near: Some(crate::Near {
+                lat,
+                lon,
+                radius_m: SIMILAR_WITHIN_M,
+            }),
+            ..crate::RequestQuery::default()
+        })?;
+        let mut similar: Vec<SimilarReport> = requests
+            .into_iter()
+            // Endpoints that ignore the extension list reports anywhere: keep the near ones.
+            .filter_map(|request| {
+                let distance_m = match (request.lat, request.lon) {
+                    (Some(a), Some(b)) => Some(crate::geo::distance_m(lat, lon, a, b)),
+                    _ => None,
+                };
+                if distance_m.is_some_and(|d| d > SIMILAR_WITHIN_M) || !request.status.is_open() {
+                    return None;
+                }
+                let photo = request.media_url.as_deref().and_then(|url| self.photo(url));
+                Some(SimilarReport {
+                    request,
+                    distance_m,
+                    photo,
+                })
+            })
+            .collect();
+        similar.sort_by(|a, b| {
+            let key = |r: &SimilarReport| r.distance_m.unwrap_or(f64::INFINITY);
+            key(a).total_cmp(&key(b))
+        });
+        Ok(similar)
+    }
+
+    /// A report's photo from the network as a `data:` address, shrunk and re-encoded (what
+    /// arrives is untrusted); `None` when it cannot be had.
+    fn photo(&self, url: &str) -> Option<String> {
+        let bytes = self
+            .endpoint
+            .fetch_media(url)
+            .inspect_err(|error| tracing::info!(%error, "a similar report's photo is not shown"))
+            .ok()?;
+        let jpeg = photo::preview(&bytes, PREVIEW_SIDE).ok()?;
+        Some(jpeg_data_url(&jpeg))
+    }
+}
+
+/// `data:image/jpeg;base64,…`: a photo the UI shows without another request.
+pub fn jpeg_data_url(jpeg: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "data:image/jpeg;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(jpeg)
+    )
 }
 
 /// What one sending round did.
@@ -129,16 +202,36 @@ impl Outbox {
             None
         };
         let photo = photo::reencode(bytes)?;
-        self.write(|tx| {
+        // The photo's place becomes the report's when the report has no point yet.
+        let placed = self.write(|tx| {
             store::editable(tx, id)?;
-            store::add_photo(tx, id, &photo)
+            store::add_photo(tx, id, &photo)?;
+            match position {
+                Some(point) => store::place_if_unset(tx, id, point),
+                None => Ok(false),
+            }
         })?;
         Ok(AttachedPhoto {
             width: photo.width,
             height: photo.height,
             bytes: photo.jpeg.len() as u64,
             position,
+            placed,
         })
+    }
+
+    /// A report's photos, shrunk to show on screen, as `data:` addresses, in order.
+    pub fn photo_previews(&self, id: i64) -> Result<Vec<String>, FeedbackError> {
+        let jpegs = store::photo_jpegs(&self.conn(), id)?;
+        jpegs
+            .iter()
+            .map(|jpeg| Ok(jpeg_data_url(&photo::preview(jpeg, PREVIEW_SIDE)?)))
+            .collect()
+    }
+
+    /// Makes every waiting report due now (the resident pressed "try again"); how many.
+    pub fn retry_now(&self, now: i64) -> Result<usize, FeedbackError> {
+        self.write(|tx| store::all_due(tx, now))
     }
 
     pub fn remove_photo(&self, id: i64, position: u32) -> Result<bool, FeedbackError> {
@@ -350,10 +443,7 @@ impl Outbox {
                     .cloned()
                     .collect();
                 let status = finest_status(request, &mine);
-                let due_at = request
-                    .expected_datetime
-                    .as_deref()
-                    .and_then(|t| civic_time::parse_datetime(t, &target.zone));
+                let due_at = promised_by(request, &target.zone);
                 if self.write(|tx| store::record_status(tx, *id, status, &mine, due_at, now))? {
                     changed.push(*id);
                 }
@@ -366,17 +456,35 @@ impl Outbox {
             })?;
             self.write(|tx| {
                 for request in &elsewhere {
-                    let due_at = request
-                        .expected_datetime
-                        .as_deref()
-                        .and_then(|t| civic_time::parse_datetime(t, &target.zone));
-                    store::import_sent(tx, request, account, now, due_at)?;
+                    let due_at = promised_by(request, &target.zone);
+                    store::import_sent(tx, request, Some(account), now, due_at)?;
                 }
                 Ok(())
             })?;
         }
         Ok(changed)
     }
+
+    /// Follows another resident's open report instead of filing the same one again: it is
+    /// kept here as sent, and its status is followed like the resident's own. Its number
+    /// on this device.
+    pub fn follow(
+        &self,
+        request: &ServiceRequest,
+        zone: &civic_time::TimeZone,
+        now: i64,
+    ) -> Result<i64, FeedbackError> {
+        let due_at = promised_by(request, zone);
+        self.write(|tx| store::import_sent(tx, request, None, now, due_at))
+    }
+}
+
+/// When the back office says it will have handled `request` (`expected_datetime`).
+fn promised_by(request: &ServiceRequest, zone: &civic_time::TimeZone) -> Option<i64> {
+    request
+        .expected_datetime
+        .as_deref()
+        .and_then(|t| civic_time::parse_datetime(t, zone))
 }
 
 /// The finer status of `request`: its last update's, when that agrees with the spec's

@@ -143,6 +143,36 @@ pub(crate) fn add_photo(
     Ok(())
 }
 
+/// Sets a draft's point where it has none yet (a photo's GPS, with consent); whether it did.
+pub(crate) fn place_if_unset(
+    tx: &Transaction<'_>,
+    id: i64,
+    (lat, lon): (f64, f64),
+) -> Result<bool, FeedbackError> {
+    Ok(tx.execute(
+        "UPDATE reports SET lat = ?2, lon = ?3 WHERE id = ?1 AND (lat IS NULL OR lon IS NULL)",
+        params![id, lat, lon],
+    )? > 0)
+}
+
+/// A report's photos as kept (re-encoded JPEG), in order.
+pub(crate) fn photo_jpegs(conn: &Connection, id: i64) -> Result<Vec<Vec<u8>>, FeedbackError> {
+    let mut stmt =
+        conn.prepare("SELECT jpeg FROM photos WHERE report_id = ?1 ORDER BY position")?;
+    let jpegs = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
+    Ok(jpegs)
+}
+
+/// Every queued report due now: the resident asked to try again.
+pub(crate) fn all_due(tx: &Transaction<'_>, now: i64) -> Result<usize, FeedbackError> {
+    Ok(tx.execute(
+        "UPDATE reports SET next_attempt_at = ?1 WHERE state = 'queued' AND next_attempt_at > ?1",
+        [now],
+    )?)
+}
+
 pub(crate) fn remove_photo(
     tx: &Transaction<'_>,
     id: i64,
@@ -441,21 +471,25 @@ pub(crate) fn mark_seen(tx: &Transaction<'_>, id: i64) -> Result<(), FeedbackErr
     Ok(())
 }
 
-/// A report filed from another device under the same account, kept here as sent.
+/// A report already at the back office, kept here as sent: filed from another device under
+/// the same account, or another resident's that this one follows instead of filing a
+/// duplicate (`account_id` `None`). Its number on this device, new or as kept before.
 pub(crate) fn import_sent(
     tx: &Transaction<'_>,
     request: &civic_types::feedback::ServiceRequest,
-    account_id: &str,
+    account_id: Option<&str>,
     now: i64,
     due_at: Option<i64>,
-) -> Result<bool, FeedbackError> {
-    let known: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM reports WHERE service_request_id = ?1)",
-        [&request.service_request_id],
-        |r| r.get(0),
-    )?;
-    if known {
-        return Ok(false);
+) -> Result<i64, FeedbackError> {
+    let known: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM reports WHERE service_request_id = ?1",
+            [&request.service_request_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = known {
+        return Ok(id);
     }
     tx.execute(
         "INSERT INTO reports (state, service_code, service_name, description, lat, lon, address, address_id, attributes, account_id, idempotency_key, created_at, service_request_id, sent_at, due_at, status, status_seen)
@@ -476,7 +510,7 @@ pub(crate) fn import_sent(
             request.status.as_str()
         ],
     )?;
-    Ok(true)
+    Ok(tx.last_insert_rowid())
 }
 
 /// Replaces the kinds of report kept, in the endpoint's order.

@@ -205,10 +205,15 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                     "Không có phản ánh tương tự trong vòng 50 m (none within 50 m)."
                 )?;
             }
-            for request in similar {
+            for found in similar {
+                let request = found.request;
+                let away = found
+                    .distance_m
+                    .map(|d| format!("{d:.0} m"))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "#{}  {}  {}  {}",
+                    "#{}  {away}  {}  {}  {}",
                     request.service_request_id,
                     status_vi(request.status),
                     request.requested_datetime.as_deref().unwrap_or(""),
@@ -320,13 +325,8 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
     let id = outbox.write_draft(&draft, account.as_deref(), now)?;
     for (i, path) in args.photos.iter().enumerate() {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let attached = outbox.attach_photo(id, &bytes, args.photo_place && i == 0)?;
-        if let Some((lat, lon)) = attached.position.filter(|_| draft.place.lat.is_none()) {
-            let mut placed = draft.clone();
-            placed.place.lat = Some(lat);
-            placed.place.lon = Some(lon);
-            outbox.edit_draft(id, &placed)?;
-        }
+        // With consent, the first photo's place becomes the report's if it has none.
+        outbox.attach_photo(id, &bytes, args.photo_place && i == 0)?;
     }
     if !args.draft
         && let Err(error) = civic.queue_report(id)
