@@ -167,7 +167,16 @@ pub fn sign_out(app: &AppHandle) -> Result<SessionState, AuthError> {
 }
 
 fn emit_state(app: &AppHandle, state: SessionState) {
+    follow_account(app);
     let _ = app.emit(events::SESSION, state);
+}
+
+/// The signed-in resident's reports from other devices are fetched while they stay signed in.
+pub fn follow_account(app: &AppHandle) {
+    let civic = &app.state::<AppState>().civic;
+    civic
+        .feedback()
+        .set_account(civic.report_account(Vault::app()));
 }
 
 /// Renews the access a minute before it expires, for as long as the app runs; an ended

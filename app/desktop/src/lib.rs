@@ -84,6 +84,18 @@ pub fn run() {
             commands::auth::session_state,
             commands::auth::sign_in,
             commands::auth::sign_out,
+            commands::feedback::feedback_overview,
+            commands::feedback::feedback_form,
+            commands::feedback::feedback_report,
+            commands::feedback::feedback_save_draft,
+            commands::feedback::feedback_attach_photo,
+            commands::feedback::feedback_remove_photo,
+            commands::feedback::feedback_queue,
+            commands::feedback::feedback_discard,
+            commands::feedback::feedback_retry,
+            commands::feedback::feedback_similar,
+            commands::feedback::feedback_follow,
+            commands::feedback::feedback_communes,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -22,6 +22,8 @@ pub fn start_background(app: AppHandle) {
     let spawned = std::thread::Builder::new()
         .name("civic-sync".into())
         .spawn(move || {
+            // The keyring is read here, off the thread that draws the window.
+            crate::auth::follow_account(&app);
             app.state::<AppState>()
                 .civic
                 .run_sync(&|| emit_status(&app));

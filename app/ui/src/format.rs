@@ -98,6 +98,17 @@ pub fn local_time(unix_seconds: i64, lang: &str, time_zone: &str) -> String {
         .unwrap_or_default()
 }
 
+/// An ISO 8601 moment from the network (`2026-12-07T09:30:00+07:00`) as [`local_time`]
+/// writes it; as it came when it cannot be read.
+pub fn iso_time(iso: &str, lang: &str, time_zone: &str) -> String {
+    let millis = js_sys::Date::parse(iso);
+    if millis.is_finite() {
+        local_time((millis / 1000.0) as i64, lang, time_zone)
+    } else {
+        iso.to_owned()
+    }
+}
+
 /// An ISO date (`2026-11-23`) as Vietnamese and British English both write it: `23/11/2026`.
 pub fn date(iso: &str) -> String {
     match iso.splitn(3, '-').collect::<Vec<_>>().as_slice() {

@@ -53,6 +53,7 @@ impl Lang {
                 include_str!("../../../assets/locales/vi/catalog.ftl"),
                 include_str!("../../../assets/locales/vi/qr.ftl"),
                 include_str!("../../../assets/locales/vi/auth.ftl"),
+                include_str!("../../../assets/locales/vi/feedback.ftl"),
                 include_str!("../../../assets/locales/vi/errors.ftl"),
             ],
             Lang::En => &[
@@ -61,6 +62,7 @@ impl Lang {
                 include_str!("../../../assets/locales/en/catalog.ftl"),
                 include_str!("../../../assets/locales/en/qr.ftl"),
                 include_str!("../../../assets/locales/en/auth.ftl"),
+                include_str!("../../../assets/locales/en/feedback.ftl"),
                 include_str!("../../../assets/locales/en/errors.ftl"),
             ],
         }

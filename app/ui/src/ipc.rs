@@ -1,5 +1,7 @@
 //! The one place the UI crosses into the Tauri host. Command names and payload types
-//! come from `civic-types`, shared with the host, so both sides change together.
+//! come from `civic-types`, shared with the host, so both sides change together. A feature
+//! with pages of its own keeps its calls beside them (`pages/feedback/calls.rs`), through
+//! [`invoke`] and [`invoke_raw`].
 
 use civic_types::{
     auth::{SessionState, SignInStarted},
@@ -53,13 +55,13 @@ impl IpcError {
     }
 }
 
-async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, IpcError> {
+pub(crate) async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, IpcError> {
     let args = serde_wasm_bindgen::to_value(args).map_err(IpcError::here)?;
     answer(tauri_invoke(command, args).await)
 }
 
 /// Calls `command` with `bytes` as the raw body (no JSON, no base64) and `headers`.
-async fn invoke_raw<R: DeserializeOwned>(
+pub(crate) async fn invoke_raw<R: DeserializeOwned>(
     command: &str,
     bytes: &[u8],
     headers: &[(&str, &str)],
@@ -87,7 +89,7 @@ fn answer<R: DeserializeOwned>(result: Result<JsValue, JsValue>) -> Result<R, Ip
 }
 
 #[derive(Serialize)]
-struct NoArgs {}
+pub(crate) struct NoArgs {}
 
 #[derive(Serialize)]
 struct SearchArgs<'a> {

@@ -1,6 +1,7 @@
 //! Civic's user interface (Dioxus, wasm32). Talks to the core only through [`ipc`];
 //! every visible string comes from the Fluent files under `assets/locales`.
 
+mod files;
 mod format;
 mod i18n;
 mod ipc;
@@ -60,6 +61,7 @@ fn App() -> Element {
 fn Shell() -> Element {
     let status = use_context::<Resource<Result<civic_types::status::AppStatus, ipc::IpcError>>>();
     let live_sync = use_context::<Signal<Option<SyncStatus>>>();
+    let route = use_route::<Route>();
     rsx! {
         // The fragment holds the route: the skip link moves focus itself instead.
         a {
@@ -92,6 +94,10 @@ fn Shell() -> Element {
                 status: status.clone(),
                 live: live_sync.read().clone().filter(|s| matches!(s.state, SyncState::Syncing { .. })),
             }
+        }
+        // Keyed by the page: opening a report marks it seen, so the notice reads again.
+        for page in [format!("{route:?}")] {
+            pages::feedback::StatusNotice { key: "{page}" }
         }
         main { id: "main", tabindex: "-1",
             Outlet::<Route> {}

@@ -23,6 +23,14 @@ pub enum Route {
         Board {},
         #[route("/account")]
         Account {},
+        #[route("/feedback")]
+        Feedback {},
+        #[route("/feedback/new")]
+        FeedbackNew {},
+        #[route("/feedback/edit/:id")]
+        FeedbackEdit { id: i64 },
+        #[route("/feedback/report/:id")]
+        FeedbackReport { id: i64 },
         #[route("/:..segments")]
         NotFound { segments: Vec<String> },
 }
@@ -87,6 +95,26 @@ fn Board() -> Element {
 #[component]
 fn Account() -> Element {
     rsx! { pages::AccountPage {} }
+}
+
+#[component]
+fn Feedback() -> Element {
+    rsx! { pages::feedback::FeedbackHome {} }
+}
+
+#[component]
+fn FeedbackNew() -> Element {
+    rsx! { pages::feedback::ReportEditor { id: None } }
+}
+
+#[component]
+fn FeedbackEdit(id: i64) -> Element {
+    rsx! { pages::feedback::ReportEditor { key: "{id}", id: Some(id) } }
+}
+
+#[component]
+fn FeedbackReport(id: i64) -> Element {
+    rsx! { pages::feedback::ReportPage { key: "{id}", id } }
 }
 
 #[component]

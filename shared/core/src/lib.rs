@@ -188,6 +188,57 @@ impl Civic {
             .similar(service_code, lat, lon)
     }
 
+    /// What the feedback page opens with, from this device alone.
+    pub fn feedback_overview(
+        &self,
+        vault: civic_auth::Vault,
+    ) -> Result<civic_types::feedback::FeedbackOverview, FeedbackError> {
+        let outbox = self.feedback.outbox();
+        let profile = self.city.profile();
+        Ok(civic_types::feedback::FeedbackOverview {
+            accepting: matches!(self.report_target(), Some(Ok(_))),
+            signed_in: self.report_account(vault).is_some(),
+            services: outbox.services()?,
+            reports: outbox.reports(civic_time::now_unix())?,
+            due_working_days: profile
+                .as_ref()
+                .and_then(|p| p.feedback.as_ref())
+                .map_or(3, |f| f.due_working_days),
+            map: profile.and_then(|p| p.map),
+        })
+    }
+
+    /// Report `id` with its photos; its new status (if any) counts as seen.
+    pub fn open_report(
+        &self,
+        id: i64,
+    ) -> Result<civic_types::feedback::ReportView, FeedbackError> {
+        let outbox = self.feedback.outbox();
+        let detail = outbox.report(id, civic_time::now_unix())?;
+        if detail.summary.status_changed {
+            outbox.mark_seen(id)?;
+        }
+        Ok(civic_types::feedback::ReportView {
+            photos: outbox.photo_previews(id)?,
+            detail,
+        })
+    }
+
+    /// Communes matching what the resident typed, best first (offline).
+    pub fn communes(&self, query: &str, limit: usize) -> Vec<civic_types::feedback::CommuneChoice> {
+        let Ok(places) = civic_feedback::Places::bundled() else {
+            return Vec::new();
+        };
+        places
+            .search(query, limit)
+            .into_iter()
+            .map(|p| civic_types::feedback::CommuneChoice {
+                code: p.code.clone(),
+                name: p.full_name(),
+            })
+            .collect()
+    }
+
     /// Every waiting report tried again now (the resident pressed "send now"), however long
     /// its backoff had left.
     pub fn retry_reports(&self) -> Result<usize, FeedbackError> {
@@ -196,14 +247,19 @@ impl Civic {
         Ok(count)
     }
 
-    /// Follows another resident's report instead of filing a duplicate; its number here.
+    /// Follows another resident's report instead of filing a duplicate (the draft
+    /// `instead_of`, if any, is dropped); the followed report's number here.
     pub fn follow_report(
         &self,
         request: &civic_types::feedback::ServiceRequest,
+        instead_of: Option<i64>,
     ) -> Result<i64, FeedbackError> {
-        self.feedback
-            .outbox()
-            .follow(request, &self.city.time_zone(), civic_time::now_unix())
+        let outbox = self.feedback.outbox();
+        let id = outbox.follow(request, &self.city.time_zone(), civic_time::now_unix())?;
+        if let Some(draft) = instead_of {
+            outbox.discard(draft)?;
+        }
+        Ok(id)
     }
 
     pub fn scheduler(&self) -> &Scheduler {

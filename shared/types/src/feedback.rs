@@ -656,3 +656,72 @@ mod tests {
         assert_eq!(spec.keywords, ["a", "b", "c"]);
     }
 }
+
+/// What the feedback page opens with, all from this device (no network).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackOverview {
+    /// The city takes reports through the app (a gateway, and `[feedback]` in its profile).
+    pub accepting: bool,
+    /// New reports are filed under the signed-in resident's eID account; else anonymously.
+    pub signed_in: bool,
+    /// The kinds of report, as kept since the last sync.
+    pub services: Vec<Service>,
+    /// Every report on this device, newest first.
+    pub reports: Vec<ReportSummary>,
+    /// The handling rule residents are shown.
+    pub due_working_days: u32,
+    /// The city's offline map, for a report's pin.
+    pub map: Option<crate::city::CityMap>,
+}
+
+/// One report as its page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub detail: ReportDetail,
+    /// The photos kept on this device, shrunk, as `data:` addresses, in order.
+    pub photos: Vec<String>,
+}
+
+/// A commune the picker offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneChoice {
+    /// The 2025 unit code, sent as `address_id`.
+    pub code: String,
+    /// `Phường Hải Châu, Thành phố Đà Nẵng`.
+    pub name: String,
+}
+
+/// Command names, shared by the host and the UI.
+pub mod commands {
+    /// No arguments → [`super::FeedbackOverview`].
+    pub const OVERVIEW: &str = "feedback_overview";
+    /// `{service_code}` → the kind's form kept on this device, if any.
+    pub const FORM: &str = "feedback_form";
+    /// `{id}` → [`super::ReportView`]; the report's new status counts as seen.
+    pub const REPORT: &str = "feedback_report";
+    /// `{id, draft, anonymous}` → the draft's number (new when `id` is null).
+    pub const SAVE_DRAFT: &str = "feedback_save_draft";
+    /// A photo as the raw body, the report's number and consent in headers →
+    /// [`super::AttachedPhoto`].
+    pub const ATTACH_PHOTO: &str = "feedback_attach_photo";
+    /// `{id, position}`.
+    pub const REMOVE_PHOTO: &str = "feedback_remove_photo";
+    /// `{id}`: checked, then sent at the next chance.
+    pub const QUEUE: &str = "feedback_queue";
+    /// `{id}`: a draft thrown away.
+    pub const DISCARD: &str = "feedback_discard";
+    /// Every waiting report tried again now → how many.
+    pub const RETRY: &str = "feedback_retry";
+    /// `{service_code, lat, lon}` → [`super::SimilarReport`]s (needs the network).
+    pub const SIMILAR: &str = "feedback_similar";
+    /// `{request, draft}` → the followed report's number on this device; the draft (if
+    /// any) it replaces is dropped.
+    pub const FOLLOW: &str = "feedback_follow";
+    /// `{query}` → [`super::CommuneChoice`]s, offline.
+    pub const COMMUNES: &str = "feedback_communes";
+}
+
+/// Headers of [`commands::ATTACH_PHOTO`].
+pub const REPORT_HEADER: &str = "x-civic-report";
+/// `"1"`: the resident agreed to the photo's place being read.
+pub const PHOTO_PLACE_HEADER: &str = "x-civic-photo-place";

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod feedback;
 pub mod qr;
 pub mod status;
 pub mod sync;

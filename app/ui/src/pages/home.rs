@@ -40,8 +40,19 @@ pub fn Home() -> Element {
                                 span { class: "tile-hint", {t("feature-procedures-hint")} }
                             }
                         },
+                        Feature::Feedback => rsx! {
+                            button {
+                                class: "tile",
+                                id: "tile-feedback",
+                                onclick: move |_| {
+                                    navigator().push(Route::Feedback {});
+                                },
+                                span { class: "tile-title", {t("feature-feedback")} }
+                                span { class: "tile-hint", {t("feature-feedback-hint")} }
+                            }
+                        },
                         // The host lists only features this build has pages for.
-                        Feature::Feedback | Feature::Bus | Feature::Parking | Feature::Unknown => rsx! {},
+                        Feature::Bus | Feature::Parking | Feature::Unknown => rsx! {},
                     }
                 }
             }

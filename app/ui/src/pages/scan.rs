@@ -50,7 +50,7 @@ pub fn Scan() -> Element {
 
     let scan_file = move |file: web_sys::File| {
         spawn(async move {
-            match read_file(file).await {
+            match crate::files::read(file).await {
                 Ok(bytes) => scan_bytes(bytes),
                 Err(error) => state.set(ScanState::Failed(error)),
             }
@@ -109,7 +109,7 @@ pub fn Scan() -> Element {
                 accept: "image/png,image/jpeg",
                 class: "visually-hidden",
                 onchange: move |_| {
-                    let file = input_file("scan-file");
+                    let file = crate::files::chosen("scan-file").into_iter().next();
                     if let Some(file) = file {
                         scan_file(file);
                     }
@@ -226,25 +226,6 @@ fn reason_key(reason: UnsafeReason) -> &'static str {
         UnsafeReason::DangerousScheme => "unsafe-dangerous-scheme",
         UnsafeReason::DisguisedLink => "unsafe-disguised",
     }
-}
-
-fn input_file(id: &str) -> Option<web_sys::File> {
-    let input = web_sys::window()?
-        .document()?
-        .get_element_by_id(id)?
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()?;
-    let file = input.files()?.get(0);
-    // The same photo chosen again must scan again.
-    input.set_value("");
-    file
-}
-
-async fn read_file(file: web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 fn media_devices() -> Option<web_sys::MediaDevices> {

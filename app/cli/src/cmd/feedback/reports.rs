@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use civic_core::auth::Vault;
-use civic_core::feedback::Places;
 use civic_types::feedback::{ReportDraft, ReportPlace, ReportState, ReportSummary, Status};
 
 use crate::Failure;
@@ -137,9 +136,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
         }
         Command::Show { id, json } => {
             let civic = crate::open(data_dir, None)?;
-            let outbox = civic.feedback().outbox();
-            let detail = outbox.report(id, civic_core::time::now_unix())?;
-            outbox.mark_seen(id)?;
+            let detail = civic.open_report(id)?.detail;
             if json {
                 serde_json::to_writer(&mut *out, &detail)?;
                 writeln!(out)?;
@@ -286,15 +283,14 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
         address_id: None,
     };
     if let Some(typed) = &args.commune {
-        let places = Places::bundled().map_err(|e| e.to_string())?;
-        let best = places
-            .search(typed, 1)
+        let best = civic
+            .communes(typed, 1)
             .into_iter()
             .next()
             .ok_or_else(|| format!("không tìm thấy xã, phường “{typed}” (no such commune)"))?;
-        place.address_id = Some(best.code.clone());
+        place.address_id = Some(best.code);
         if place.address.is_none() {
-            place.address = Some(best.full_name());
+            place.address = Some(best.name);
         }
     }
     let kept_name = civic

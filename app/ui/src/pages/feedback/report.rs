@@ -1,0 +1,135 @@
+//! One report: where it is on its way, what the resident wrote, and the agency's timeline.
+
+use civic_types::feedback::{ReportState, ReportView};
+use dioxus::prelude::*;
+use fluent_bundle::FluentValue;
+
+use super::{calls, state_line, status_label, use_city_zone, use_sync_rounds, when};
+use crate::i18n::{t, t_args};
+use crate::routes::Route;
+
+#[component]
+pub fn ReportPage(id: i64) -> Element {
+    let rounds = use_sync_rounds();
+    // Read again after each sync round: it may have been sent, or its status changed.
+    let view = use_resource(move || {
+        let _ = rounds.read();
+        calls::report(id)
+    });
+    let zone = use_city_zone();
+    let mut retry_said = use_signal(|| None::<String>);
+    let loaded = view.read().clone();
+    rsx! {
+        button { class: "back", onclick: move |_| { navigator().push(Route::Feedback {}); }, {t("report-back")} }
+        match loaded {
+            None => rsx! { p { {t("feedback-loading")} } },
+            Some(Err(error)) => rsx! { h1 { {t("report-heading")} } p { class: "error", role: "alert", {error.text()} } },
+            Some(Ok(ReportView { detail, photos })) => {
+                let summary = detail.summary.clone();
+                rsx! {
+                    h1 { {summary.service_name.clone()} }
+                    p {
+                        id: "report-state",
+                        class: if summary.overdue { "warning" } else if summary.state == ReportState::Sent { "verified" } else { "notice" },
+                        role: "status",
+                        {state_line(&summary, &zone)}
+                    }
+                    if summary.state == ReportState::Queued {
+                        p { class: "hint", {t("feedback-queued-explained")} }
+                        if let Some(next) = summary.next_attempt_at {
+                            p { class: "hint", id: "report-next-attempt", {t_args("report-next-attempt", &[("time", FluentValue::from(when(next, &zone)))])} }
+                        }
+                        button {
+                            class: "link-button",
+                            id: "report-retry",
+                            onclick: move |_| async move {
+                                retry_said.set(Some(match calls::retry().await {
+                                    Ok(_) => t("report-retrying"),
+                                    Err(error) => error.text(),
+                                }));
+                            },
+                            {t("feedback-retry")}
+                        }
+                        if let Some(said) = retry_said() { p { role: "status", {said} } }
+                    }
+                    if summary.state == ReportState::NeedsFix {
+                        div { class: "warning", role: "alert",
+                            p { {t("report-refused")} }
+                            for refusal in summary.refusal.iter() { p { {refusal.description.clone()} } }
+                        }
+                        button { class: "primary-button", onclick: move |_| { navigator().push(Route::FeedbackEdit { id }); }, {t("report-fix")} }
+                    }
+                    dl { class: "facts",
+                        div { class: "fact",
+                            dt { {t("report-filed-as")} }
+                            dd { id: "report-filed-as", if summary.signed_in { {t("report-filed-signed-in")} } else { {t("report-filed-anonymous")} } }
+                        }
+                        div { class: "fact",
+                            dt { {t("report-created")} }
+                            dd { {when(summary.created_at, &zone)} }
+                        }
+                        if let Some(sent) = summary.sent_at {
+                            div { class: "fact",
+                                dt { {t("report-sent-at")} }
+                                dd { {when(sent, &zone)} }
+                            }
+                        }
+                        if let Some(due) = summary.due_at {
+                            div { class: "fact",
+                                dt { {t("report-due")} }
+                                dd { id: "report-due",
+                                    {when(due, &zone)}
+                                    if summary.overdue { " · " strong { {t("feedback-overdue")} } }
+                                }
+                            }
+                        }
+                        if let Some(description) = &summary.description {
+                            div { class: "fact",
+                                dt { {t("report-description")} }
+                                dd { class: "prose", {description.clone()} }
+                            }
+                        }
+                        div { class: "fact",
+                            dt { {t("report-place")} }
+                            dd {
+                                {[summary.place.address.clone(), summary.place.lat.zip(summary.place.lon).map(|(a, b)| format!("{a:.5}, {b:.5}"))].into_iter().flatten().collect::<Vec<_>>().join(" · ")}
+                            }
+                        }
+                        for (code, value) in detail.attributes.iter() {
+                            div { class: "fact",
+                                dt { {code.clone()} }
+                                dd { {value.clone()} }
+                            }
+                        }
+                    }
+                    if !photos.is_empty() {
+                        h2 { {t("report-photos")} }
+                        ul { class: "photo-grid",
+                            for (i, photo) in photos.iter().enumerate() {
+                                li { img { src: "{photo}", alt: t_args("report-photo-alt", &[("number", FluentValue::from(i + 1))]) } }
+                            }
+                        }
+                    }
+                    if summary.state == ReportState::Sent {
+                        h2 { id: "report-timeline-heading", {t("report-timeline")} }
+                        if detail.timeline.is_empty() {
+                            p { class: "hint", {t("report-timeline-empty")} }
+                        }
+                        ol { class: "timeline", id: "report-timeline", aria_labelledby: "report-timeline-heading",
+                            for update in detail.timeline.iter() {
+                                li { class: "timeline-entry",
+                                    p { class: "result-name", {status_label(update.status)} }
+                                    if let Some(at) = &update.updated_datetime {
+                                        p { class: "result-meta", {crate::format::iso_time(at, crate::i18n::LANG.read().code(), &zone)} }
+                                    }
+                                    if let Some(note) = &update.description { p { class: "prose", {note.clone()} } }
+                                    if update.media_url.is_some() { p { class: "hint", {t("report-update-photo")} } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
