@@ -26,8 +26,18 @@ pub async fn serve_loopback(
     backend: catalog::repository::Backend,
     city: &civic_types::city::CityProfile,
 ) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>), LoopbackError> {
+    serve_loopback_on(0, backend, city).await
+}
+
+/// [`serve_loopback`] on loopback port `port` (0: any free one): a gateway brought back
+/// where the app knew it.
+pub async fn serve_loopback_on(
+    port: u16,
+    backend: catalog::repository::Backend,
+    city: &civic_types::city::CityProfile,
+) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>), LoopbackError> {
     let state = http::AppState::open(backend, city).await?;
-    let (listener, addr) = serve::bind(([127, 0, 0, 1], 0).into()).await?;
+    let (listener, addr) = serve::bind(([127, 0, 0, 1], port).into()).await?;
     let task = tokio::spawn(serve::serve(
         listener,
         http::router(state),

@@ -55,7 +55,10 @@ impl IpcError {
     }
 }
 
-pub(crate) async fn invoke<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, IpcError> {
+pub(crate) async fn invoke<A: Serialize, R: DeserializeOwned>(
+    command: &str,
+    args: &A,
+) -> Result<R, IpcError> {
     let args = serde_wasm_bindgen::to_value(args).map_err(IpcError::here)?;
     answer(tauri_invoke(command, args).await)
 }

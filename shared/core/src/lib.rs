@@ -209,10 +209,7 @@ impl Civic {
     }
 
     /// Report `id` with its photos; its new status (if any) counts as seen.
-    pub fn open_report(
-        &self,
-        id: i64,
-    ) -> Result<civic_types::feedback::ReportView, FeedbackError> {
+    pub fn open_report(&self, id: i64) -> Result<civic_types::feedback::ReportView, FeedbackError> {
         let outbox = self.feedback.outbox();
         let detail = outbox.report(id, civic_time::now_unix())?;
         if detail.summary.status_changed {

@@ -100,9 +100,11 @@ impl Scheduler {
         changed();
     }
 
-    /// One round: each component in order; the first failure ends the round (the
-    /// components already done keep what they applied). `changed` is called on every
-    /// state change, progress included. `None` when no gateway is configured.
+    /// One round: each component in order, every one tried even when an earlier one
+    /// failed (a report waiting to be sent must not wait on the catalog; the feedback back
+    /// office may be another server). The round's outcome is its first failure, else the
+    /// components' reports. `changed` is called on every state change, progress included.
+    /// `None` when no gateway is configured.
     pub fn sync_once(
         &self,
         now: &dyn Fn() -> i64,
@@ -111,6 +113,7 @@ impl Scheduler {
         let gateway = self.gateway.as_ref()?;
         let _running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         let mut done = Vec::with_capacity(self.components.len());
+        let mut failure: Option<(SyncError, SyncState)> = None;
         for (index, component) in self.components.iter().enumerate() {
             let syncing = SyncState::Syncing {
                 received: 0,
@@ -142,13 +145,23 @@ impl Scheduler {
                         tracing::warn!(component = component.name(), %error, "sync failed");
                         SyncState::Failed { code: error.code() }
                     };
-                    self.set(Some(index), state, changed);
-                    return Some(Err(error));
+                    self.set(Some(index), state.clone(), changed);
+                    if failure.is_none() {
+                        failure = Some((error, state));
+                    }
                 }
             }
         }
-        self.set(None, SyncState::Idle, changed);
-        Some(Ok(done))
+        match failure {
+            Some((error, state)) => {
+                self.set(None, state, changed);
+                Some(Err(error))
+            }
+            None => {
+                self.set(None, SyncState::Idle, changed);
+                Some(Ok(done))
+            }
+        }
     }
 
     /// Rounds for the life of the process: now, then every `interval()` (read again after
@@ -196,5 +209,72 @@ impl Scheduler {
             .wait_timeout_while(woken, wait, |woken| !*woken)
             .unwrap_or_else(PoisonError::into_inner);
         *woken = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use civic_types::sync::SyncReport;
+
+    use super::*;
+    use crate::{Freshness, SyncComponent};
+
+    /// A component that fails offline, or succeeds, and counts its rounds.
+    #[derive(Debug)]
+    struct Counted {
+        name: &'static str,
+        offline: bool,
+        rounds: AtomicU32,
+    }
+
+    impl SyncComponent for Counted {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+        fn sync(
+            &self,
+            _gateway: &Gateway,
+            _now: i64,
+            _progress: &mut dyn FnMut(u64, Option<u64>),
+        ) -> Result<SyncReport, SyncError> {
+            self.rounds.fetch_add(1, Ordering::SeqCst);
+            if self.offline {
+                Err(SyncError::Offline("no route".into()))
+            } else {
+                Ok(SyncReport::unchanged(0))
+            }
+        }
+        fn freshness(&self, _now: i64) -> Result<Freshness, SyncError> {
+            Ok(Freshness {
+                last_checked: None,
+                stale: true,
+            })
+        }
+    }
+
+    #[test]
+    fn a_failing_component_does_not_keep_the_others_from_their_turn() {
+        let component = |name, offline| {
+            Arc::new(Counted {
+                name,
+                offline,
+                rounds: AtomicU32::new(0),
+            })
+        };
+        let (catalog, outbox) = (component("catalog", true), component("outbox", false));
+        let scheduler = Scheduler::new(
+            Some(Gateway::new("http://127.0.0.1:9").unwrap()),
+            vec![Arc::clone(&catalog) as _, Arc::clone(&outbox) as _],
+        );
+        let round = scheduler.sync_once(&|| 0, &|| {}).unwrap();
+        // The round reports the first failure, and says so as its state…
+        assert!(matches!(round, Err(SyncError::Offline(_))), "{round:?}");
+        assert_eq!(scheduler.state(), SyncState::Offline);
+        // …but every component had its turn.
+        assert_eq!(catalog.rounds.load(Ordering::SeqCst), 1);
+        assert_eq!(outbox.rounds.load(Ordering::SeqCst), 1);
     }
 }

@@ -16,7 +16,73 @@ pub struct TestGateway {
     pub backend: Backend,
     /// Abort it to take the gateway offline.
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+    addr: std::net::SocketAddr,
+    city: civic_types::city::CityProfile,
     _dir: tempfile::TempDir,
+}
+
+impl TestGateway {
+    /// Takes the gateway offline (its data kept).
+    pub async fn stop(&mut self) {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+    }
+
+    /// Brings a stopped gateway back at the same address, with the same data.
+    pub async fn restart(&mut self) {
+        let (addr, server) =
+            civic_gateway::serve_loopback_on(self.addr.port(), self.backend.clone(), &self.city)
+                .await
+                .expect("serve again at the same address");
+        assert_eq!(addr, self.addr);
+        self.server = server;
+    }
+
+    /// A new staff token for the gateway's Open311 staff endpoints.
+    pub async fn staff_token(&self, name: &str) -> String {
+        let feedback = civic_gateway::feedback::repository::FeedbackBackend::beside(&self.backend)
+            .await
+            .expect("the gateway's feedback store");
+        civic_gateway::feedback::handlers::issue_credential(
+            &feedback,
+            civic_gateway::feedback::repository::CredentialKind::Staff,
+            name,
+        )
+        .await
+        .expect("a staff token")
+    }
+
+    /// What a staff member's tool does: `POST requests/{id}/updates.json` with a new status
+    /// and a note. The HTTP status of the answer.
+    pub async fn staff_update(
+        &self,
+        token: &str,
+        request_id: &str,
+        status: &str,
+        note: &str,
+    ) -> u16 {
+        let url = format!("{}/open311/v2/requests/{request_id}/updates.json", self.url);
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("status", status)
+            .append_pair("description", note)
+            .finish();
+        let authorization = format!("Bearer {token}");
+        tokio::task::spawn_blocking(move || {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .new_agent()
+                .post(&url)
+                .header("Authorization", &authorization)
+                .content_type("application/x-www-form-urlencoded")
+                .send(body)
+                .expect("the gateway answers")
+                .status()
+                .as_u16()
+        })
+        .await
+        .expect("the staff request ran")
+    }
 }
 
 impl Drop for TestGateway {
@@ -72,6 +138,8 @@ pub async fn serve(procedures: Vec<Procedure>, data_date: &str, profile: &str) -
         url: format!("http://{addr}"),
         backend,
         server,
+        addr,
+        city,
         _dir: dir,
     }
 }

@@ -158,10 +158,7 @@ pub async fn feedback_follow(
 }
 
 #[tauri::command]
-pub fn feedback_communes(
-    state: tauri::State<'_, AppState>,
-    query: String,
-) -> Vec<CommuneChoice> {
+pub fn feedback_communes(state: tauri::State<'_, AppState>, query: String) -> Vec<CommuneChoice> {
     state.civic.communes(&query, COMMUNE_CHOICES)
 }
 

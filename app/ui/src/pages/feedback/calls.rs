@@ -1,8 +1,8 @@
 //! The feedback page's calls to the host.
 
 use civic_types::feedback::{
-    AttachedPhoto, CommuneChoice, FeedbackOverview, PHOTO_PLACE_HEADER, REPORT_HEADER,
-    ReportDraft, ReportView, ServiceDefinition, ServiceRequest, SimilarReport, commands,
+    AttachedPhoto, CommuneChoice, FeedbackOverview, PHOTO_PLACE_HEADER, REPORT_HEADER, ReportDraft,
+    ReportView, ServiceDefinition, ServiceRequest, SimilarReport, commands,
 };
 use serde::Serialize;
 
@@ -107,7 +107,11 @@ pub async fn retry() -> Result<usize, IpcError> {
     invoke(commands::RETRY, &NoArgs {}).await
 }
 
-pub async fn similar(service_code: &str, lat: f64, lon: f64) -> Result<Vec<SimilarReport>, IpcError> {
+pub async fn similar(
+    service_code: &str,
+    lat: f64,
+    lon: f64,
+) -> Result<Vec<SimilarReport>, IpcError> {
     invoke(
         commands::SIMILAR,
         &Near {

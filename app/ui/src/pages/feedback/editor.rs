@@ -50,7 +50,13 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
                 answers.set(view.detail.attributes.clone());
                 place.set(summary.place.clone());
                 anonymous.set(!summary.signed_in);
-                refusal.set(summary.refusal.iter().map(|e| e.description.clone()).collect());
+                refusal.set(
+                    summary
+                        .refusal
+                        .iter()
+                        .map(|e| e.description.clone())
+                        .collect(),
+                );
                 photos.set(view.photos);
             }
             Err(error) => said.set(Some(Said::Problem(error.text()))),
@@ -67,7 +73,10 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
     });
 
     let overview_now: Option<FeedbackOverview> = overview.read().clone().and_then(Result::ok);
-    let services = overview_now.as_ref().map(|o| o.services.clone()).unwrap_or_default();
+    let services = overview_now
+        .as_ref()
+        .map(|o| o.services.clone())
+        .unwrap_or_default();
     let signed_in = overview_now.as_ref().is_some_and(|o| o.signed_in);
     let map = overview_now.as_ref().and_then(|o| o.map.clone());
     let current_draft = move || {
@@ -78,7 +87,12 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
             service_code: code,
             description: Some(description.read().trim().to_owned()).filter(|d| !d.is_empty()),
             place: place.read().clone(),
-            attributes: answers.read().iter().filter(|(_, v)| !v.is_empty()).cloned().collect(),
+            attributes: answers
+                .read()
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .cloned()
+                .collect(),
         }
     };
     // Writes the draft (a new one the first time); its number.
@@ -116,7 +130,10 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
             }
             Ok(None) => {}
             // Kept as a draft: the resident fixes what is said and sends again.
-            Err(error) => said.set(Some(Said::Problem(t_args("report-kept-as-draft", &[("reason", FluentValue::from(error.text()))])))),
+            Err(error) => said.set(Some(Said::Problem(t_args(
+                "report-kept-as-draft",
+                &[("reason", FluentValue::from(error.text()))],
+            )))),
         }
     };
 
@@ -358,7 +375,10 @@ fn Question(question: Attribute, answers: Signal<Vec<(String, String)>>) -> Elem
         }
     };
     let label = if question.required {
-        t_args("report-question-required", &[("question", FluentValue::from(question.description.clone()))])
+        t_args(
+            "report-question-required",
+            &[("question", FluentValue::from(question.description.clone()))],
+        )
     } else {
         question.description.clone()
     };
@@ -367,7 +387,12 @@ fn Question(question: Attribute, answers: Signal<Vec<(String, String)>>) -> Elem
     let described = hint.as_ref().map(|_| hint_id.clone());
     match question.datatype {
         Datatype::Multivaluelist => {
-            let chosen: Vec<String> = answers.read().iter().filter(|(c, _)| *c == code).map(|(_, v)| v.clone()).collect();
+            let chosen: Vec<String> = answers
+                .read()
+                .iter()
+                .filter(|(c, _)| *c == code)
+                .map(|(_, v)| v.clone())
+                .collect();
             rsx! {
                 fieldset { class: "checklist", id: "{id}",
                     legend { {label} }

@@ -223,7 +223,12 @@ pub fn StatusNotice() -> Element {
         calls::overview()
     });
     let changed: Vec<ReportSummary> = match &*overview.read() {
-        Some(Ok(o)) => o.reports.iter().filter(|r| r.status_changed).cloned().collect(),
+        Some(Ok(o)) => o
+            .reports
+            .iter()
+            .filter(|r| r.status_changed)
+            .cloned()
+            .collect(),
         _ => Vec::new(),
     };
     rsx! {

@@ -194,7 +194,9 @@ fn MapPin(map: CityMap, place: Signal<ReportPlace>) -> Element {
         p.lat
             .zip(p.lon)
             .filter(|(lat, lon)| map.contains(*lat, *lon))
-            .map_or((full_w / 2.0, full_h / 2.0), |(lat, lon)| projection.xy(lat, lon))
+            .map_or((full_w / 2.0, full_h / 2.0), |(lat, lon)| {
+                projection.xy(lat, lon)
+            })
     });
     let factor = 2f64.powi(zoom());
     let (w, h) = (full_w / factor, full_h / factor);
@@ -203,7 +205,9 @@ fn MapPin(map: CityMap, place: Signal<ReportPlace>) -> Element {
     let y0 = (cy - h / 2.0).clamp(0.0, full_h - h);
     let pin = {
         let p = place.read();
-        p.lat.zip(p.lon).filter(|(lat, lon)| map.contains(*lat, *lon))
+        p.lat
+            .zip(p.lon)
+            .filter(|(lat, lon)| map.contains(*lat, *lon))
     };
     let nearest = pin.and_then(|(lat, lon)| {
         let (px, py) = projection.xy(lat, lon);
@@ -219,7 +223,14 @@ fn MapPin(map: CityMap, place: Signal<ReportPlace>) -> Element {
             .map(|l| l.name.clone())
     });
     let described = match (&pin, &nearest) {
-        (Some((lat, lon)), Some(near)) => t_args("map-pin-near", &[("lat", FluentValue::from(format!("{lat:.5}"))), ("lon", FluentValue::from(format!("{lon:.5}"))), ("place", FluentValue::from(near.clone()))]),
+        (Some((lat, lon)), Some(near)) => t_args(
+            "map-pin-near",
+            &[
+                ("lat", FluentValue::from(format!("{lat:.5}"))),
+                ("lon", FluentValue::from(format!("{lon:.5}"))),
+                ("place", FluentValue::from(near.clone())),
+            ],
+        ),
         _ => t("map-no-pin"),
     };
     let mut set_pin = move |x: f64, y: f64| {
