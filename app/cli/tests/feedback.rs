@@ -126,6 +126,31 @@ async fn a_report_written_offline_is_sent_and_followed() {
             message.contains("trả lời các câu hỏi bắt buộc"),
             "{message}"
         );
+        // The commune picker puts the city's own before same-named ones elsewhere.
+        let placed = stdout(&civic(
+            &data,
+            &[
+                "feedback",
+                "new",
+                "--service",
+                "khac",
+                "--commune",
+                "hai chau",
+                "--draft",
+            ],
+        ));
+        let id = placed
+            .trim_start_matches("Phản ánh #")
+            .split(':')
+            .next()
+            .expect("the draft's number")
+            .to_owned();
+        let shown = stdout(&civic(&data, &["feedback", "show", &id, "--json"]));
+        assert!(
+            shown.contains("\"address_id\":\"20242\"")
+                && shown.contains("Phường Hải Châu, Thành phố Đà Nẵng"),
+            "Đà Nẵng's Hải Châu, not Nghệ An's: {shown}"
+        );
         let again = stdout(&civic(&data, &["feedback", "send", "--gateway", &url]));
         assert!(again.starts_with("Đã gửi 0 "), "sent once: {again}");
         let similar = stdout(&civic(

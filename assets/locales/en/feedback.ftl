@@ -20,7 +20,7 @@ feedback-due = due { $time }
 feedback-overdue = Overdue
 feedback-status-new = New update
 feedback-status-changed = { $count ->
-    [one] Your report “{ $name }” has a new status: { $status }.
+    [1] Your report “{ $name }” has a new status: { $status }.
    *[other] { $count } reports have a new status.
 }
 feedback-status-see = See
@@ -74,7 +74,7 @@ report-identity-signed-in = The report is filed under your eID account.
 report-identity-anonymous = The report is sent anonymously.
 report-identity-signed-out = You are not signed in: the report is sent anonymously.
 report-similar-heading = { $count ->
-    [one] There is 1 similar report nearby
+    [1] There is 1 similar report nearby
    *[other] There are { $count } similar reports nearby
 }
 report-similar-hint = If it is the same problem, you can follow that report instead of sending another.

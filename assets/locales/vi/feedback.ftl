@@ -20,7 +20,7 @@ feedback-due = hạn xử lý { $time }
 feedback-overdue = Quá hạn xử lý
 feedback-status-new = Có cập nhật mới
 feedback-status-changed = { $count ->
-    [one] Phản ánh “{ $name }” có trạng thái mới: { $status }.
+    [1] Phản ánh “{ $name }” có trạng thái mới: { $status }.
    *[other] { $count } phản ánh có trạng thái mới.
 }
 feedback-status-see = Xem
@@ -74,7 +74,7 @@ report-identity-signed-in = Phản ánh sẽ gắn với tài khoản định da
 report-identity-anonymous = Phản ánh sẽ được gửi ẩn danh.
 report-identity-signed-out = Bạn chưa đăng nhập: phản ánh sẽ được gửi ẩn danh.
 report-similar-heading = { $count ->
-    [one] Đã có 1 phản ánh tương tự ở gần đây
+    [1] Đã có 1 phản ánh tương tự ở gần đây
    *[other] Đã có { $count } phản ánh tương tự ở gần đây
 }
 report-similar-hint = Nếu đúng là cùng một việc, bạn có thể theo dõi phản ánh đó thay vì gửi thêm.

@@ -221,14 +221,21 @@ impl Civic {
         })
     }
 
-    /// Communes matching what the resident typed, best first (offline).
+    /// Communes matching what the resident typed, best first (offline); the city's own
+    /// come before same-named ones elsewhere (there is a Xã Hải Châu in Nghệ An too).
     pub fn communes(&self, query: &str, limit: usize) -> Vec<civic_types::feedback::CommuneChoice> {
+        /// Matches looked at before the city's own are put first.
+        const LOOKED_AT: usize = 64;
         let Ok(places) = civic_feedback::Places::bundled() else {
             return Vec::new();
         };
-        places
-            .search(query, limit)
+        let province = self.city.profile().map(|p| p.province_code);
+        let mut found = places.search(query, LOOKED_AT.max(limit));
+        // Stable: within each group the search's order stays.
+        found.sort_by_key(|p| Some(&p.province_code) != province.as_ref());
+        found
             .into_iter()
+            .take(limit)
             .map(|p| civic_types::feedback::CommuneChoice {
                 code: p.code.clone(),
                 name: p.full_name(),

@@ -231,7 +231,11 @@ impl Session {
 
     pub async fn stop(mut self) {
         let _ = self.client.clone().close().await;
-        for child in self.processes.iter_mut().rev() {
+        self.end_processes();
+    }
+
+    fn end_processes(&mut self) {
+        for mut child in self.processes.drain(..).rev() {
             // tauri-driver leaves WebKitWebDriver (and through it the app) running when it is
             // killed: stop every descendant, one pid at a time, deepest first.
             for pid in descendants(child.id()).into_iter().rev() {
@@ -242,6 +246,14 @@ impl Session {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// A test that fails mid-way still stops the driver and the app: left running, they hold
+/// the test's output open and the run never ends.
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.end_processes();
     }
 }
 

@@ -271,13 +271,10 @@ fn MapPin(map: CityMap, place: Signal<ReportPlace>) -> Element {
                     set_pin(x0 + (at.x - ox) / s, y0 + (at.y - oy) / s);
                 },
                 rect { x: "0", y: "0", width: "{full_w}", height: "{full_h}", class: "map-land" }
-                for landmark in map.landmarks.iter() {
-                    {
-                        let (x, y) = projection.xy(landmark.lat, landmark.lon);
-                        rsx! {
-                            circle { cx: "{x}", cy: "{y}", r: "{dot}", class: "map-landmark" }
-                            text { x: "{x + dot * 1.5}", y: "{y + label_size * 0.35}", "font-size": "{label_size}", class: "map-label", {landmark.name.clone()} }
-                        }
+                for (x, y, name) in landmarks_drawn(&map, projection, dot, label_size) {
+                    circle { cx: "{x}", cy: "{y}", r: "{dot}", class: "map-landmark" }
+                    if let Some(name) = name {
+                        text { x: "{x + dot * 1.5}", y: "{y + label_size * 0.35}", "font-size": "{label_size}", class: "map-label", {name} }
                     }
                 }
                 if let Some((lat, lon)) = pin {
@@ -310,6 +307,34 @@ fn MapPin(map: CityMap, place: Signal<ReportPlace>) -> Element {
             }
         }
     }
+}
+
+/// Each landmark's point, and its name where it does not cover a name already drawn (at a
+/// low zoom the city centre's landmarks crowd together; zooming in shows them all).
+fn landmarks_drawn(
+    map: &CityMap,
+    projection: Projection,
+    dot: f64,
+    label_size: f64,
+) -> Vec<(f64, f64, Option<String>)> {
+    let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
+    map.landmarks
+        .iter()
+        .map(|landmark| {
+            let (x, y) = projection.xy(landmark.lat, landmark.lon);
+            // Roughly the box the name takes: glyphs are about half as wide as they are tall.
+            let width = landmark.name.chars().count() as f64 * label_size * 0.55;
+            let (left, top) = (x + dot * 1.5, y - label_size * 0.65);
+            let (right, bottom) = (left + width, top + label_size * 1.1);
+            let clear = taken
+                .iter()
+                .all(|&(l, t, r, b)| right <= l || left >= r || bottom <= t || top >= b);
+            if clear {
+                taken.push((left, top, right, bottom));
+            }
+            (x, y, clear.then(|| landmark.name.clone()))
+        })
+        .collect()
 }
 
 /// The drawn size of element `id`, in CSS px.

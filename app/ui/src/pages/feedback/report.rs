@@ -1,6 +1,6 @@
 //! One report: where it is on its way, what the resident wrote, and the agency's timeline.
 
-use civic_types::feedback::{ReportState, ReportView};
+use civic_types::feedback::{ReportState, ReportView, ServiceDefinition};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
@@ -95,12 +95,7 @@ pub fn ReportPage(id: i64) -> Element {
                                 {[summary.place.address.clone(), summary.place.lat.zip(summary.place.lon).map(|(a, b)| format!("{a:.5}, {b:.5}"))].into_iter().flatten().collect::<Vec<_>>().join(" · ")}
                             }
                         }
-                        for (code, value) in detail.attributes.iter() {
-                            div { class: "fact",
-                                dt { {code.clone()} }
-                                dd { {value.clone()} }
-                            }
-                        }
+                        Answers { service_code: summary.service_code.clone(), answers: detail.attributes.clone() }
                     }
                     if !photos.is_empty() {
                         h2 { {t("report-photos")} }
@@ -129,6 +124,39 @@ pub fn ReportPage(id: i64) -> Element {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The answers as the form asked: each question's words and each choice's name (from the
+/// form kept offline; the codes themselves when it is not there).
+#[component]
+fn Answers(service_code: String, answers: Vec<(String, String)>) -> Element {
+    let form = use_resource(move || {
+        let code = service_code.clone();
+        async move { calls::form(&code).await.ok().flatten() }
+    });
+    let form: Option<ServiceDefinition> = form.read().clone().flatten();
+    let mut shown: Vec<(String, Vec<String>)> = Vec::new();
+    for (code, value) in &answers {
+        let question = form
+            .as_ref()
+            .and_then(|f| f.attributes.iter().find(|a| &a.code == code));
+        let asked = question.map_or_else(|| code.clone(), |q| q.description.clone());
+        let said = question
+            .and_then(|q| q.values.iter().find(|v| &v.key == value))
+            .map_or_else(|| value.clone(), |v| v.name.clone());
+        match shown.iter_mut().find(|(a, _)| *a == asked) {
+            Some((_, values)) => values.push(said),
+            None => shown.push((asked, vec![said])),
+        }
+    }
+    rsx! {
+        for (asked, said) in shown {
+            div { class: "fact",
+                dt { {asked} }
+                dd { {said.join(", ")} }
             }
         }
     }
