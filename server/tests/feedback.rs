@@ -489,6 +489,32 @@ fn contract(gw: &Gateway, format: Format) {
             .as_deref()
             .is_some_and(|n| n.contains("Hạn xử lý"))
     );
+    // A batch service (the catch-all "khac") answers with a token; `tokens/{token}` gives the id.
+    let batch = open311
+        .post_request(
+            &fields(&[
+                ("service_code", "khac"),
+                ("address_string", "Chợ Hàn"),
+                ("description", "Góp ý về giờ mở cửa bộ phận một cửa"),
+            ]),
+            &gw.app_key,
+            &format!("{format:?}-batch"),
+        )
+        .expect("posted to a batch service");
+    let token = batch.token.clone().expect("a token");
+    assert_eq!(batch.service_request_id, None, "{format:?}: no id yet");
+    let resolved = open311.token(&token).expect("the token resolves");
+    let batch_id = resolved[0].service_request_id.clone().expect("an id");
+    assert_ne!(batch_id, id);
+    assert!(
+        open311
+            .request(&batch_id)
+            .expect("the report")
+            .is_some_and(|r| r.service_code.as_deref() == Some("khac"))
+    );
+    assert_eq!(refused_status(open311.token("t999999")).0, 404);
+    assert_eq!(refused_status(open311.token("../services")).0, 404);
+
     // A retry after a lost answer gets the same report; the same key for another report is refused.
     let again = open311
         .post_request(&report, &gw.app_key, &key)

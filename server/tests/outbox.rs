@@ -351,6 +351,47 @@ fn offline_refused_and_sent() {
             .sent,
         1
     );
+    // A batch service's report is taken under a token, then followed under its id.
+    let batch = outbox
+        .write_draft(
+            &ReportDraft {
+                service_code: "khac".into(),
+                service_name: "Góp ý, phản ánh khác".into(),
+                description: Some("Góp ý giờ làm việc".into()),
+                place: civic_types::feedback::ReportPlace {
+                    address: Some("Chợ Hàn".into()),
+                    ..Default::default()
+                },
+                attributes: Vec::new(),
+            },
+            None,
+            6_500,
+        )
+        .expect("draft");
+    outbox.queue(batch).expect("queue");
+    assert_eq!(
+        outbox
+            .send_due(&target(&up, &key), 6_500)
+            .expect("round")
+            .sent,
+        1
+    );
+    let taken = outbox.report(batch, 6_500).expect("report").summary;
+    assert!(
+        taken
+            .service_request_id
+            .as_deref()
+            .is_some_and(|n| n.starts_with("token:")),
+        "{taken:?}"
+    );
+    outbox
+        .refresh(&target(&up, &key), None, 6_600)
+        .expect("refresh");
+    let followed = outbox.report(batch, 6_600).expect("report").summary;
+    let number = followed.service_request_id.expect("an id");
+    assert!(number.parse::<i64>().is_ok(), "{number}");
+    assert_eq!(followed.status, Some(civic_types::feedback::Status::Open));
+
     // An incomplete draft is not queued.
     let empty = outbox
         .write_draft(&ReportDraft::default(), None, 7_000)

@@ -16,7 +16,7 @@ use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CACHE_CONTROL, CONTENT_
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use civic_types::city::CityProfile;
-use civic_types::feedback::Status;
+use civic_types::feedback::{ServiceType, Status};
 use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -77,6 +77,7 @@ where
         .routes(routes!(get_document, post_document))
         .routes(routes!(get_service))
         .routes(routes!(get_request))
+        .routes(routes!(get_token))
         .routes(routes!(post_update))
         .routes(routes!(get_media))
 }
@@ -537,6 +538,10 @@ async fn post_document(
         civic_time::add_working_days(now, state.catalogue.due_working_days(), &state.zone);
     let expected_at = new.expected_at;
     let account_id = new.account_id.clone();
+    let batch = state
+        .catalogue
+        .service(&new.service_code)
+        .is_some_and(|s| s.service_type == ServiceType::Batch);
     let claim = Claim {
         client: app,
         key,
@@ -570,10 +575,21 @@ async fn post_document(
         status,
         answer.format,
         &wire::REQUESTS,
-        &[wire::ReceiptOut {
-            service_request_id: id.to_string(),
-            service_notice,
-            account_id,
+        &[if batch {
+            // A batch service answers with a token; the id comes from `tokens/{token}`.
+            wire::ReceiptOut {
+                service_request_id: None,
+                token: Some(token_of(id)),
+                service_notice: Some(service_notice),
+                account_id,
+            }
+        } else {
+            wire::ReceiptOut {
+                service_request_id: Some(id.to_string()),
+                token: None,
+                service_notice: Some(service_notice),
+                account_id,
+            }
         }],
     ))
 }
@@ -631,6 +647,55 @@ async fn get_service(
         answer.format,
         "service_definition",
         definition,
+    ))
+}
+
+/// A batch service's token for report `id`. The gateway stores every report as it arrives,
+/// so a token always resolves at once; it is a token all the same, so apps written for
+/// back offices that queue reports work here unchanged.
+fn token_of(id: i64) -> String {
+    format!("t{id}")
+}
+
+/// `tokens/{token}.{fmt}`: the id behind a batch service's token.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/tokens/{document}",
+    params(("document" = String, Path, description = "`{token}.json` or `.xml`")),
+    responses((status = 200, description = "The token and its service_request_id"), (status = 404, description = "No such token"))
+)]
+async fn get_token(
+    State(state): State<FeedbackState>,
+    Path(document): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let (token, answer) = split(&document, &headers)?;
+    let id: i64 = token
+        .strip_prefix('t')
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| answer.not_found())?;
+    let found = state
+        .repo
+        .reports(ReportFilter {
+            ids: vec![id],
+            limit: 1,
+            ..ReportFilter::default()
+        })
+        .await
+        .map_err(|e| answer.storage(&e))?;
+    if found.is_empty() {
+        return Err(answer.not_found());
+    }
+    Ok(wire::list(
+        StatusCode::OK,
+        answer.format,
+        &wire::REQUESTS,
+        &[wire::ReceiptOut {
+            service_request_id: Some(id.to_string()),
+            token: Some(token),
+            service_notice: None,
+            account_id: None,
+        }],
     ))
 }
 

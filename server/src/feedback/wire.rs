@@ -110,8 +110,13 @@ pub struct RequestOut {
 
 #[derive(Debug, Serialize)]
 pub struct ReceiptOut {
-    pub service_request_id: String,
-    pub service_notice: String,
+    /// For a batch service, only the token at first (`tokens/{token}` gives the id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_notice: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }

@@ -35,6 +35,8 @@ pub const MAX_PHOTOS: u32 = 4;
 /// The first retry waits about this long; each failure doubles it.
 const FIRST_RETRY_SECONDS: f64 = 30.0;
 const MAX_RETRY_SECONDS: f64 = 3_600.0;
+/// A report a batch service took is kept under its token, marked so, until it has an id.
+const TOKEN_PREFIX: &str = "token:";
 /// Photos are shown at most this many px on the long side.
 pub const PREVIEW_SIDE: u32 = 480;
 /// Reports asked about per status query.
@@ -404,7 +406,7 @@ impl Outbox {
         // A batch service answers with a token first; the token stands in until it resolves.
         Ok(receipt
             .service_request_id
-            .or(receipt.token.map(|t| format!("token:{t}")))
+            .or(receipt.token.map(|t| format!("{TOKEN_PREFIX}{t}")))
             .unwrap_or_default())
     }
 
@@ -417,7 +419,12 @@ impl Outbox {
         now: i64,
     ) -> Result<Vec<i64>, FeedbackError> {
         let mut changed = Vec::new();
-        let followed = store::followed(&self.conn())?;
+        self.resolve_tokens(target)?;
+        // A token still waiting is no id to ask about.
+        let followed: Vec<(i64, String)> = store::followed(&self.conn())?
+            .into_iter()
+            .filter(|(_, number)| !number.starts_with(TOKEN_PREFIX))
+            .collect();
         for batch in followed.chunks(STATUS_BATCH) {
             let ids: Vec<String> = batch.iter().map(|(_, sr)| sr.clone()).collect();
             let requests = target.endpoint.requests(&crate::RequestQuery {
@@ -463,6 +470,27 @@ impl Outbox {
             })?;
         }
         Ok(changed)
+    }
+
+    /// Reports a batch service took with a token: the id behind each token, once the back
+    /// office has one (`tokens/{token}`); until then they stay as they are.
+    fn resolve_tokens(&self, target: &Target) -> Result<(), FeedbackError> {
+        let waiting: Vec<(i64, String)> = store::followed(&self.conn())?
+            .into_iter()
+            .filter_map(|(id, number)| Some((id, number.strip_prefix(TOKEN_PREFIX)?.to_owned())))
+            .collect();
+        for (id, token) in waiting {
+            let resolved = match target.endpoint.token(&token) {
+                Ok(receipts) => receipts.into_iter().find_map(|r| r.service_request_id),
+                // Not known yet (or forgotten): asked again next round.
+                Err(Open311Error::Refused { .. }) => None,
+                Err(error) => return Err(error.into()),
+            };
+            if let Some(number) = resolved {
+                self.write(|tx| store::set_request_id(tx, id, &number))?;
+            }
+        }
+        Ok(())
     }
 
     /// Follows another resident's open report instead of filing the same one again: it is

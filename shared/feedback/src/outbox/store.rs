@@ -426,6 +426,19 @@ pub(crate) fn followed(conn: &Connection) -> Result<Vec<(i64, String)>, Feedback
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A batch service's token resolved: the report's id at the back office.
+pub(crate) fn set_request_id(
+    tx: &Transaction<'_>,
+    id: i64,
+    service_request_id: &str,
+) -> Result<(), FeedbackError> {
+    tx.execute(
+        "UPDATE reports SET service_request_id = ?2 WHERE id = ?1",
+        params![id, service_request_id],
+    )?;
+    Ok(())
+}
+
 /// The back office's status and updates for report `id`; `true` when its status changed.
 pub(crate) fn record_status(
     tx: &Transaction<'_>,
