@@ -475,3 +475,64 @@ fn forms_are_kept_for_offline_and_due_dates_flag_overdue() {
             .overdue
     );
 }
+
+#[test]
+fn the_agencys_photos_are_kept_for_the_timeline() {
+    let (runtime, db, feedback, key) = gateway_database("app");
+    let staff = runtime
+        .block_on(issue_credential(
+            &feedback,
+            CredentialKind::Staff,
+            "Đội cây xanh",
+        ))
+        .expect("staff token");
+    let addr = runtime.block_on(support::serve(db.backend.clone()));
+    let base = format!("http://{addr}/open311/v2");
+    let up = target(&base, &key);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(&dir.path().join("feedback.sqlite3")).expect("open");
+    queue_report(&outbox, 3);
+    let id = outbox.reports(0).expect("reports")[0].id;
+    assert_eq!(outbox.send_due(&up, 1_000).expect("round").sent, 1);
+    let number = outbox
+        .report(id, 1_000)
+        .expect("report")
+        .summary
+        .service_request_id
+        .expect("an id");
+    let photo_url = up
+        .endpoint
+        .request(&number)
+        .expect("the report")
+        .and_then(|r| r.media_url)
+        .expect("its photo at the gateway");
+
+    // Two updates: one with a photo of the work, one whose photo is gone.
+    let post = |status: &str, media_url: &str| {
+        ureq::post(&format!("{base}/requests/{number}/updates.json"))
+            .header("Authorization", &format!("Bearer {staff}"))
+            .send_form([
+                ("status", status),
+                ("description", "Đã cắt tỉa cành"),
+                ("media_url", media_url),
+            ])
+            .expect("published")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(post("action_scheduled", &photo_url), 201);
+    assert_eq!(
+        post("fixed", &format!("{base}/media/{}.jpg", "0".repeat(64))),
+        201
+    );
+    assert_eq!(outbox.refresh(&up, None, 2_000).expect("refresh"), vec![id]);
+    let photos = outbox.update_photos(id).expect("photos");
+    assert_eq!(photos.len(), 1, "the missing photo is left out: {photos:?}");
+    assert!(photos[0].1.starts_with("data:image/jpeg;base64,"));
+    let timeline = outbox.report(id, 2_000).expect("report").timeline;
+    assert!(timeline.iter().any(|u| u.update_id == photos[0].0));
+
+    // Kept on this device: shown with the gateway gone.
+    drop(runtime);
+    assert_eq!(outbox.update_photos(id).expect("photos"), photos);
+}

@@ -217,6 +217,7 @@ impl Civic {
         }
         Ok(civic_types::feedback::ReportView {
             photos: outbox.photo_previews(id)?,
+            update_photos: outbox.update_photos(id)?,
             detail,
         })
     }

@@ -680,6 +680,8 @@ pub struct ReportView {
     pub detail: ReportDetail,
     /// The photos kept on this device, shrunk, as `data:` addresses, in order.
     pub photos: Vec<String>,
+    /// The agency's photos in the timeline: `(update_id, data: address)`.
+    pub update_photos: Vec<(String, String)>,
 }
 
 /// A commune the picker offers.

@@ -222,6 +222,14 @@ impl Outbox {
         })
     }
 
+    /// The agency's photos of report `id`'s updates, kept offline: `(update_id, data: address)`.
+    pub fn update_photos(&self, id: i64) -> Result<Vec<(String, String)>, FeedbackError> {
+        Ok(store::update_previews(&self.conn(), id)?
+            .into_iter()
+            .map(|(update, jpeg)| (update, jpeg_data_url(&jpeg)))
+            .collect())
+    }
+
     /// A report's photos, shrunk to show on screen, as `data:` addresses, in order.
     pub fn photo_previews(&self, id: i64) -> Result<Vec<String>, FeedbackError> {
         let jpegs = store::photo_jpegs(&self.conn(), id)?;
@@ -456,6 +464,7 @@ impl Outbox {
                 }
             }
         }
+        self.fetch_update_photos(target)?;
         if let Some(account) = account_id {
             let elsewhere = target.endpoint.requests(&crate::RequestQuery {
                 account_id: Some(account.to_owned()),
@@ -470,6 +479,25 @@ impl Outbox {
             })?;
         }
         Ok(changed)
+    }
+
+    /// The agency's photos of new updates, shrunk and kept for the timeline offline. A photo
+    /// that cannot be read is marked so and not asked for again; no network leaves it for
+    /// the next round.
+    fn fetch_update_photos(&self, target: &Target) -> Result<(), FeedbackError> {
+        let wanted = store::photos_to_fetch(&self.conn())?;
+        for (report, update, url) in wanted {
+            let preview = match target.endpoint.fetch_media(&url) {
+                Ok(bytes) => photo::preview(&bytes, PREVIEW_SIDE).unwrap_or_default(),
+                Err(error @ Open311Error::Offline(_)) => return Err(error.into()),
+                Err(error) => {
+                    tracing::info!(%error, "an update's photo is not shown");
+                    Vec::new()
+                }
+            };
+            self.write(|tx| store::set_update_preview(tx, report, &update, &preview))?;
+        }
+        Ok(())
     }
 
     /// Reports a batch service took with a token: the id behind each token, once the back

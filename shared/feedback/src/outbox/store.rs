@@ -15,6 +15,7 @@ use super::FeedbackError;
 const MIGRATIONS: Migrations = Migrations(&[
     include_str!("sql/001_outbox.sql"),
     include_str!("sql/002_services.sql"),
+    include_str!("sql/003_update_photos.sql"),
 ]);
 
 pub(crate) fn open(path: &Path) -> Result<Connection, FeedbackError> {
@@ -426,6 +427,42 @@ pub(crate) fn followed(conn: &Connection) -> Result<Vec<(i64, String)>, Feedback
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Updates with a photo not fetched yet: `(report, update, media_url)`.
+pub(crate) fn photos_to_fetch(
+    conn: &Connection,
+) -> Result<Vec<(i64, String, String)>, FeedbackError> {
+    let mut stmt = conn.prepare(
+        "SELECT report_id, update_id, media_url FROM updates WHERE media_url IS NOT NULL AND preview IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn set_update_preview(
+    tx: &Transaction<'_>,
+    report_id: i64,
+    update_id: &str,
+    preview: &[u8],
+) -> Result<(), FeedbackError> {
+    tx.execute(
+        "UPDATE updates SET preview = ?3 WHERE report_id = ?1 AND update_id = ?2",
+        params![report_id, update_id, preview],
+    )?;
+    Ok(())
+}
+
+/// The agency's photos of report `id` that could be read: `(update_id, JPEG)`.
+pub(crate) fn update_previews(
+    conn: &Connection,
+    id: i64,
+) -> Result<Vec<(String, Vec<u8>)>, FeedbackError> {
+    let mut stmt = conn.prepare(
+        "SELECT update_id, preview FROM updates WHERE report_id = ?1 AND length(preview) > 0",
+    )?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// A batch service's token resolved: the report's id at the back office.
 pub(crate) fn set_request_id(
     tx: &Transaction<'_>,
@@ -458,7 +495,8 @@ pub(crate) fn record_status(
     )?;
     let mut insert = tx.prepare(
         "INSERT INTO updates (report_id, update_id, status, description, media_url, updated_datetime) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (report_id, update_id) DO UPDATE SET status = excluded.status, description = excluded.description, media_url = excluded.media_url, updated_datetime = excluded.updated_datetime",
+         ON CONFLICT (report_id, update_id) DO UPDATE SET status = excluded.status, description = excluded.description, media_url = excluded.media_url, updated_datetime = excluded.updated_datetime,
+           preview = CASE WHEN updates.media_url IS excluded.media_url THEN updates.preview ELSE NULL END",
     )?;
     for update in updates {
         insert.execute(params![

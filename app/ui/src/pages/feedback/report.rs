@@ -24,7 +24,7 @@ pub fn ReportPage(id: i64) -> Element {
         match loaded {
             None => rsx! { p { {t("feedback-loading")} } },
             Some(Err(error)) => rsx! { h1 { {t("report-heading")} } p { class: "error", role: "alert", {error.text()} } },
-            Some(Ok(ReportView { detail, photos })) => {
+            Some(Ok(ReportView { detail, photos, update_photos })) => {
                 let summary = detail.summary.clone();
                 rsx! {
                     h1 { {summary.service_name.clone()} }
@@ -118,7 +118,11 @@ pub fn ReportPage(id: i64) -> Element {
                                         p { class: "result-meta", {crate::format::iso_time(at, crate::i18n::LANG.read().code(), &zone)} }
                                     }
                                     if let Some(note) = &update.description { p { class: "prose", {note.clone()} } }
-                                    if update.media_url.is_some() { p { class: "hint", {t("report-update-photo")} } }
+                                    if let Some((_, photo)) = update_photos.iter().find(|(u, _)| *u == update.update_id) {
+                                        img { class: "similar-photo", src: "{photo}", alt: t("report-update-photo") }
+                                    } else if update.media_url.is_some() {
+                                        p { class: "hint", {t("report-update-photo-later")} }
+                                    }
                                 }
                             }
                         }
