@@ -674,18 +674,7 @@ async fn get_token(
         .strip_prefix('t')
         .and_then(|id| id.parse().ok())
         .ok_or_else(|| answer.not_found())?;
-    let found = state
-        .repo
-        .reports(ReportFilter {
-            ids: vec![id],
-            limit: 1,
-            ..ReportFilter::default()
-        })
-        .await
-        .map_err(|e| answer.storage(&e))?;
-    if found.is_empty() {
-        return Err(answer.not_found());
-    }
+    stored_report(&state, answer, id).await?;
     Ok(wire::list(
         StatusCode::OK,
         answer.format,
@@ -713,7 +702,22 @@ async fn get_request(
 ) -> Result<Response, Refusal> {
     let (id, answer) = split(&document, &headers)?;
     let id: i64 = id.parse().map_err(|_| answer.not_found())?;
-    let found = state
+    let found = stored_report(&state, answer, id).await?;
+    Ok(wire::list(
+        StatusCode::OK,
+        answer.format,
+        &wire::REQUESTS,
+        &[request_out(&state, &found)],
+    ))
+}
+
+/// Report `id`, or the spec's 404.
+async fn stored_report(
+    state: &FeedbackState,
+    answer: Answer,
+    id: i64,
+) -> Result<StoredReport, Refusal> {
+    state
         .repo
         .reports(ReportFilter {
             ids: vec![id],
@@ -721,17 +725,10 @@ async fn get_request(
             ..ReportFilter::default()
         })
         .await
-        .map_err(|e| answer.storage(&e))?;
-    if found.is_empty() {
-        return Err(answer.not_found());
-    }
-    let out: Vec<wire::RequestOut> = found.iter().map(|r| request_out(&state, r)).collect();
-    Ok(wire::list(
-        StatusCode::OK,
-        answer.format,
-        &wire::REQUESTS,
-        &out,
-    ))
+        .map_err(|e| answer.storage(&e))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| answer.not_found())
 }
 
 /// `POST requests/{id}/updates.{fmt}` (staff): a new status and a note, published in

@@ -32,7 +32,7 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
     let mut place = use_signal(ReportPlace::default);
     let mut photos = use_signal(Vec::<String>::new);
     let mut anonymous = use_signal(|| false);
-    let mut photo_place = use_signal(|| false);
+    let photo_place = use_signal(|| false);
     let mut said = use_signal(|| None::<Said>);
     let mut similar = use_signal(|| None::<Vec<SimilarReport>>);
     let mut busy = use_signal(|| false);
@@ -189,15 +189,7 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
             fieldset { class: "checklist",
                 legend { {t("report-photos")} }
                 p { class: "hint", {t("report-photos-hint")} }
-                div { class: "check",
-                    input {
-                        r#type: "checkbox",
-                        id: "report-photo-place",
-                        checked: photo_place(),
-                        onchange: move |event| photo_place.set(event.checked()),
-                    }
-                    label { r#for: "report-photo-place", {t("report-photo-place")} }
-                }
+                Checkbox { id: "report-photo-place", label: t("report-photo-place"), checked: photo_place }
                 input {
                     id: "report-photo-file",
                     class: "visually-hidden",
@@ -258,15 +250,7 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
                 fieldset { class: "checklist",
                     legend { {t("report-identity")} }
                     if signed_in {
-                        div { class: "check",
-                            input {
-                                r#type: "checkbox",
-                                id: "report-anonymous",
-                                checked: anonymous(),
-                                onchange: move |event| anonymous.set(event.checked()),
-                            }
-                            label { r#for: "report-anonymous", {t("report-anonymous")} }
-                        }
+                        Checkbox { id: "report-anonymous", label: t("report-anonymous"), checked: anonymous }
                         p { class: "hint", id: "report-identity-said",
                             if anonymous() { {t("report-identity-anonymous")} } else { {t("report-identity-signed-in")} }
                         }
@@ -316,6 +300,22 @@ pub fn ReportEditor(id: Option<i64>) -> Element {
                     }
                 }
             }
+        }
+    }
+}
+
+/// A yes/no the resident ticks, labelled.
+#[component]
+fn Checkbox(id: &'static str, label: String, checked: Signal<bool>) -> Element {
+    rsx! {
+        div { class: "check",
+            input {
+                r#type: "checkbox",
+                id,
+                checked: checked(),
+                onchange: move |event| checked.set(event.checked()),
+            }
+            label { r#for: id, {label} }
         }
     }
 }
