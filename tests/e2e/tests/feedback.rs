@@ -37,6 +37,39 @@ async fn choose_photo(session: &Session, css: &str, jpeg: &[u8]) {
         .await;
 }
 
+/// On the new report page: a streetlight that is off, its pin put on the city's map (drawn
+/// offline) the same way each time.
+async fn describe_streetlight(session: &Session) {
+    session
+        .find("#report-service option[value='chieu-sang']")
+        .await;
+    session
+        .find("#report-service")
+        .await
+        .select_by_value("chieu-sang")
+        .await
+        .expect("choose the kind");
+    // The kind's own question, from the form kept offline.
+    session
+        .find("#answer-problem")
+        .await
+        .select_by_value("off")
+        .await
+        .expect("answer the question");
+    session
+        .find("#report-description")
+        .await
+        .send_keys("Đèn trước nhà số 12 không sáng ba hôm nay")
+        .await
+        .expect("describe");
+    session.click("#map-pin-center").await;
+    session.click("#map-zoom-in").await;
+    session.click("#map-north").await;
+    session
+        .wait_for_text_containing("#map-described", "Ghim tại")
+        .await;
+}
+
 /// The number the back office gave, from "Đã gửi, số 12 · …".
 async fn request_number(session: &Session) -> String {
     let text = session
@@ -71,35 +104,8 @@ async fn a_report_filed_offline_is_sent_when_the_gateway_returns_and_its_status_
     // The gateway goes down; the resident writes a report with a photo all the same.
     gateway.stop().await;
     session.click("#feedback-new").await;
-    session
-        .find("#report-service option[value='chieu-sang']")
-        .await;
-    session
-        .find("#report-service")
-        .await
-        .select_by_value("chieu-sang")
-        .await
-        .expect("choose the kind");
-    // The kind's own question, from the form kept offline.
-    session
-        .find("#answer-problem")
-        .await
-        .select_by_value("off")
-        .await
-        .expect("answer the question");
-    session
-        .find("#report-description")
-        .await
-        .send_keys("Đèn trước nhà số 12 không sáng ba hôm nay")
-        .await
-        .expect("describe");
-    // The place: a pin on the city's map (drawn offline), and the commune by typing.
-    session.click("#map-pin-center").await;
-    session.click("#map-zoom-in").await;
-    session.click("#map-north").await;
-    session
-        .wait_for_text_containing("#map-described", "Ghim tại")
-        .await;
+    describe_streetlight(&session).await;
+    // The commune by typing, without accents: the city's own ward comes first.
     session
         .find("#report-commune")
         .await
@@ -109,7 +115,9 @@ async fn a_report_filed_offline_is_sent_when_the_gateway_returns_and_its_status_
     session
         .click("#report-commune-choices button[data-code]")
         .await;
-    session.find("#report-commune-chosen").await;
+    session
+        .wait_for_text_containing("#report-commune-chosen", "20242")
+        .await;
     choose_photo(&session, "#report-photo-file", &photo_jpeg()).await;
     session.find("#report-photos img").await;
     session.screenshot("feedback-new.png").await;
@@ -134,6 +142,24 @@ async fn a_report_filed_offline_is_sent_when_the_gateway_returns_and_its_status_
     let number = request_number(&session).await;
     session.screenshot("feedback-sent.png").await;
 
+    // The same problem again, at the same spot: the open report there is shown, with its
+    // photo, and the resident follows it instead of filing a duplicate.
+    session.click(".back").await;
+    session.click("#feedback-new").await;
+    describe_streetlight(&session).await;
+    session.click("#report-send").await;
+    session.find("#report-similar img.similar-photo").await;
+    session
+        .wait_for_text_containing("#report-similar", "cách 0 m")
+        .await;
+    session.screenshot("feedback-similar.png").await;
+    session
+        .click("#report-similar li.similar button.primary-button")
+        .await;
+    session
+        .wait_for_text_containing("#report-state", &format!("Đã gửi, số {number} "))
+        .await;
+
     // A staff member fixes it; the app hears of it at its next round (here: "update now").
     session.click(".back").await;
     session.find(".report-item[data-state='sent']").await;
@@ -151,6 +177,10 @@ async fn a_report_filed_offline_is_sent_when_the_gateway_returns_and_its_status_
     session
         .wait_for_text_containing(".report-item[data-state='sent']", "Có cập nhật mới")
         .await;
+    let listed = session
+        .script("return document.querySelectorAll('.report-item').length")
+        .await;
+    assert_eq!(listed, 1, "followed, not filed twice; the draft is gone");
     session.screenshot("feedback-status-changed.png").await;
 
     // The report's page: the new status, the agency's note in the timeline, the photo kept.

@@ -484,7 +484,16 @@ fn SimilarNearby(
 ) -> Element {
     let mut problem = use_signal(|| None::<String>);
     rsx! {
-        section { class: "notice", id: "report-similar", aria_labelledby: "report-similar-heading",
+        section {
+            class: "notice",
+            id: "report-similar",
+            aria_labelledby: "report-similar-heading",
+            tabindex: "-1",
+            // The choice appears below the form: brought into view, and read out first.
+            onmounted: move |e| async move {
+                let _ = e.scroll_to(ScrollBehavior::Smooth).await;
+                let _ = e.set_focus(true).await;
+            },
             h2 { id: "report-similar-heading", {t_args("report-similar-heading", &[("count", FluentValue::from(found.len()))])} }
             p { {t("report-similar-hint")} }
             ul { class: "results",
