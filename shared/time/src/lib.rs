@@ -71,6 +71,21 @@ pub fn start_of_day(text: &str, zone: &TimeZone) -> Option<i64> {
     Some(zoned.start_of_day().ok()?.timestamp().as_second())
 }
 
+/// The moment a GTFS service day's times count from: noon minus 12 hours on `date` in `zone`
+/// (midnight, except on the days the clocks change, where the spec wants it so). Unix seconds.
+pub fn service_day_origin(date: jiff::civil::Date, zone: &TimeZone) -> Option<i64> {
+    let noon = date.at(12, 0, 0, 0).to_zoned_datetime(zone.clone()).ok()?;
+    Some(noon.timestamp().as_second() - 12 * 3600)
+}
+
+/// The date `unix` falls on in `zone`.
+pub fn civil_date(unix: i64, zone: &TimeZone) -> jiff::civil::Date {
+    jiff::Timestamp::from_second(unix)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(zone.clone())
+        .date()
+}
+
 /// `unix` seconds as ISO 8601 with the zone's offset, `2026-12-07T09:30:00+07:00`: what
 /// Open311 endpoints exchange.
 pub fn iso_datetime(unix: i64, zone: &TimeZone) -> String {
