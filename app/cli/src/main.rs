@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: cmd::feedback::reports::Command,
     },
+    /// City bus from a GTFS feed, offline: a stop's departures, journeys between stops.
+    Bus {
+        #[command(subcommand)]
+        command: cmd::bus::Command,
+    },
     /// Feedback reports: what a city's Open311 GeoReport v2 endpoint answers.
     Open311 {
         #[command(subcommand)]
@@ -81,6 +86,7 @@ fn main() -> ExitCode {
         Command::Open311 { command } => cmd::feedback::run(command, &mut out),
         Command::Feedback { command } => cmd::feedback::reports::run(command, &data_dir, &mut out),
         Command::Place(args) => cmd::feedback::place(args, &mut out),
+        Command::Bus { command } => cmd::bus::run(command, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -122,6 +128,7 @@ fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         civic_core::feedback::Open311Error,
         civic_core::feedback::FeedbackError,
         civic_core::feedback::PhotoError,
+        civic_core::transit::TransitError,
     );
     None
 }

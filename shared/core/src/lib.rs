@@ -23,6 +23,7 @@ pub use civic_qr as qr;
 pub use civic_sync as sync;
 pub use civic_text as text;
 pub use civic_time as time;
+pub use civic_transit as transit;
 pub use civic_types as types;
 pub use lookup::CatalogLookup;
 

@@ -5,20 +5,7 @@
 use crate::error::TransitError;
 use crate::gtfs::Feed;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Departure {
-    pub trip_id: String,
-    pub route_id: String,
-    pub route_name: String,
-    pub headsign: String,
-    pub stop_id: String,
-    /// The service day the trip belongs to, `YYYY-MM-DD`.
-    pub service_date: String,
-    /// Seconds from that service day's origin, as the feed writes them (may pass 24 h).
-    pub seconds: u32,
-    /// Unix seconds.
-    pub at: i64,
-}
+pub use civic_types::bus::Departure;
 
 /// Up to `limit` departures from stop `stop_id` (and the other stops of its station) at or
 /// after `from` (Unix seconds), soonest first. The last stop of a trip is no departure.

@@ -15,3 +15,17 @@ pub enum TransitError {
     #[error("no stop {0} in the feed")]
     UnknownStop(String),
 }
+
+impl TransitError {
+    pub fn code(&self) -> civic_types::error::ErrorCode {
+        use civic_types::error::ErrorCode;
+        match self {
+            Self::UnknownStop(_) => ErrorCode::UnknownStop,
+            Self::Zip(_)
+            | Self::MissingFile(_)
+            | Self::Csv { .. }
+            | Self::TimeZone(_)
+            | Self::Empty => ErrorCode::FeedUnreadable,
+        }
+    }
+}

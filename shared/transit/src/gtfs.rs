@@ -102,6 +102,9 @@ pub struct Feed {
     /// Where each trip's stop times start in `stop_times` (one more entry than trips).
     pub trip_start: Vec<u32>,
     pub calendar: Calendar,
+    /// `transfers.txt` rules for changing at one stop: seconds needed (type 2), or `None`
+    /// where changing there is forbidden (type 3). Stops not listed take 0 s.
+    pub same_stop_changes: HashMap<u32, Option<u32>>,
     stop_index: HashMap<String, u32>,
 }
 
@@ -130,6 +133,7 @@ impl Feed {
         let stop_times = required(text("stop_times.txt")?, "stop_times.txt")?;
         let calendar = text("calendar.txt")?;
         let calendar_dates = text("calendar_dates.txt")?;
+        let transfers = text("transfers.txt")?;
         if calendar.is_none() && calendar_dates.is_none() {
             return Err(TransitError::MissingFile(
                 "calendar.txt or calendar_dates.txt",
@@ -159,6 +163,10 @@ impl Feed {
         if stop_times.is_empty() {
             return Err(TransitError::Empty);
         }
+        let same_stop_changes = match &transfers {
+            Some(bytes) => read_transfers(bytes, &stop_index, &mut report)?,
+            None => HashMap::new(),
+        };
         report.stops = stops.len();
         report.routes = routes.len();
         report.trips = trips.len();
@@ -173,6 +181,7 @@ impl Feed {
                 stop_times,
                 trip_start,
                 calendar,
+                same_stop_changes,
                 stop_index,
             },
             report,
@@ -379,6 +388,49 @@ fn read_trips(
         });
     }
     Ok((trips, index))
+}
+
+#[derive(Deserialize)]
+struct TransferRow {
+    from_stop_id: String,
+    to_stop_id: String,
+    transfer_type: Option<u8>,
+    #[serde(default)]
+    min_transfer_time: Option<u32>,
+}
+
+/// The change rules of `transfers.txt` at one stop (from and to the same stop); rules between
+/// two stops are not used: walking between stops is by distance alone.
+fn read_transfers(
+    bytes: &[u8],
+    stop_index: &HashMap<String, u32>,
+    report: &mut ImportReport,
+) -> Result<HashMap<u32, Option<u32>>, TransitError> {
+    let mut rules = HashMap::new();
+    for (line, row) in rows::<TransferRow>("transfers.txt", bytes, report)? {
+        if row.from_stop_id != row.to_stop_id {
+            continue;
+        }
+        let Some(&stop) = stop_index.get(&row.from_stop_id) else {
+            report.reject(
+                "transfers.txt",
+                line,
+                format!("no stop {}", row.from_stop_id),
+            );
+            continue;
+        };
+        match (row.transfer_type.unwrap_or(0), row.min_transfer_time) {
+            (2, Some(seconds)) => {
+                rules.insert(stop, Some(seconds));
+            }
+            (3, _) => {
+                rules.insert(stop, None);
+            }
+            (2, None) => report.reject("transfers.txt", line, "type 2 without min_transfer_time"),
+            _ => {}
+        }
+    }
+    Ok(rules)
 }
 
 #[derive(Deserialize)]

@@ -6,11 +6,74 @@
 //! noon minus 12 hours of the service day, in the feed's own time zone).
 
 mod calendar;
+pub mod csa;
 mod departures;
 mod error;
 pub mod gtfs;
+pub mod raptor;
 
 pub use calendar::Calendar;
 pub use departures::{Departure, departures};
 pub use error::TransitError;
 pub use gtfs::{Feed, ImportReport, Rejected, Route, Stop, StopTime, Trip};
+
+/// Journeys from stop `from` to stop `to` (GTFS ids) leaving at `depart` (Unix seconds),
+/// on that day's timetable in the feed's zone: the Pareto set over (arrival, rides).
+pub fn plan_journeys(
+    feed: &Feed,
+    from: &str,
+    to: &str,
+    depart: i64,
+) -> Result<civic_types::bus::Plan, TransitError> {
+    let stop = |id: &str| {
+        feed.stop(id)
+            .ok_or_else(|| TransitError::UnknownStop(id.to_owned()))
+    };
+    let (origin_stop, target) = (stop(from)?, stop(to)?);
+    let date = civic_time::civil_date(depart, &feed.time_zone);
+    let day = raptor::DayTimetable::build(feed, date, raptor::footpaths(feed));
+    let origin = civic_time::service_day_origin(date, &feed.time_zone).unwrap_or(depart);
+    let leave = i32::try_from(depart - origin).unwrap_or(i32::MAX);
+    let journeys = raptor::plan(&day, &feed.same_stop_changes, origin_stop, target, leave);
+    Ok(civic_types::bus::Plan {
+        service_date: date.to_string(),
+        journeys: journeys.iter().map(|j| journey_view(feed, j)).collect(),
+    })
+}
+
+fn journey_view(feed: &Feed, journey: &raptor::Journey) -> civic_types::bus::Journey {
+    use civic_types::bus::Leg;
+    let stop_id = |s: u32| feed.stops[s as usize].id.clone();
+    civic_types::bus::Journey {
+        arrival: journey.arrival,
+        rides: u32::try_from(journey.rides).unwrap_or(u32::MAX),
+        legs: journey
+            .legs
+            .iter()
+            .map(|leg| match *leg {
+                raptor::Leg::Ride {
+                    trip,
+                    from,
+                    to,
+                    depart,
+                    arrive,
+                } => {
+                    let trip = &feed.trips[trip as usize];
+                    Leg::Ride {
+                        trip_id: trip.id.clone(),
+                        route_id: feed.routes[trip.route as usize].id.clone(),
+                        from: stop_id(from),
+                        to: stop_id(to),
+                        depart,
+                        arrive,
+                    }
+                }
+                raptor::Leg::Walk { from, to, seconds } => Leg::Walk {
+                    from: stop_id(from),
+                    to: stop_id(to),
+                    seconds,
+                },
+            })
+            .collect(),
+    }
+}

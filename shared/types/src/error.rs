@@ -43,6 +43,10 @@ pub enum ErrorCode {
     ReportIncomplete,
     /// No report or draft with that number on this device.
     ReportNotFound,
+    /// A bus timetable (GTFS feed) that is not a readable zip, or lacks a file it needs.
+    FeedUnreadable,
+    /// A bus stop the timetable does not have.
+    UnknownStop,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -93,6 +97,8 @@ impl ErrorCode {
         Self::PhotoTooLarge,
         Self::ReportIncomplete,
         Self::ReportNotFound,
+        Self::FeedUnreadable,
+        Self::UnknownStop,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -130,6 +136,8 @@ impl ErrorCode {
             Self::PhotoTooLarge => "error-photo-too-large",
             Self::ReportIncomplete => "error-report-incomplete",
             Self::ReportNotFound => "error-report-not-found",
+            Self::FeedUnreadable => "error-feed-unreadable",
+            Self::UnknownStop => "error-unknown-stop",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

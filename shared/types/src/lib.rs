@@ -9,6 +9,7 @@
 //! (`civic_types::catalog::Procedure`): there are no glob re-exports.
 
 pub mod auth;
+pub mod bus;
 pub mod catalog;
 pub mod city;
 pub mod error;

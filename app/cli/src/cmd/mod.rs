@@ -1,6 +1,7 @@
 //! One module per feature, each with its subcommands and their `run`.
 
 pub mod auth;
+pub mod bus;
 pub mod catalog;
 pub mod feedback;
 pub mod qr;

@@ -1,0 +1,168 @@
+//! `civic bus departures|plan`: a GTFS feed's timetable, offline. Times given and shown are
+//! in the feed's own zone (`agency_timezone`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use civic_core::transit::{Feed, ImportReport};
+
+use crate::Failure;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The next departures from a stop (and the other stops of its station).
+    Departures {
+        /// A GTFS feed (zip).
+        #[arg(long)]
+        feed: PathBuf,
+        /// The stop's `stop_id`.
+        #[arg(long)]
+        stop: String,
+        /// From when: YYYY-MM-DDTHH:MM:SS in the feed's zone.
+        #[arg(long)]
+        at: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Journeys between two stops: for each number of rides (at most 5), the earliest
+    /// arrival, when it beats fewer rides. Prints {"journeys": [...]} with --json.
+    Plan {
+        #[arg(long)]
+        feed: PathBuf,
+        /// The `stop_id` to leave from.
+        #[arg(long)]
+        from: String,
+        /// The `stop_id` to reach.
+        #[arg(long)]
+        to: String,
+        /// When: YYYY-MM-DDTHH:MM:SS in the feed's zone.
+        #[arg(long)]
+        depart: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
+    match command {
+        Command::Departures {
+            feed,
+            stop,
+            at,
+            limit,
+            json,
+        } => {
+            let (feed, _) = read(&feed)?;
+            let from = moment(&at, &feed)?;
+            let found = civic_core::transit::departures(&feed, &stop, from, limit)?;
+            if json {
+                serde_json::to_writer(&mut *out, &serde_json::json!({ "departures": found }))?;
+                writeln!(out)?;
+                return Ok(());
+            }
+            if found.is_empty() {
+                writeln!(out, "Không còn chuyến nào (no more departures).")?;
+            }
+            for departure in found {
+                writeln!(
+                    out,
+                    "{}  {:<8}  {}  (chuyến {}, ngày phục vụ {})",
+                    clock(departure.seconds),
+                    departure.route_name,
+                    departure.headsign,
+                    departure.trip_id,
+                    departure.service_date
+                )?;
+            }
+            Ok(())
+        }
+        Command::Plan {
+            feed,
+            from,
+            to,
+            depart,
+            json,
+        } => {
+            let (feed, _) = read(&feed)?;
+            let leave = moment(&depart, &feed)?;
+            let plan = civic_core::transit::plan_journeys(&feed, &from, &to, leave)?;
+            if json {
+                serde_json::to_writer(&mut *out, &plan)?;
+                writeln!(out)?;
+                return Ok(());
+            }
+            if plan.journeys.is_empty() {
+                writeln!(out, "Không tìm được hành trình (no journey found).")?;
+            }
+            for journey in &plan.journeys {
+                writeln!(
+                    out,
+                    "Đến {} · {} chuyến xe (arrive {}, {} rides)",
+                    clock_signed(journey.arrival),
+                    journey.rides,
+                    clock_signed(journey.arrival),
+                    journey.rides
+                )?;
+                for leg in &journey.legs {
+                    match leg {
+                        civic_core::types::bus::Leg::Ride {
+                            route_id,
+                            trip_id,
+                            from,
+                            to,
+                            depart,
+                            arrive,
+                        } => writeln!(
+                            out,
+                            "  {} {from} → {} {to}  tuyến {route_id}, chuyến {trip_id}",
+                            clock_signed(*depart),
+                            clock_signed(*arrive)
+                        )?,
+                        civic_core::types::bus::Leg::Walk { from, to, seconds } => {
+                            writeln!(out, "  đi bộ {from} → {to}, {} phút", (seconds + 59) / 60)?
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<(Feed, ImportReport), Failure> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (feed, report) = Feed::read(&bytes)?;
+    if report.rejected_rows > 0 {
+        tracing::warn!(rows = report.rejected_rows, first = ?report.rejected.first(), "feed rows left out");
+    }
+    Ok((feed, report))
+}
+
+/// A local moment in the feed's zone, as Unix seconds.
+fn moment(text: &str, feed: &Feed) -> Result<i64, Failure> {
+    let local = text.trim();
+    let well_formed = local.len() == 19 && local.as_bytes().get(10) == Some(&b'T');
+    match civic_core::time::parse_datetime(local, &feed.time_zone) {
+        Some(unix) if well_formed => Ok(unix),
+        _ => Err(format!(
+            "“{text}” không phải thời điểm YYYY-MM-DDTHH:MM:SS (expected YYYY-MM-DDTHH:MM:SS in {})",
+            feed.time_zone_name
+        )
+        .into()),
+    }
+}
+
+/// Seconds on the service day's clock as H:MM (past 24:00 when the trip runs on).
+fn clock(seconds: u32) -> String {
+    format!("{}:{:02}", seconds / 3600, seconds % 3600 / 60)
+}
+
+fn clock_signed(seconds: i32) -> String {
+    if seconds < 0 {
+        format!("-{}", clock(seconds.unsigned_abs()))
+    } else {
+        clock(seconds.unsigned_abs())
+    }
+}

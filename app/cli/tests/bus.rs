@@ -1,0 +1,122 @@
+//! `civic bus` on the real feeds: the journey JSON the issue names, departures, and a
+//! broken feed refused with the Vietnamese message.
+#![allow(clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+fn civic(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_civic"))
+        .args(args)
+        .env("LANG", "vi_VN.UTF-8")
+        .output()
+        .expect("civic runs")
+}
+
+fn feed(name: &str) -> String {
+    civic_test_support::shared_data()
+        .join("gtfs")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn plan_prints_the_journeys_as_json() {
+    let bart = feed("511_BA_bart_2018.zip");
+    let out = civic(&[
+        "bus",
+        "plan",
+        "--feed",
+        &bart,
+        "--from",
+        "12TH",
+        "--to",
+        "SFIA",
+        "--depart",
+        "2018-06-13T08:00:00",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let journeys = plan["journeys"].as_array().expect("journeys");
+    let first = &journeys[0];
+    // 12th St. Oakland to SFO: one train at 08:00, there at 08:44 (BART's 2018 timetable).
+    assert_eq!(first["rides"], 1);
+    assert_eq!(first["arrival"], 8 * 3600 + 44 * 60);
+    assert_eq!(first["legs"][0]["kind"], "ride");
+    assert_eq!(first["legs"][0]["from"], "12TH");
+    assert_eq!(first["legs"][0]["to"], "SFIA");
+}
+
+#[test]
+fn departures_list_the_next_trains() {
+    let caltrain = feed("511_CT_caltrain_2018.zip");
+    let out = civic(&[
+        "bus",
+        "departures",
+        "--feed",
+        &caltrain,
+        "--stop",
+        "70012",
+        "--at",
+        "2018-06-13T08:00:00",
+        "--limit",
+        "2",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let trips: Vec<&str> = listed["departures"]
+        .as_array()
+        .expect("departures")
+        .iter()
+        .map(|d| d["trip_id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(trips, ["226", "228"]);
+}
+
+#[test]
+fn a_cut_feed_and_a_bad_time_are_refused_plainly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = std::fs::read(feed("511_BA_bart_2018.zip")).expect("read");
+    let cut = dir.path().join("cut.zip");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).expect("write");
+    let out = civic(&[
+        "bus",
+        "plan",
+        "--feed",
+        cut.to_str().expect("path"),
+        "--from",
+        "12TH",
+        "--to",
+        "SFIA",
+        "--depart",
+        "2018-06-13T08:00:00",
+    ]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("Không đọc được dữ liệu lịch chạy xe buýt"),
+        "{said}"
+    );
+    let out = civic(&[
+        "bus",
+        "departures",
+        "--feed",
+        &feed("511_BA_bart_2018.zip"),
+        "--stop",
+        "12TH",
+        "--at",
+        "8h sáng",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DDTHH:MM:SS"));
+}
