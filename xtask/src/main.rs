@@ -27,6 +27,8 @@ tasks:
   bench qr       QR decoding time per photo and per 1280x720 camera frame (p50/p95)
   bench feedback posting reports (throughput, p99; SQLite, PostgreSQL), photo uploads, and the
                  outbox's reconnect-to-all-sent time for 100 queued reports
+  bench bus      GTFS import speed and memory; journey planning p50/p95 (RAPTOR beside a plain
+                 connection scan) on BART and a generated London-sized feed
   bench abuse    the release gateway under half-sent heads, slow readers, `?since=` floods and
                  a connection crowd on loopback: a normal client's p99, memory, what was refused
   postgres       start a throwaway PostgreSQL server and wait (for running tests by hand)
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         ["bench", "qr"] => tasks::bench_qr(),
         ["bench", "abuse"] => tasks::bench_abuse(),
         ["bench", "feedback"] => tasks::bench_feedback(),
+        ["bench", "bus"] => tasks::bench_bus(),
         ["postgres"] => tasks::postgres(),
         ["secrets"] => tasks::secrets(),
         ["sizes"] => tasks::sizes(),

@@ -378,6 +378,10 @@ pub fn bench_feedback() -> Result {
     )
 }
 
+pub fn bench_bus() -> Result {
+    run_command(cargo().args(["bench", "-p", "civic-transit", "--bench", "bus"]))
+}
+
 pub fn bench_abuse() -> Result {
     run_command(cargo().args(["bench", "-p", "civic-gateway", "--bench", "abuse"]))
 }
