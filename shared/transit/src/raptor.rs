@@ -339,15 +339,14 @@ pub fn plan(
     for k in 1..=MAX_RIDES {
         // Patterns to scan, from their earliest marked stop.
         let mut queue: HashMap<u32, u32> = HashMap::new();
-        for stop in 0..stops {
-            if !marked[stop] {
+        for (is_marked, patterns) in marked.iter_mut().zip(&day.at_stop) {
+            if !std::mem::take(is_marked) {
                 continue;
             }
-            for &(pattern, position) in &day.at_stop[stop] {
+            for &(pattern, position) in patterns {
                 let entry = queue.entry(pattern).or_insert(position);
                 *entry = (*entry).min(position);
             }
-            marked[stop] = false;
         }
         if queue.is_empty() {
             break;
