@@ -12,6 +12,17 @@ fn civic(args: &[&str]) -> Output {
         .expect("civic runs")
 }
 
+/// Runs `args`, which must succeed, and reads what it printed as JSON.
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = civic(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
 fn feed(name: &str) -> String {
     civic_test_support::shared_data()
         .join("gtfs")
@@ -23,7 +34,7 @@ fn feed(name: &str) -> String {
 #[test]
 fn plan_prints_the_journeys_as_json() {
     let bart = feed("511_BA_bart_2018.zip");
-    let out = civic(&[
+    let plan = json(&[
         "bus",
         "plan",
         "--feed",
@@ -36,12 +47,6 @@ fn plan_prints_the_journeys_as_json() {
         "2018-06-13T08:00:00",
         "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let journeys = plan["journeys"].as_array().expect("journeys");
     let first = &journeys[0];
     // 12th St. Oakland to SFO: one train at 08:00, there at 08:44 (BART's 2018 timetable).
@@ -55,7 +60,7 @@ fn plan_prints_the_journeys_as_json() {
 #[test]
 fn departures_list_the_next_trains() {
     let caltrain = feed("511_CT_caltrain_2018.zip");
-    let out = civic(&[
+    let listed = json(&[
         "bus",
         "departures",
         "--feed",
@@ -68,12 +73,6 @@ fn departures_list_the_next_trains() {
         "2",
         "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let trips: Vec<&str> = listed["departures"]
         .as_array()
         .expect("departures")

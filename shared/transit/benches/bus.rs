@@ -7,21 +7,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
+use civic_test_support::Lcg;
 use civic_transit::Feed;
 use civic_transit::csa::{Connections, earliest_arrival};
 use civic_transit::raptor::{self, DayTimetable};
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
 
 /// The peak resident memory of this process so far (Linux), in MiB.
 fn peak_mib() -> f64 {

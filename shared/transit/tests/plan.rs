@@ -2,6 +2,7 @@
 //! with the same semantics, and each journey checked leg by leg.
 #![allow(clippy::expect_used)]
 
+use civic_test_support::Lcg;
 use civic_transit::csa::{Connections, earliest_arrival};
 use civic_transit::raptor::{self, DayTimetable, Leg, MAX_WALK_M, haversine_m};
 use civic_transit::{Feed, plan_journeys};
@@ -10,19 +11,6 @@ fn feed(path: &str) -> Feed {
     let path = civic_test_support::shared_data().join(path);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Feed::read(&bytes).expect("a feed").0
-}
-
-/// A small deterministic generator: the same pairs every run.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) as usize) % n
-    }
 }
 
 fn check_day(feed: &Feed, date: jiff::civil::Date, queries: usize) {

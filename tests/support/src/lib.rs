@@ -109,3 +109,19 @@ pub fn fluent_message(locale: &str, file: &str, id: &str) -> String {
         .unwrap_or_else(|| panic!("no one-line message {id} in {path}"))
         .to_owned()
 }
+
+/// A small deterministic generator (a linear congruential one): the same "random" queries on
+/// every run, so a failure can be run again.
+#[derive(Debug, Clone)]
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
