@@ -67,22 +67,13 @@ pub struct Endpoint {
 impl Endpoint {
     /// `address` is the endpoint's base: `services.json` and the rest are asked below it.
     pub fn new(address: &str, format: Format) -> Result<Self, Open311Error> {
-        let bad = || Open311Error::BadAddress(address.to_owned());
-        let mut base = Url::parse(address.trim()).map_err(|_| bad())?;
-        if !matches!(base.scheme(), "http" | "https")
-            || base.host_str().is_none_or(str::is_empty)
-            || base.cannot_be_a_base()
-        {
-            return Err(bad());
-        }
-        if !is_secure_address(&base) {
-            return Err(Open311Error::NotEncrypted(address.to_owned()));
-        }
+        let mut base = secure_url(address)?;
         // Nothing of the address but its path is sent on: a query or fragment there is not
         // part of a GeoReport base.
         base.set_query(None);
         base.set_fragment(None);
-        let http = civic_sync::secure_client().map_err(|_| bad())?;
+        let http = civic_sync::secure_client()
+            .map_err(|_| Open311Error::BadAddress(address.to_owned()))?;
         Ok(Self {
             base,
             format,
@@ -219,14 +210,7 @@ impl Endpoint {
     /// A photo a report links to (`media_url`): anywhere on the web, so checked like any
     /// address from the network (https, or http to this device), and capped while read.
     pub fn fetch_media(&self, address: &str) -> Result<Vec<u8>, Open311Error> {
-        let url = Url::parse(address.trim())
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| Open311Error::BadAddress(address.to_owned()))?;
-        if !is_secure_address(&url) {
-            return Err(Open311Error::NotEncrypted(address.to_owned()));
-        }
-        self.send(self.http.get(url))
+        self.send(self.http.get(secure_url(address)?))
     }
 
     /// `GET requests/{id}.{format}`: one request, or `None` when the endpoint lists none.
@@ -310,6 +294,23 @@ impl Endpoint {
         }
         Ok(body)
     }
+}
+
+/// `address` read as an http(s) address with a host, refused unless it is secure (https,
+/// or http to this device): the rule for an endpoint's base and for any photo address.
+fn secure_url(address: &str) -> Result<Url, Open311Error> {
+    let url = Url::parse(address.trim())
+        .ok()
+        .filter(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| !h.is_empty())
+                && !u.cannot_be_a_base()
+        })
+        .ok_or_else(|| Open311Error::BadAddress(address.to_owned()))?;
+    if !is_secure_address(&url) {
+        return Err(Open311Error::NotEncrypted(address.to_owned()));
+    }
+    Ok(url)
 }
 
 #[cfg(test)]
