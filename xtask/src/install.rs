@@ -10,7 +10,8 @@ use crate::util::{Result, cargo, output, root, run};
 /// PostgreSQL server the gateway's tests run against, wrk for the gateway benchmark, and
 /// poppler's `pdftoppm`, which renders printed QR boards back to pixels in the tests, and
 /// the Secret Service the sign-in tests keep tokens in (gnome-keyring on a private D-Bus),
-/// and brotli, which `cargo xtask sizes` measures the wasm bundle with as servers send it.
+/// and brotli, which `cargo xtask sizes` measures the wasm bundle with as servers send it,
+/// and `protoc`, which compiles the official GTFS-Realtime schema for prost at build time.
 const DEBIAN_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -29,6 +30,7 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "dbus-bin",
     "gnome-keyring",
     "brotli",
+    "protobuf-compiler",
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

@@ -17,6 +17,7 @@ error-photo-too-large = Ảnh quá lớn (trên 12 MB hoặc 64 megapixel). Hãy
 error-report-incomplete = Phản ánh chưa đủ thông tin: hãy chọn loại phản ánh, cho biết địa điểm và trả lời các câu hỏi bắt buộc.
 error-feed-unreadable = Không đọc được dữ liệu lịch chạy xe buýt (tệp GTFS hỏng, bị cắt ngang hoặc thiếu tệp bắt buộc).
 error-unknown-stop = Không có điểm dừng này trong lịch chạy xe buýt trên máy.
+error-live-feed-unreadable = Không đọc được dữ liệu xe buýt trực tuyến; đang hiển thị giờ theo lịch.
 error-report-not-found = Không có phản ánh nào mang số này trên máy.
 error-image-unreadable = Tệp này không phải ảnh PNG hay JPEG, hoặc ảnh bị hỏng.
 error-image-too-large = Ảnh quá lớn. Hãy chụp lại với độ phân giải thấp hơn.

@@ -14,17 +14,25 @@ pub enum TransitError {
     Empty,
     #[error("no stop {0} in the feed")]
     UnknownStop(String),
+    #[error("no route {0} in the feed")]
+    UnknownRoute(String),
+    #[error("{0} is not a folder of GTFS files")]
+    Folder(String),
+    #[error("the live data (GTFS-Realtime) cannot be read: {0}")]
+    Realtime(String),
 }
 
 impl TransitError {
     pub fn code(&self) -> civic_types::error::ErrorCode {
         use civic_types::error::ErrorCode;
         match self {
-            Self::UnknownStop(_) => ErrorCode::UnknownStop,
+            Self::UnknownStop(_) | Self::UnknownRoute(_) => ErrorCode::UnknownStop,
+            Self::Realtime(_) => ErrorCode::LiveFeedUnreadable,
             Self::Zip(_)
             | Self::MissingFile(_)
             | Self::Csv { .. }
             | Self::TimeZone(_)
+            | Self::Folder(_)
             | Self::Empty => ErrorCode::FeedUnreadable,
         }
     }

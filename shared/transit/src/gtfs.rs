@@ -30,6 +30,8 @@ pub struct Route {
     pub short_name: String,
     pub long_name: String,
     pub route_type: u16,
+    /// `route_color` as `RRGGBB`, when the feed gives a valid one.
+    pub color: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,8 @@ pub struct Trip {
     pub route: u32,
     pub service: u32,
     pub headsign: String,
+    /// `shape_id`, an index into `Feed::shapes`.
+    pub shape: Option<u32>,
 }
 
 /// One call of a trip at a stop. Times are seconds from the service day's origin (they may
@@ -105,15 +109,22 @@ pub struct Feed {
     /// `transfers.txt` rules for changing at one stop: seconds needed (type 2), or `None`
     /// where changing there is forbidden (type 3). Stops not listed take 0 s.
     pub same_stop_changes: HashMap<u32, Option<u32>>,
+    /// `shapes.txt`: each shape's points (lat, lon) in order.
+    pub shapes: Vec<Vec<(f64, f64)>>,
+    /// Indices into `stop_times` by stop: stop `s`'s calls are
+    /// `stop_calls[stop_call_start[s]..stop_call_start[s + 1]]`.
+    stop_calls: Vec<u32>,
+    stop_call_start: Vec<u32>,
     stop_index: HashMap<String, u32>,
+    trip_index: HashMap<String, u32>,
+    route_index: HashMap<String, u32>,
 }
 
 impl Feed {
     /// Reads a GTFS zip held in memory.
     pub fn read(zip_bytes: &[u8]) -> Result<(Feed, ImportReport), TransitError> {
         let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes))?;
-        let mut report = ImportReport::default();
-        let mut text = |name: &'static str| -> Result<Option<Vec<u8>>, TransitError> {
+        Self::read_files(&mut |name| {
             let mut file = match archive.by_name(name) {
                 Ok(file) => file,
                 Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -124,7 +135,29 @@ impl Feed {
             file.read_to_end(&mut bytes)
                 .map_err(|e| TransitError::Zip(zip::result::ZipError::Io(e)))?;
             Ok(Some(bytes))
-        };
+        })
+    }
+
+    /// Reads a GTFS feed unpacked into a folder (the `.txt` files side by side).
+    pub fn read_dir(folder: &std::path::Path) -> Result<(Feed, ImportReport), TransitError> {
+        if !folder.is_dir() {
+            return Err(TransitError::Folder(folder.display().to_string()));
+        }
+        Self::read_files(&mut |name| match std::fs::read(folder.join(name)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(TransitError::Csv {
+                file: name,
+                detail: e.to_string(),
+            }),
+        })
+    }
+
+    /// Reads a feed whose files `text` hands over by name (`None`: the feed has no such file).
+    fn read_files(
+        text: &mut dyn FnMut(&'static str) -> Result<Option<Vec<u8>>, TransitError>,
+    ) -> Result<(Feed, ImportReport), TransitError> {
+        let mut report = ImportReport::default();
         let required = |bytes: Option<Vec<u8>>, name| bytes.ok_or(TransitError::MissingFile(name));
         let agency = required(text("agency.txt")?, "agency.txt")?;
         let stops = required(text("stops.txt")?, "stops.txt")?;
@@ -134,6 +167,7 @@ impl Feed {
         let calendar = text("calendar.txt")?;
         let calendar_dates = text("calendar_dates.txt")?;
         let transfers = text("transfers.txt")?;
+        let shapes = text("shapes.txt")?;
         if calendar.is_none() && calendar_dates.is_none() {
             return Err(TransitError::MissingFile(
                 "calendar.txt or calendar_dates.txt",
@@ -146,7 +180,17 @@ impl Feed {
         let (stops, stop_index) = read_stops(&stops, &mut report)?;
         let (routes, route_index) = read_routes(&routes, &mut report)?;
         let mut services: HashMap<String, u32> = HashMap::new();
-        let (trips, trip_index) = read_trips(&trips, &route_index, &mut services, &mut report)?;
+        let (shapes, shape_index) = match &shapes {
+            Some(bytes) => read_shapes(bytes, &mut report)?,
+            None => (Vec::new(), HashMap::new()),
+        };
+        let (trips, trip_index) = read_trips(
+            &trips,
+            &route_index,
+            &shape_index,
+            &mut services,
+            &mut report,
+        )?;
         let calendar = Calendar::read(
             calendar.as_deref(),
             calendar_dates.as_deref(),
@@ -167,6 +211,7 @@ impl Feed {
             Some(bytes) => read_transfers(bytes, &stop_index, &mut report)?,
             None => HashMap::new(),
         };
+        let (stop_calls, stop_call_start) = calls_by_stop(&stop_times, stops.len());
         report.stops = stops.len();
         report.routes = routes.len();
         report.trips = trips.len();
@@ -182,7 +227,12 @@ impl Feed {
                 trip_start,
                 calendar,
                 same_stop_changes,
+                shapes,
+                stop_calls,
+                stop_call_start,
                 stop_index,
+                trip_index,
+                route_index,
             },
             report,
         ))
@@ -191,6 +241,28 @@ impl Feed {
     /// The stop with GTFS id `id`.
     pub fn stop(&self, id: &str) -> Option<u32> {
         self.stop_index.get(id).copied()
+    }
+
+    /// Every call at stop `stop`, as indices into `stop_times`.
+    pub fn calls_at(&self, stop: u32) -> &[u32] {
+        let index = stop as usize;
+        match (
+            self.stop_call_start.get(index),
+            self.stop_call_start.get(index + 1),
+        ) {
+            (Some(&start), Some(&end)) => &self.stop_calls[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+
+    /// The trip with GTFS id `id`.
+    pub fn trip(&self, id: &str) -> Option<u32> {
+        self.trip_index.get(id).copied()
+    }
+
+    /// The route with GTFS id `id`.
+    pub fn route(&self, id: &str) -> Option<u32> {
+        self.route_index.get(id).copied()
     }
 
     /// Trip `trip`'s stop times, in order.
@@ -313,6 +385,8 @@ struct RouteRow {
     route_long_name: String,
     #[serde(default)]
     route_type: Option<u16>,
+    #[serde(default)]
+    route_color: String,
 }
 
 fn read_routes(
@@ -339,6 +413,8 @@ fn read_routes(
             short_name: row.route_short_name,
             long_name: row.route_long_name,
             route_type: row.route_type.unwrap_or(3),
+            color: Some(row.route_color.trim().to_ascii_uppercase())
+                .filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_hexdigit())),
         });
     }
     Ok((routes, index))
@@ -351,6 +427,8 @@ struct TripRow {
     trip_id: String,
     #[serde(default)]
     trip_headsign: String,
+    #[serde(default)]
+    shape_id: String,
 }
 
 /// The number of service `id`, numbering it if new.
@@ -362,6 +440,7 @@ pub(crate) fn intern(services: &mut HashMap<String, u32>, id: &str) -> u32 {
 fn read_trips(
     bytes: &[u8],
     route_index: &HashMap<String, u32>,
+    shape_index: &HashMap<String, u32>,
     services: &mut HashMap<String, u32>,
     report: &mut ImportReport,
 ) -> Result<(Vec<Trip>, HashMap<String, u32>), TransitError> {
@@ -385,9 +464,66 @@ fn read_trips(
             route,
             service: intern(services, &row.service_id),
             headsign: row.trip_headsign,
+            shape: shape_index.get(&row.shape_id).copied(),
         });
     }
     Ok((trips, index))
+}
+
+/// A counting sort of the calls by stop.
+fn calls_by_stop(stop_times: &[StopTime], stops: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut start = vec![0u32; stops + 1];
+    for call in stop_times {
+        start[call.stop as usize + 1] += 1;
+    }
+    for s in 0..stops {
+        start[s + 1] += start[s];
+    }
+    let mut next = start.clone();
+    let mut calls = vec![0u32; stop_times.len()];
+    for (index, call) in stop_times.iter().enumerate() {
+        let slot = &mut next[call.stop as usize];
+        calls[*slot as usize] = u32::try_from(index).unwrap_or(u32::MAX);
+        *slot += 1;
+    }
+    (calls, start)
+}
+
+#[derive(Deserialize)]
+struct ShapeRow {
+    shape_id: String,
+    shape_pt_lat: f64,
+    shape_pt_lon: f64,
+    shape_pt_sequence: u32,
+}
+
+fn read_shapes(
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(Vec<Vec<(f64, f64)>>, HashMap<String, u32>), TransitError> {
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut points: Vec<Vec<(u32, f64, f64)>> = Vec::new();
+    for (line, row) in rows::<ShapeRow>("shapes.txt", bytes, report)? {
+        if !(-90.0..=90.0).contains(&row.shape_pt_lat) || !(-180.0..=180.0).contains(&row.shape_pt_lon)
+        {
+            report.reject("shapes.txt", line, "shape_pt_lat or shape_pt_lon out of range");
+            continue;
+        }
+        let next = u32::try_from(points.len()).unwrap_or(u32::MAX);
+        let shape = *index.entry(row.shape_id).or_insert(next);
+        if shape == next {
+            points.push(Vec::new());
+        }
+        points[shape as usize].push((row.shape_pt_sequence, row.shape_pt_lat, row.shape_pt_lon));
+    }
+    let shapes = points
+        .into_iter()
+        .map(|mut shape| {
+            shape.sort_by_key(|p| p.0);
+            shape.into_iter().map(|(_, lat, lon)| (lat, lon)).collect()
+        })
+        .collect();
+    Ok((shapes, index))
 }
 
 #[derive(Deserialize)]

@@ -11,9 +11,11 @@ mod departures;
 mod error;
 pub mod gtfs;
 pub mod raptor;
+pub mod realtime;
 
 pub use calendar::Calendar;
-pub use departures::{Departure, departures};
+pub use departures::{Departure, departures, route_name};
+pub use realtime::Realtime;
 pub use error::TransitError;
 pub use gtfs::{Feed, ImportReport, Rejected, Route, Stop, StopTime, Trip};
 

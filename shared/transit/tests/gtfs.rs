@@ -66,7 +66,9 @@ fn caltrain_reads_whole_with_its_own_numbers() {
 fn weekday_departures_come_in_the_feeds_own_time() {
     let feed = caltrain();
     // Wednesday 13 June 2018, 08:00 in San Francisco (PDT, UTC−7).
-    let found = departures(&feed, "70012", at("2018-06-13T08:00:00-07:00"), 2).expect("stop");
+    let found = departures(&feed, "70012", at("2018-06-13T08:00:00-07:00"), 2, None)
+        .expect("stop")
+        .departures;
     let trips: Vec<(&str, i64)> = found.iter().map(|d| (d.trip_id.as_str(), d.at)).collect();
     assert_eq!(
         trips,
@@ -82,7 +84,9 @@ fn weekday_departures_come_in_the_feeds_own_time() {
 fn times_past_midnight_belong_to_the_service_day_before() {
     let feed = caltrain();
     // Trip 196 (weekdays) reaches stop 70232 at 24:03:00: Saturday 00:03, Friday's service.
-    let found = departures(&feed, "70232", at("2018-06-16T00:00:00-07:00"), 1).expect("stop");
+    let found = departures(&feed, "70232", at("2018-06-16T00:00:00-07:00"), 1, None)
+        .expect("stop")
+        .departures;
     let first = found.first().expect("a departure");
     assert_eq!(first.trip_id, "196");
     assert_eq!(first.service_date, "2018-06-15");
@@ -95,7 +99,9 @@ fn the_day_clocks_go_forward_keeps_the_wall_clock() {
     let feed = caltrain();
     // Sunday 11 March 2018: clocks jump from 02:00 PST to 03:00 PDT. Trip 422 leaves San
     // Francisco at 8:07:00 by the timetable, which is 08:07 PDT on the wall.
-    let found = departures(&feed, "70012", at("2018-03-11T08:00:00-07:00"), 1).expect("stop");
+    let found = departures(&feed, "70012", at("2018-03-11T08:00:00-07:00"), 1, None)
+        .expect("stop")
+        .departures;
     assert_eq!(found[0].trip_id, "422");
     assert_eq!(found[0].at, at("2018-03-11T08:07:00-07:00"));
 }
@@ -138,7 +144,9 @@ fn rows_that_cannot_be_used_are_reported_and_the_rest_kept() {
     assert_eq!(middle.departure, 6 * 3600 + 10 * 60);
     assert_eq!(feed.time_zone_name, "Asia/Ho_Chi_Minh");
     // Tuesday 1 December 2026, 06:05 in Hà Nội.
-    let found = departures(&feed, "B", at("2026-12-01T06:05:00+07:00"), 5).expect("stop");
+    let found = departures(&feed, "B", at("2026-12-01T06:05:00+07:00"), 5, None)
+        .expect("stop")
+        .departures;
     assert_eq!(found.len(), 1, "t2 no longer calls at B: {found:?}");
     assert_eq!(found[0].trip_id, "t1");
 }

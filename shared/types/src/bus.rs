@@ -16,8 +16,78 @@ pub struct Departure {
     /// `YYYY-MM-DD`.
     pub service_date: String,
     pub seconds: u32,
-    /// Unix seconds.
+    /// Unix seconds, as scheduled.
     pub at: i64,
+    /// What the live feed says of it.
+    pub live: Live,
+}
+
+/// A departure as the live feed (GTFS-Realtime TripUpdates) has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Live {
+    /// No fresh live data about this trip: the timetable only.
+    #[default]
+    Scheduled,
+    /// Expected at `at` (Unix seconds), `delay` seconds after the timetable (negative: early).
+    Expected { at: i64, delay: i32 },
+    /// The trip is cancelled, or will not stop here.
+    Cancelled,
+}
+
+/// How old the live data behind a list of departures is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LiveData {
+    /// No live feed at all: every departure is the timetable's.
+    Missing,
+    /// Applied; `age` seconds old.
+    Fresh { age: i64 },
+    /// Too old to trust (`age` seconds): not applied, departures are the timetable's.
+    Stale { age: i64 },
+}
+
+/// A stop's next departures and whether live data was applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Departures {
+    pub stop_id: String,
+    pub stop_name: String,
+    pub departures: Vec<Departure>,
+    pub live: LiveData,
+}
+
+/// A vehicle where the live feed last saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vehicle {
+    pub id: String,
+    pub label: String,
+    pub trip_id: Option<String>,
+    pub route_id: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    pub bearing: Option<f32>,
+    /// Unix seconds of the position.
+    pub seen: i64,
+    /// Seconds between the position and the moment asked about.
+    pub age: i64,
+}
+
+/// A service alert in force, in the reader's language where the feed has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    pub id: String,
+    pub header: String,
+    pub description: String,
+    pub url: Option<String>,
+    /// The feed's `Effect`, e.g. `SIGNIFICANT_DELAYS`, `DETOUR`, `NO_SERVICE`.
+    pub effect: String,
+    /// The feed's `Cause`, e.g. `MEDICAL_EMERGENCY`.
+    pub cause: String,
+    /// Empty: the whole network.
+    pub route_ids: Vec<String>,
+    pub stop_ids: Vec<String>,
+    /// Unix seconds; `None`: open-ended.
+    pub until: Option<i64>,
 }
 
 /// One part of a journey.

@@ -45,8 +45,10 @@ pub enum ErrorCode {
     ReportNotFound,
     /// A bus timetable (GTFS feed) that is not a readable zip, or lacks a file it needs.
     FeedUnreadable,
-    /// A bus stop the timetable does not have.
+    /// A bus stop (or route) the timetable does not have.
     UnknownStop,
+    /// Live bus data (GTFS-Realtime) that does not decode.
+    LiveFeedUnreadable,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -99,6 +101,7 @@ impl ErrorCode {
         Self::ReportNotFound,
         Self::FeedUnreadable,
         Self::UnknownStop,
+        Self::LiveFeedUnreadable,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -138,6 +141,7 @@ impl ErrorCode {
             Self::ReportNotFound => "error-report-not-found",
             Self::FeedUnreadable => "error-feed-unreadable",
             Self::UnknownStop => "error-unknown-stop",
+            Self::LiveFeedUnreadable => "error-live-feed-unreadable",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use civic_core::transit::{Feed, ImportReport};
+use civic_core::transit::{Feed, ImportReport, Realtime};
+use civic_core::types::bus::{Live, LiveData};
 
 use crate::Failure;
 
@@ -12,7 +13,7 @@ use crate::Failure;
 pub enum Command {
     /// The next departures from a stop (and the other stops of its station).
     Departures {
-        /// A GTFS feed (zip).
+        /// A GTFS feed: a zip, or a folder of its .txt files.
         #[arg(long)]
         feed: PathBuf,
         /// The stop's `stop_id`.
@@ -23,6 +24,9 @@ pub enum Command {
         at: String,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// GTFS-Realtime messages (TripUpdates, VehiclePositions, Alerts) to apply; repeatable.
+        #[arg(long)]
+        realtime: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -52,23 +56,41 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             stop,
             at,
             limit,
+            realtime,
             json,
         } => {
             let (feed, _) = read(&feed)?;
             let from = moment(&at, &feed)?;
-            let found = civic_core::transit::departures(&feed, &stop, from, limit)?;
+            let live = read_realtime(&realtime)?;
+            let board = civic_core::transit::departures(&feed, &stop, from, limit, live.as_ref())?;
             if json {
-                serde_json::to_writer(&mut *out, &serde_json::json!({ "departures": found }))?;
+                serde_json::to_writer(&mut *out, &board)?;
                 writeln!(out)?;
                 return Ok(());
             }
-            if found.is_empty() {
+            writeln!(out, "{} ({})", board.stop_name, board.stop_id)?;
+            match board.live {
+                LiveData::Missing => {}
+                LiveData::Fresh { age } => {
+                    writeln!(out, "Có dữ liệu trực tuyến, cách đây {age} giây (live, {age} s old).")?
+                }
+                LiveData::Stale { .. } => writeln!(
+                    out,
+                    "Dữ liệu trực tuyến đã cũ: chỉ có giờ theo lịch (live data stale: scheduled only)."
+                )?,
+            }
+            if board.departures.is_empty() {
                 writeln!(out, "Không còn chuyến nào (no more departures).")?;
             }
-            for departure in found {
+            for departure in board.departures {
+                let live = match departure.live {
+                    Live::Scheduled => String::new(),
+                    Live::Expected { delay, .. } => format!("  dự kiến {:+} phút", delay / 60),
+                    Live::Cancelled => "  HỦY (cancelled)".to_owned(),
+                };
                 writeln!(
                     out,
-                    "{}  {:<8}  {}  (chuyến {}, ngày phục vụ {})",
+                    "{}  {:<8}  {}  (chuyến {}, ngày phục vụ {}){live}",
                     clock(departure.seconds),
                     departure.route_name,
                     departure.headsign,
@@ -131,13 +153,29 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
     }
 }
 
+/// A feed from a zip or from a folder of its files.
 fn read(path: &Path) -> Result<(Feed, ImportReport), Failure> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (feed, report) = Feed::read(&bytes)?;
+    let (feed, report) = if path.is_dir() {
+        Feed::read_dir(path)?
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Feed::read(&bytes)?
+    };
     if report.rejected_rows > 0 {
         tracing::warn!(rows = report.rejected_rows, first = ?report.rejected.first(), "feed rows left out");
     }
     Ok((feed, report))
+}
+
+fn read_realtime(paths: &[PathBuf]) -> Result<Option<Realtime>, Failure> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let messages = paths
+        .iter()
+        .map(|p| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Realtime::read(messages.iter().map(Vec::as_slice))?))
 }
 
 /// A local moment in the feed's zone, as Unix seconds.
