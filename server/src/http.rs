@@ -20,6 +20,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::bus::BusState;
 use crate::catalog::handlers::CatalogState;
 use crate::catalog::repository::{Backend, RepoError, Repository};
 use crate::catalog::service::Coding;
@@ -36,6 +37,7 @@ pub struct AppState {
     catalog: CatalogState,
     city: CityDocument,
     feedback: FeedbackState,
+    bus: BusState,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +61,14 @@ impl AppState {
             catalog: CatalogState::new(repo),
             city: CityDocument::new(city)?,
             feedback,
+            bus: BusState::default(),
         })
+    }
+
+    /// With the city's bus timetable and live data (none by default).
+    #[must_use]
+    pub fn with_bus(self, bus: BusState) -> Self {
+        Self { bus, ..self }
     }
 
     /// Every feature on `repo`'s database, feedback with the bundled services.
@@ -74,6 +83,12 @@ impl AppState {
 impl FromRef<AppState> for FeedbackState {
     fn from_ref(state: &AppState) -> Self {
         state.feedback.clone()
+    }
+}
+
+impl FromRef<AppState> for BusState {
+    fn from_ref(state: &AppState) -> Self {
+        state.bus.clone()
     }
 }
 
@@ -93,7 +108,7 @@ impl FromRef<AppState> for CityDocument {
 #[openapi(
     info(
         title = "Civic city gateway",
-        description = "The backend a city runs for the Civic app: catalog sync, the city profile and citizen feedback (Open311 GeoReport v2)."
+        description = "The backend a city runs for the Civic app: catalog sync, the city profile, citizen feedback (Open311 GeoReport v2) and the city's buses (GTFS, GTFS-Realtime)."
     ),
     components(schemas(ApiError))
 )]
@@ -105,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::catalog::handlers::routes::<AppState>())
         .merge(crate::city::handlers::routes::<AppState>())
         .merge(crate::feedback::handlers::routes::<AppState>())
+        .merge(crate::bus::routes::<AppState>())
         .routes(routes!(healthz))
         .layer(axum::middleware::from_fn_with_state(
             MAX_BODY_BYTES,
@@ -256,6 +272,12 @@ async fn limit_body(State(limit): State<usize>, request: Request, next: Next) ->
 
 pub(crate) fn header_text(headers: &HeaderMap, name: axum::http::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or `*`): the copy held is current.
+pub(crate) fn unchanged(headers: &HeaderMap, etag: &str) -> bool {
+    header_text(headers, axum::http::header::IF_NONE_MATCH)
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
 pub(crate) fn respond(

@@ -1,9 +1,10 @@
 //! `civic-gateway`: the backend a province or city runs for Civic.
 //!
-//! One folder per feature (`catalog/`, `city/`, `feedback/`), each with its handlers, service and, where
+//! One folder per feature (`bus/`, `catalog/`, `city/`, `feedback/`), each with its handlers, service and, where
 //! it keeps data, a repository over SQLite and PostgreSQL with its SQL. [`http`] joins the
 //! features' routes into one router. Only repositories do database IO.
 
+pub mod bus;
 pub mod catalog;
 pub mod city;
 pub mod client;
@@ -36,7 +37,17 @@ pub async fn serve_loopback_on(
     backend: catalog::repository::Backend,
     city: &civic_types::city::CityProfile,
 ) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>), LoopbackError> {
-    let state = http::AppState::open(backend, city).await?;
+    serve_loopback_with(port, backend, city, bus::BusState::default()).await
+}
+
+/// [`serve_loopback_on`] with the city's bus timetable and live data.
+pub async fn serve_loopback_with(
+    port: u16,
+    backend: catalog::repository::Backend,
+    city: &civic_types::city::CityProfile,
+    bus: bus::BusState,
+) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>), LoopbackError> {
+    let state = http::AppState::open(backend, city).await?.with_bus(bus);
     let (listener, addr) = serve::bind(([127, 0, 0, 1], port).into()).await?;
     let task = tokio::spawn(serve::serve(
         listener,

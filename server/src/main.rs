@@ -47,6 +47,13 @@ enum Command {
         /// assets/feedback/services.toml; default: that file, built in).
         #[arg(long, value_name = "FILE")]
         feedback_services: Option<PathBuf>,
+        /// The city's bus timetable (a GTFS zip), served at /v1/bus/gtfs.zip.
+        #[arg(long, value_name = "ZIP")]
+        bus_gtfs: Option<PathBuf>,
+        /// Live bus data to replay at /v1/bus/realtime: GTFS-Realtime captures (trip
+        /// updates, vehicle positions, alerts), merged into one message; repeatable.
+        #[arg(long, value_name = "FILE")]
+        bus_realtime: Vec<PathBuf>,
     },
     /// Publish a new catalog version from a portal scrape (JSON lines, `.gz` allowed).
     ImportCatalog {
@@ -111,6 +118,8 @@ enum GatewayError {
     Services(#[from] civic_gateway::feedback::catalogue::CatalogueError),
     #[error("nothing was issued to `{0}`")]
     NoSuchName(String),
+    #[error(transparent)]
+    Bus(#[from] civic_gateway::bus::BusError),
 }
 
 fn main() -> ExitCode {
@@ -165,12 +174,18 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
             city,
             trusted_proxies,
             feedback_services,
+            bus_gtfs,
+            bus_realtime,
         } => {
             let services = match feedback_services {
                 Some(path) => Catalogue::load(&path)?,
                 None => Catalogue::bundled()?,
             };
-            serve(repo, addr, &city, trusted_proxies, services).await
+            let bus = civic_gateway::bus::BusState::load(&civic_gateway::bus::BusFiles {
+                gtfs: bus_gtfs,
+                realtime: bus_realtime,
+            })?;
+            serve(repo, addr, &city, trusted_proxies, services, bus).await
         }
         Command::ApiKey { action } => credentials(&repo, CredentialKind::App, action).await,
         Command::StaffToken { action } => credentials(&repo, CredentialKind::Staff, action).await,
@@ -269,6 +284,7 @@ async fn serve(
     city_path: &Path,
     trusted_proxies: Vec<std::net::IpAddr>,
     services: Catalogue,
+    bus: civic_gateway::bus::BusState,
 ) -> Result<(), GatewayError> {
     let city = city::load(city_path)?;
     if repo.head().await?.is_none() {
@@ -290,7 +306,7 @@ async fn serve(
     let feedback = FeedbackBackend::beside(&repo).await?;
     civic_gateway::feedback::handlers::accept_profile_key(&feedback, &city).await?;
     let feedback = FeedbackState::new(feedback, services, &city);
-    let state = civic_gateway::http::AppState::new(repo.clone(), feedback, &city)?;
+    let state = civic_gateway::http::AppState::new(repo.clone(), feedback, &city)?.with_bus(bus);
     let (listener, local) = civic_gateway::serve::bind(addr)
         .await
         .map_err(|source| GatewayError::Listen { addr, source })?;

@@ -119,3 +119,76 @@ fn a_cut_feed_and_a_bad_time_are_refused_plainly() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DDTHH:MM:SS"));
 }
+
+#[test]
+fn departures_with_live_data_from_a_capture() {
+    let rt = |name: &str| {
+        civic_test_support::shared_data()
+            .join("gtfs-rt")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    let (zip, updates) = (
+        rt("transitland_ct.zip"),
+        rt("transitland_ct-trip-updates.pb"),
+    );
+    let board = json(&[
+        "bus",
+        "departures",
+        "--feed",
+        &zip,
+        "--stop",
+        "70242",
+        "--at",
+        "2023-11-07T17:06:00",
+        "--realtime",
+        &updates,
+        "--json",
+    ]);
+    assert_eq!(board["live"]["state"], "fresh");
+    let first = &board["departures"][0];
+    // Trip 124, timetabled 17:09:00, predicted 17:10:01.
+    assert_eq!(first["trip_id"], "124");
+    assert_eq!(first["seconds"], 17 * 3600 + 9 * 60);
+    assert_eq!(first["live"]["state"], "expected");
+    assert_eq!(first["live"]["delay"], 61);
+    // A file that is not GTFS-Realtime is refused with the Vietnamese message.
+    let out = civic(&[
+        "bus",
+        "departures",
+        "--feed",
+        &zip,
+        "--stop",
+        "70242",
+        "--at",
+        "2023-11-07T17:06:00",
+        "--realtime",
+        &zip,
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Không đọc được dữ liệu xe buýt trực tuyến"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_feed_unpacked_into_a_folder_reads_too() {
+    let board = json(&[
+        "bus",
+        "departures",
+        "--feed",
+        &feed("hanoi-subset"),
+        "--stop",
+        "01_1_S13",
+        "--at",
+        "2018-06-13T10:00:00",
+        "--limit",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(board["departures"][0]["trip_id"], "01_1_MD_1");
+    assert_eq!(board["live"]["state"], "missing");
+}

@@ -18,6 +18,7 @@ error-report-incomplete = The report is not complete yet: choose what it is abou
 error-feed-unreadable = The bus timetable (GTFS feed) cannot be read: damaged, cut short, or missing a file it needs.
 error-unknown-stop = The bus timetable on this device has no such stop.
 error-live-feed-unreadable = The live bus data cannot be read; the timetable is shown instead.
+error-no-timetable = No bus timetable on this device yet: connect once to receive the city's.
 error-report-not-found = There is no report with that number on this device.
 error-image-unreadable = This file is not a PNG or JPEG image, or it is damaged.
 error-image-too-large = The image is too large. Take it again at a lower resolution.

@@ -18,6 +18,7 @@ error-report-incomplete = Phản ánh chưa đủ thông tin: hãy chọn loại
 error-feed-unreadable = Không đọc được dữ liệu lịch chạy xe buýt (tệp GTFS hỏng, bị cắt ngang hoặc thiếu tệp bắt buộc).
 error-unknown-stop = Không có điểm dừng này trong lịch chạy xe buýt trên máy.
 error-live-feed-unreadable = Không đọc được dữ liệu xe buýt trực tuyến; đang hiển thị giờ theo lịch.
+error-no-timetable = Máy chưa có lịch chạy xe buýt: hãy kết nối mạng một lần để nhận lịch của thành phố.
 error-report-not-found = Không có phản ánh nào mang số này trên máy.
 error-image-unreadable = Tệp này không phải ảnh PNG hay JPEG, hoặc ảnh bị hỏng.
 error-image-too-large = Ảnh quá lớn. Hãy chụp lại với độ phân giải thấp hơn.

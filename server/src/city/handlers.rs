@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::header::IF_NONE_MATCH;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use civic_types::city::CityProfile;
@@ -13,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::catalog::service::Coding;
-use crate::http::{header_text, respond};
+use crate::http::{respond, unchanged};
 
 /// The profile as served: its JSON and the ETag that lets an unchanged profile cost a 304.
 #[derive(Debug, Clone)]
@@ -56,11 +55,7 @@ where
 )]
 async fn get_city(State(city): State<CityDocument>, headers: HeaderMap) -> Response {
     let city = &city.0;
-    let unchanged = header_text(&headers, IF_NONE_MATCH).is_some_and(|tags| {
-        tags.split(',')
-            .any(|t| t.trim() == city.etag || t.trim() == "*")
-    });
-    if unchanged {
+    if unchanged(&headers, &city.etag) {
         return respond(StatusCode::NOT_MODIFIED, &city.etag, None, Body::empty());
     }
     respond(

@@ -54,6 +54,8 @@ pub enum CoreError {
     Sync(#[from] SyncError),
     #[error(transparent)]
     Feedback(#[from] civic_feedback::FeedbackError),
+    #[error(transparent)]
+    Bus(#[from] civic_transit::BusError),
 }
 
 impl CoreError {
@@ -61,6 +63,7 @@ impl CoreError {
         match self {
             Self::Sync(e) => e.code(),
             Self::Feedback(e) => e.code(),
+            Self::Bus(e) => e.code(),
             Self::DataDir { .. } | Self::Catalog(_) | Self::City(_) => {
                 civic_types::error::ErrorCode::Storage
             }
@@ -75,6 +78,7 @@ pub struct Civic {
     city: Arc<City>,
     catalog: Arc<Catalog>,
     feedback: Arc<FeedbackSync>,
+    bus: Arc<civic_transit::Bus>,
     scheduler: Scheduler,
     notices: Vec<Notice>,
 }
@@ -101,17 +105,23 @@ impl Civic {
         let gateway = address.map(|a| Gateway::new(&a)).transpose()?;
         let outbox = Arc::new(Outbox::open(&data_dir.join(paths::FEEDBACK_FILE))?);
         let feedback = Arc::new(FeedbackSync::new(outbox, Arc::clone(&city)));
+        let bus = Arc::new(civic_transit::Bus::new(
+            civic_transit::BusStore::open(&data_dir.join(paths::BUS_FILE))
+                .map_err(civic_transit::BusError::from)?,
+        ));
         // The city profile first: the others read it.
         let components: Vec<Arc<dyn SyncComponent>> = vec![
             Arc::clone(&city) as _,
             Arc::clone(&catalog) as _,
             Arc::clone(&feedback) as _,
+            Arc::clone(&bus) as _,
         ];
         Ok(Self {
             data_dir: data_dir.to_owned(),
             city,
             catalog,
             feedback,
+            bus,
             scheduler: Scheduler::new(gateway, components),
             notices: opened.notices,
         })
@@ -137,6 +147,18 @@ impl Civic {
     /// Residents' reports: the outbox and where it sends.
     pub fn feedback(&self) -> &FeedbackSync {
         &self.feedback
+    }
+
+    /// The city's buses: timetable, live data, stars, journeys (all offline but the sync).
+    pub fn bus(&self) -> &civic_transit::Bus {
+        &self.bus
+    }
+
+    /// A bus page is open: live data is fetched every 30 s while it stays open.
+    pub fn watch_buses(&self) {
+        if self.bus.watch(civic_time::now_unix()) {
+            self.scheduler.wake();
+        }
     }
 
     /// Where reports go now, per the city profile (`None`: no gateway, or the city takes none).

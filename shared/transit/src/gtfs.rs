@@ -504,9 +504,14 @@ fn read_shapes(
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut points: Vec<Vec<(u32, f64, f64)>> = Vec::new();
     for (line, row) in rows::<ShapeRow>("shapes.txt", bytes, report)? {
-        if !(-90.0..=90.0).contains(&row.shape_pt_lat) || !(-180.0..=180.0).contains(&row.shape_pt_lon)
+        if !(-90.0..=90.0).contains(&row.shape_pt_lat)
+            || !(-180.0..=180.0).contains(&row.shape_pt_lon)
         {
-            report.reject("shapes.txt", line, "shape_pt_lat or shape_pt_lon out of range");
+            report.reject(
+                "shapes.txt",
+                line,
+                "shape_pt_lat or shape_pt_lon out of range",
+            );
             continue;
         }
         let next = u32::try_from(points.len()).unwrap_or(u32::MAX);

@@ -6,18 +6,23 @@
 //! noon minus 12 hours of the service day, in the feed's own time zone).
 
 mod calendar;
+mod component;
 pub mod csa;
 mod departures;
 mod error;
 pub mod gtfs;
 pub mod raptor;
 pub mod realtime;
+pub mod routes;
+pub mod store;
 
 pub use calendar::Calendar;
+pub use component::{Bus, BusError, FEED_PATH, LIVE_PATH};
 pub use departures::{Departure, departures, route_name};
-pub use realtime::Realtime;
 pub use error::TransitError;
 pub use gtfs::{Feed, ImportReport, Rejected, Route, Stop, StopTime, Trip};
+pub use realtime::Realtime;
+pub use store::{BusStore, StoreError};
 
 /// Journeys from stop `from` to stop `to` (GTFS ids) leaving at `depart` (Unix seconds),
 /// on that day's timetable in the feed's zone: the Pareto set over (arrival, rides).
@@ -31,12 +36,30 @@ pub fn plan_journeys(
         feed.stop(id)
             .ok_or_else(|| TransitError::UnknownStop(id.to_owned()))
     };
-    let (origin_stop, target) = (stop(from)?, stop(to)?);
+    stop(from)?;
+    stop(to)?;
     let date = civic_time::civil_date(depart, &feed.time_zone);
     let day = raptor::DayTimetable::build(feed, date, raptor::footpaths(feed));
+    plan_on(feed, &day, date, from, to, depart)
+}
+
+/// [`plan_journeys`] on `day`, the routing table of service day `date`.
+pub fn plan_on(
+    feed: &Feed,
+    day: &raptor::DayTimetable,
+    date: jiff::civil::Date,
+    from: &str,
+    to: &str,
+    depart: i64,
+) -> Result<civic_types::bus::Plan, TransitError> {
+    let stop = |id: &str| {
+        feed.stop(id)
+            .ok_or_else(|| TransitError::UnknownStop(id.to_owned()))
+    };
+    let (origin_stop, target) = (stop(from)?, stop(to)?);
     let origin = civic_time::service_day_origin(date, &feed.time_zone).unwrap_or(depart);
     let leave = i32::try_from(depart - origin).unwrap_or(i32::MAX);
-    let journeys = raptor::plan(&day, &feed.same_stop_changes, origin_stop, target, leave);
+    let journeys = raptor::plan(day, &feed.same_stop_changes, origin_stop, target, leave);
     Ok(civic_types::bus::Plan {
         service_date: date.to_string(),
         journeys: journeys.iter().map(|j| journey_view(feed, j)).collect(),

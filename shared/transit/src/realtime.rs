@@ -56,11 +56,7 @@ impl Realtime {
     }
 
     pub fn merge(&mut self, message: FeedMessage) {
-        if let Some(at) = message
-            .header
-            .timestamp
-            .and_then(|t| i64::try_from(t).ok())
-        {
+        if let Some(at) = message.header.timestamp.and_then(|t| i64::try_from(t).ok()) {
             self.timestamp = Some(self.timestamp.map_or(at, |t| t.max(at)));
         }
         for entity in message.entity {
@@ -148,10 +144,12 @@ impl Realtime {
             from = at;
         }
         let Some((at, stop_update)) = last else {
-            return update.delay.map_or(Live::Scheduled, |delay| Live::Expected {
-                at: scheduled + i64::from(delay),
-                delay,
-            });
+            return update
+                .delay
+                .map_or(Live::Scheduled, |delay| Live::Expected {
+                    at: scheduled + i64::from(delay),
+                    delay,
+                });
         };
         match stop_update.schedule_relationship.unwrap_or(0) {
             r if r == StopRelationship::NoData as i32 => return Live::Scheduled,
@@ -198,7 +196,11 @@ impl Realtime {
                     .or_else(|| {
                         let feed = feed?;
                         let trip = feed.trip(trip_id.as_deref()?)?;
-                        Some(feed.routes[feed.trips[trip as usize].route as usize].id.clone())
+                        Some(
+                            feed.routes[feed.trips[trip as usize].route as usize]
+                                .id
+                                .clone(),
+                        )
                     });
                 let seen = v
                     .timestamp
@@ -210,9 +212,7 @@ impl Realtime {
                         .and_then(|d| d.id.clone())
                         .filter(|id| !id.is_empty())
                         .unwrap_or_else(|| entity.clone()),
-                    label: descriptor
-                        .and_then(|d| d.label.clone())
-                        .unwrap_or_default(),
+                    label: descriptor.and_then(|d| d.label.clone()).unwrap_or_default(),
                     trip_id,
                     route_id,
                     lat,
@@ -236,7 +236,10 @@ impl Realtime {
             alert.active_period.is_empty()
                 || alert.active_period.iter().any(|p| {
                     let start = p.start.and_then(|s| i64::try_from(s).ok()).unwrap_or(0);
-                    let end = p.end.and_then(|e| i64::try_from(e).ok()).unwrap_or(i64::MAX);
+                    let end = p
+                        .end
+                        .and_then(|e| i64::try_from(e).ok())
+                        .unwrap_or(i64::MAX);
                     (start..=end).contains(&now)
                 })
         };
@@ -251,7 +254,11 @@ impl Realtime {
                         t.route_id.clone().or_else(|| {
                             let feed = feed?;
                             let trip = feed.trip(t.trip_id.as_deref()?)?;
-                            Some(feed.routes[feed.trips[trip as usize].route as usize].id.clone())
+                            Some(
+                                feed.routes[feed.trips[trip as usize].route as usize]
+                                    .id
+                                    .clone(),
+                            )
                         })
                     });
                     route_ids.extend(entity.route_id.clone().or(trip_route));

@@ -223,3 +223,48 @@ proptest::proptest! {
         let _ = civic_transit::gtfs::parse_time(&text);
     }
 }
+
+#[test]
+fn the_hanoi_subset_reads_from_its_folder() {
+    let folder = civic_test_support::shared_data().join("gtfs/hanoi-subset");
+    let (feed, report) = Feed::read_dir(&folder).expect("a feed");
+    assert_eq!(
+        (report.stops, report.routes, report.trips, report.stop_times),
+        (372, 63, 2_447, 14_507)
+    );
+    assert_eq!(report.rejected_rows, 0, "{:?}", report.rejected);
+    assert_eq!(feed.time_zone_name, "UTC");
+    // Every trip has its own shape in this subset.
+    assert!(feed.trips.iter().all(|t| t.shape.is_some()));
+    let found = departures(&feed, "01_1_S13", at("2018-06-13T10:00:00+00:00"), 3, None)
+        .expect("stop")
+        .departures;
+    let trips: Vec<(&str, u32)> = found
+        .iter()
+        .map(|d| (d.trip_id.as_str(), d.seconds))
+        .collect();
+    assert_eq!(
+        trips,
+        [
+            ("01_1_MD_1", 36_577),
+            ("01_1_MD_2", 37_177),
+            ("01_1_MD_3", 37_777)
+        ]
+    );
+    assert!(matches!(
+        Feed::read_dir(&folder.join("stops.txt")),
+        Err(TransitError::Folder(_))
+    ));
+}
+
+proptest::proptest! {
+    /// A simplified line keeps its ends and is made of the line's own points, never more.
+    #[test]
+    fn simplified_lines_stay_close(points in proptest::collection::vec((16.0f64..16.1, 108.1f64..108.3), 2..60)) {
+        let line = civic_transit::routes::simplify(&points, 8.0);
+        proptest::prop_assert!(line.len() <= points.len());
+        proptest::prop_assert_eq!(line.first(), points.first());
+        proptest::prop_assert_eq!(line.last(), points.last());
+        proptest::prop_assert!(line.iter().all(|p| points.contains(p)));
+    }
+}

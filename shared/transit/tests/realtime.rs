@@ -50,8 +50,14 @@ fn caltrain_trip_updates_move_departures_to_their_expected_time() {
         }
     );
     // At 70232 it left at 17:05:04 against 17:03:00: still to come at 17:05, though late.
-    let board = departures(&feed, "70232", at("2023-11-07T17:05:00-08:00"), 5, Some(&live))
-        .expect("stop");
+    let board = departures(
+        &feed,
+        "70232",
+        at("2023-11-07T17:05:00-08:00"),
+        5,
+        Some(&live),
+    )
+    .expect("stop");
     let trip = board
         .departures
         .iter()
@@ -91,20 +97,27 @@ fn caltrain_vehicles_with_the_age_of_their_position() {
     assert_eq!((train.seen, train.age), (1_699_405_549, 70));
     assert_eq!(train.route_id.as_deref(), Some("L1"));
     assert_eq!(train.trip_id.as_deref(), Some("124"));
-    assert!(live.vehicles(Some(&feed), Some("no-such-route"), now).is_empty());
+    assert!(
+        live.vehicles(Some(&feed), Some("no-such-route"), now)
+            .is_empty()
+    );
 }
 
 #[test]
 fn bart_alerts_in_the_readers_language() {
-    let live = Realtime::read([shared("gtfs-rt/transitland_bart-alerts.pb").as_slice()])
-        .expect("alerts");
+    let live =
+        Realtime::read([shared("gtfs-rt/transitland_bart-alerts.pb").as_slice()]).expect("alerts");
     let alerts = live.alerts(None, 1_565_199_942, "vi");
     assert_eq!(alerts.len(), 1);
     let montgomery = alerts
         .iter()
         .find(|a| a.id == "BSA_187874")
         .expect("the Montgomery alert");
-    assert!(montgomery.header.contains("Montgomery station is currently closed"));
+    assert!(
+        montgomery
+            .header
+            .contains("Montgomery station is currently closed")
+    );
     assert_eq!(montgomery.effect, "SIGNIFICANT_DELAYS");
     assert_eq!(montgomery.cause, "MEDICAL_EMERGENCY");
     // It names the agency only: the whole network.
@@ -147,11 +160,12 @@ fn a_large_capture_decodes_with_its_cancellations() {
     assert_eq!(live.trip_counts(), (1_158, 22));
 }
 
-const AGENCY: &str =
-    "agency_id,agency_name,agency_url,agency_timezone\nDN,Xe buýt Đà Nẵng,https://x.vn,Asia/Ho_Chi_Minh\n";
+const AGENCY: &str = "agency_id,agency_name,agency_url,agency_timezone\nDN,Xe buýt Đà Nẵng,https://x.vn,Asia/Ho_Chi_Minh\n";
 const STOPS: &str = "stop_id,stop_name,stop_lat,stop_lon\nA,Bến A,16.05,108.20\nB,Bến B,16.06,108.21\nC,Bến C,16.07,108.22\nD,Bến D,16.08,108.23\n";
-const ROUTES: &str = "route_id,route_short_name,route_long_name,route_type\nR1,R1,Kim Liên - Chợ Hàn,3\n";
-const TRIPS: &str = "route_id,service_id,trip_id,trip_headsign\nR1,ALL,t1,Chợ Hàn\nR1,ALL,t2,Chợ Hàn\n";
+const ROUTES: &str =
+    "route_id,route_short_name,route_long_name,route_type\nR1,R1,Kim Liên - Chợ Hàn,3\n";
+const TRIPS: &str =
+    "route_id,service_id,trip_id,trip_headsign\nR1,ALL,t1,Chợ Hàn\nR1,ALL,t2,Chợ Hàn\n";
 const STOP_TIMES: &str = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n\
     t1,07:00:00,07:00:00,A,1\nt1,07:10:00,07:10:00,B,2\nt1,07:20:00,07:20:00,C,3\nt1,07:30:00,07:30:00,D,4\n\
     t2,07:30:00,07:30:00,A,1\nt2,07:40:00,07:40:00,B,2\nt2,07:50:00,07:50:00,C,3\nt2,08:00:00,08:00:00,D,4\n";
@@ -250,7 +264,13 @@ fn delays_propagate_and_cancellations_are_marked() {
     assert_eq!(
         states("B"),
         [
-            ("t1".into(), Live::Expected { at: b_delay, delay: 180 }),
+            (
+                "t1".into(),
+                Live::Expected {
+                    at: b_delay,
+                    delay: 180
+                }
+            ),
             ("t2".into(), Live::Cancelled),
         ]
     );

@@ -123,3 +123,95 @@ pub struct Plan {
     pub service_date: String,
     pub journeys: Vec<Journey>,
 }
+
+/// A stop as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopSummary {
+    pub id: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Metres from the position asked about (nearby stops only).
+    pub distance: Option<f64>,
+    /// Names of the routes calling here.
+    pub routes: Vec<String>,
+    pub starred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteSummary {
+    pub id: String,
+    /// The short name riders use (`01`), else the long name.
+    pub name: String,
+    pub long_name: String,
+    /// `RRGGBB`.
+    pub color: Option<String>,
+    pub starred: bool,
+}
+
+/// A route's page: its stops in order and its line, drawn on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteView {
+    pub route: RouteSummary,
+    /// The stops of its most frequent trip pattern, in order.
+    pub stops: Vec<StopSummary>,
+    /// The line (lat, lon), simplified from `shapes.txt` (or the stops, without shapes).
+    pub path: Vec<(f64, f64)>,
+    pub vehicles: Vec<Vehicle>,
+    pub alerts: Vec<Alert>,
+    pub live: LiveData,
+}
+
+/// How old the timetable on the device is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timetable {
+    /// Unix seconds the gateway last confirmed it (changed or not).
+    pub checked: Option<i64>,
+    /// Unix seconds it was received.
+    pub received: i64,
+    /// Not confirmed for longer than the city's limit: may be out of date.
+    pub stale: bool,
+    pub stops: u32,
+    pub routes: u32,
+    /// Rows of the feed left out as unusable.
+    pub rejected_rows: u32,
+}
+
+/// A starred stop with its next departures, from the device alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StarredStop {
+    pub stop: StopSummary,
+    pub departures: Departures,
+}
+
+/// What the bus page opens with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusOverview {
+    /// `None`: no timetable has arrived yet.
+    pub timetable: Option<Timetable>,
+    pub stops: Vec<StarredStop>,
+    pub routes: Vec<RouteSummary>,
+    pub alerts: Vec<Alert>,
+    pub live: LiveData,
+    /// Where the city's map is drawn (the feed's stops' bounding box: south, west, north, east).
+    pub bounds: Option<(f64, f64, f64, f64)>,
+}
+
+/// What a resident can star: kept offline, listed first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StarKind {
+    Stop,
+    Route,
+}
+
+/// The names of the host's bus commands, shared by the host and the UI.
+pub mod commands {
+    pub const OVERVIEW: &str = "bus_overview";
+    pub const NEARBY: &str = "bus_nearby";
+    pub const SEARCH: &str = "bus_search_stops";
+    pub const DEPARTURES: &str = "bus_departures";
+    pub const ROUTE: &str = "bus_route";
+    pub const PLAN: &str = "bus_plan";
+    pub const STAR: &str = "bus_star";
+}

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     UnknownStop,
     /// Live bus data (GTFS-Realtime) that does not decode.
     LiveFeedUnreadable,
+    /// No bus timetable has arrived on this device yet.
+    NoTimetable,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -102,6 +104,7 @@ impl ErrorCode {
         Self::FeedUnreadable,
         Self::UnknownStop,
         Self::LiveFeedUnreadable,
+        Self::NoTimetable,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -142,6 +145,7 @@ impl ErrorCode {
             Self::FeedUnreadable => "error-feed-unreadable",
             Self::UnknownStop => "error-unknown-stop",
             Self::LiveFeedUnreadable => "error-live-feed-unreadable",
+            Self::NoTimetable => "error-no-timetable",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

@@ -71,9 +71,10 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             writeln!(out, "{} ({})", board.stop_name, board.stop_id)?;
             match board.live {
                 LiveData::Missing => {}
-                LiveData::Fresh { age } => {
-                    writeln!(out, "Có dữ liệu trực tuyến, cách đây {age} giây (live, {age} s old).")?
-                }
+                LiveData::Fresh { age } => writeln!(
+                    out,
+                    "Có dữ liệu trực tuyến, cách đây {age} giây (live, {age} s old)."
+                )?,
                 LiveData::Stale { .. } => writeln!(
                     out,
                     "Dữ liệu trực tuyến đã cũ: chỉ có giờ theo lịch (live data stale: scheduled only)."
