@@ -96,6 +96,13 @@ pub fn run() {
             commands::feedback::feedback_similar,
             commands::feedback::feedback_follow,
             commands::feedback::feedback_communes,
+            commands::bus::bus_overview,
+            commands::bus::bus_nearby,
+            commands::bus::bus_search_stops,
+            commands::bus::bus_departures,
+            commands::bus::bus_route,
+            commands::bus::bus_plan,
+            commands::bus::bus_star,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

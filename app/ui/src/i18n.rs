@@ -54,6 +54,7 @@ impl Lang {
                 include_str!("../../../assets/locales/vi/qr.ftl"),
                 include_str!("../../../assets/locales/vi/auth.ftl"),
                 include_str!("../../../assets/locales/vi/feedback.ftl"),
+                include_str!("../../../assets/locales/vi/bus.ftl"),
                 include_str!("../../../assets/locales/vi/errors.ftl"),
             ],
             Lang::En => &[
@@ -63,6 +64,7 @@ impl Lang {
                 include_str!("../../../assets/locales/en/qr.ftl"),
                 include_str!("../../../assets/locales/en/auth.ftl"),
                 include_str!("../../../assets/locales/en/feedback.ftl"),
+                include_str!("../../../assets/locales/en/bus.ftl"),
                 include_str!("../../../assets/locales/en/errors.ftl"),
             ],
         }

@@ -31,6 +31,14 @@ pub enum Route {
         FeedbackEdit { id: i64 },
         #[route("/feedback/report/:id")]
         FeedbackReport { id: i64 },
+        #[route("/bus")]
+        Bus {},
+        #[route("/bus/stop/:id")]
+        BusStopPage { id: String },
+        #[route("/bus/route/:id")]
+        BusRoutePage { id: String },
+        #[route("/bus/plan")]
+        BusPlanPage {},
         #[route("/:..segments")]
         NotFound { segments: Vec<String> },
 }
@@ -95,6 +103,26 @@ fn Board() -> Element {
 #[component]
 fn Account() -> Element {
     rsx! { pages::AccountPage {} }
+}
+
+#[component]
+fn Bus() -> Element {
+    rsx! { pages::bus::BusHome {} }
+}
+
+#[component]
+fn BusStopPage(id: String) -> Element {
+    rsx! { pages::bus::BusStop { key: "{id}", id: id.clone() } }
+}
+
+#[component]
+fn BusRoutePage(id: String) -> Element {
+    rsx! { pages::bus::BusRoute { key: "{id}", id: id.clone() } }
+}
+
+#[component]
+fn BusPlanPage() -> Element {
+    rsx! { pages::bus::BusPlan {} }
 }
 
 #[component]

@@ -193,13 +193,13 @@ impl Bus {
     ) -> Result<Departures, BusError> {
         let loaded = self.loaded()?;
         let live = self.realtime()?;
-        Ok(crate::departures(
-            &loaded.feed,
-            stop_id,
-            now,
-            limit,
-            live.as_ref(),
-        )?)
+        let mut board = crate::departures(&loaded.feed, stop_id, now, limit, live.as_ref())?;
+        board.starred = self
+            .store
+            .starred(StarKind::Stop)?
+            .iter()
+            .any(|s| s == stop_id);
+        Ok(board)
     }
 
     /// A route's page: stops, line, vehicles and alerts.

@@ -1,6 +1,7 @@
 //! A stop's next departures from the timetable: the trips calling there (or at any stop of
 //! the same station) whose service runs on the day, counted from that service day's origin.
-//! Yesterday's service day is looked at too: its trips past 24:00 leave today. Fresh live
+//! Yesterday's service day is looked at too (its trips past 24:00 leave today), and
+//! tomorrow's (its first trips, seen late at night). Fresh live
 //! data moves each departure to its expected time or marks it cancelled.
 
 use crate::error::TransitError;
@@ -39,7 +40,11 @@ pub fn departures(
     };
     let today = civic_time::civil_date(from, &feed.time_zone);
     let mut found = Vec::new();
-    for date in [today.yesterday(), Ok(today)].into_iter().flatten() {
+    // Yesterday's trips past midnight and, late at night, tomorrow's first ones.
+    for date in [today.yesterday(), Ok(today), today.tomorrow()]
+        .into_iter()
+        .flatten()
+    {
         let Some(origin) = civic_time::service_day_origin(date, &feed.time_zone) else {
             continue;
         };
@@ -90,6 +95,8 @@ pub fn departures(
     Ok(Departures {
         stop_id: stop_id.to_owned(),
         stop_name: feed.stops[stop as usize].name.clone(),
+        time_zone: feed.time_zone_name.clone(),
+        starred: false,
         departures: found.into_iter().map(|(_, d)| d).collect(),
         live: live_data,
     })

@@ -253,7 +253,7 @@ fn delays_propagate_and_cancellations_are_marked() {
     );
     let live = Realtime::read([bytes.as_slice()]).expect("live");
     let states = |stop: &str| -> Vec<(String, Live)> {
-        departures(&feed, stop, now, 5, Some(&live))
+        departures(&feed, stop, now, 2, Some(&live))
             .expect("stop")
             .departures
             .into_iter()

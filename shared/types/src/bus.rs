@@ -52,6 +52,10 @@ pub enum LiveData {
 pub struct Departures {
     pub stop_id: String,
     pub stop_name: String,
+    /// The feed's zone, in which its clock times are read.
+    pub time_zone: String,
+    /// The resident starred this stop.
+    pub starred: bool,
     pub departures: Vec<Departure>,
     pub live: LiveData,
 }

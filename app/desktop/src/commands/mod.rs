@@ -3,6 +3,7 @@
 //! deserializes, calls the core, serializes.
 
 pub mod auth;
+pub mod bus;
 pub mod catalog;
 pub mod feedback;
 pub mod qr;

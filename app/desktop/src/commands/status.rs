@@ -5,7 +5,7 @@ use super::{CommandError, failed};
 use crate::AppState;
 
 /// Features this build has pages for.
-const SUPPORTED: &[Feature] = &[Feature::Procedures, Feature::Feedback];
+const SUPPORTED: &[Feature] = &[Feature::Procedures, Feature::Feedback, Feature::Bus];
 
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {

@@ -51,8 +51,19 @@ pub fn Home() -> Element {
                                 span { class: "tile-hint", {t("feature-feedback-hint")} }
                             }
                         },
+                        Feature::Bus => rsx! {
+                            button {
+                                class: "tile",
+                                id: "tile-bus",
+                                onclick: move |_| {
+                                    navigator().push(Route::Bus {});
+                                },
+                                span { class: "tile-title", {t("feature-bus")} }
+                                span { class: "tile-hint", {t("feature-bus-hint")} }
+                            }
+                        },
                         // The host lists only features this build has pages for.
-                        Feature::Bus | Feature::Parking | Feature::Unknown => rsx! {},
+                        Feature::Parking | Feature::Unknown => rsx! {},
                     }
                 }
             }

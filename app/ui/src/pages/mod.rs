@@ -1,5 +1,6 @@
 mod account;
 mod board;
+pub mod bus;
 pub mod feedback;
 mod home;
 mod procedure;

@@ -21,6 +21,7 @@ use crate::ipc::IpcError;
 use crate::routes::Route;
 
 pub use editor::ReportEditor;
+pub(crate) use place::device_position;
 pub use report::ReportPage;
 
 /// The city's clock for dates (the banner's status says which zone).
@@ -33,7 +34,7 @@ fn use_city_zone() -> String {
 }
 
 /// Changes each time a sync round ends, so pages re-read what it may have changed.
-fn use_sync_rounds() -> Memo<Option<Option<i64>>> {
+pub(crate) fn use_sync_rounds() -> Memo<Option<Option<i64>>> {
     let live = use_context::<Signal<Option<SyncStatus>>>();
     use_memo(move || {
         live.read()

@@ -142,7 +142,7 @@ fn CommuneButton(
 }
 
 /// The device's position, if the system gives one (the resident may refuse).
-async fn device_position() -> Option<(f64, f64)> {
+pub(crate) async fn device_position() -> Option<(f64, f64)> {
     let geolocation = web_sys::window()?.navigator().geolocation().ok()?;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         if geolocation
