@@ -110,7 +110,7 @@ pub struct Feed {
     /// where changing there is forbidden (type 3). Stops not listed take 0 s.
     pub same_stop_changes: HashMap<u32, Option<u32>>,
     /// `shapes.txt`: each shape's points (lat, lon) in order.
-    pub shapes: Vec<Vec<(f64, f64)>>,
+    pub shapes: Vec<Shape>,
     /// Indices into `stop_times` by stop: stop `s`'s calls are
     /// `stop_calls[stop_call_start[s]..stop_call_start[s + 1]]`.
     stop_calls: Vec<u32>,
@@ -470,6 +470,9 @@ fn read_trips(
     Ok((trips, index))
 }
 
+/// A shape's points (lat, lon), in order.
+pub type Shape = Vec<(f64, f64)>;
+
 /// A counting sort of the calls by stop.
 fn calls_by_stop(stop_times: &[StopTime], stops: usize) -> (Vec<u32>, Vec<u32>) {
     let mut start = vec![0u32; stops + 1];
@@ -500,7 +503,7 @@ struct ShapeRow {
 fn read_shapes(
     bytes: &[u8],
     report: &mut ImportReport,
-) -> Result<(Vec<Vec<(f64, f64)>>, HashMap<String, u32>), TransitError> {
+) -> Result<(Vec<Shape>, HashMap<String, u32>), TransitError> {
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut points: Vec<Vec<(u32, f64, f64)>> = Vec::new();
     for (line, row) in rows::<ShapeRow>("shapes.txt", bytes, report)? {

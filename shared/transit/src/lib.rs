@@ -84,9 +84,11 @@ fn journey_view(feed: &Feed, journey: &raptor::Journey) -> civic_types::bus::Jou
                     arrive,
                 } => {
                     let trip = &feed.trips[trip as usize];
+                    let route = &feed.routes[trip.route as usize];
                     Leg::Ride {
                         trip_id: trip.id.clone(),
-                        route_id: feed.routes[trip.route as usize].id.clone(),
+                        route_id: route.id.clone(),
+                        route_name: route_name(route),
                         from: stop_id(from),
                         to: stop_id(to),
                         depart,

@@ -279,7 +279,7 @@ impl BusStore {
                 found.push((!starts, stop));
             }
         }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.sort_by_key(|a| a.0);
         Ok(found.into_iter().take(limit).map(|(_, s)| s).collect())
     }
 

@@ -101,6 +101,8 @@ pub enum Leg {
     Ride {
         trip_id: String,
         route_id: String,
+        /// The route's name as riders know it.
+        route_name: String,
         from: String,
         to: String,
         depart: i32,

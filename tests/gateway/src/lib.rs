@@ -18,6 +18,7 @@ pub struct TestGateway {
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     addr: std::net::SocketAddr,
     city: civic_types::city::CityProfile,
+    bus: civic_gateway::bus::BusState,
     _dir: tempfile::TempDir,
 }
 
@@ -30,10 +31,14 @@ impl TestGateway {
 
     /// Brings a stopped gateway back at the same address, with the same data.
     pub async fn restart(&mut self) {
-        let (addr, server) =
-            civic_gateway::serve_loopback_on(self.addr.port(), self.backend.clone(), &self.city)
-                .await
-                .expect("serve again at the same address");
+        let (addr, server) = civic_gateway::serve_loopback_with(
+            self.addr.port(),
+            self.backend.clone(),
+            &self.city,
+            self.bus.clone(),
+        )
+        .await
+        .expect("serve again at the same address");
         assert_eq!(addr, self.addr);
         self.server = server;
     }
@@ -114,6 +119,23 @@ pub fn bundled(count: usize) -> Vec<Procedure> {
 /// Publishes `procedures` as version 1 dated `data_date` and serves them under `profile`
 /// (TOML, checked as the gateway checks an operator's file).
 pub async fn serve(procedures: Vec<Procedure>, data_date: &str, profile: &str) -> TestGateway {
+    serve_with_bus(
+        procedures,
+        data_date,
+        profile,
+        &civic_gateway::bus::BusFiles::default(),
+    )
+    .await
+}
+
+/// [`serve`], with the city's bus timetable and live captures to replay.
+pub async fn serve_with_bus(
+    procedures: Vec<Procedure>,
+    data_date: &str,
+    profile: &str,
+    bus: &civic_gateway::bus::BusFiles,
+) -> TestGateway {
+    let bus = civic_gateway::bus::BusState::load(bus).expect("the bus files");
     let dir = tempfile::tempdir().expect("tempdir");
     let backend = Backend::connect(&dir.path().join("gateway.sqlite3").display().to_string())
         .await
@@ -131,7 +153,7 @@ pub async fn serve(procedures: Vec<Procedure>, data_date: &str, profile: &str) -
     let city_path = dir.path().join("city.toml");
     std::fs::write(&city_path, profile).expect("write the city profile");
     let city = civic_gateway::city::load(&city_path).expect("a valid city profile");
-    let (addr, server) = civic_gateway::serve_loopback(backend.clone(), &city)
+    let (addr, server) = civic_gateway::serve_loopback_with(0, backend.clone(), &city, bus.clone())
         .await
         .expect("serve");
     TestGateway {
@@ -140,6 +162,7 @@ pub async fn serve(procedures: Vec<Procedure>, data_date: &str, profile: &str) -
         server,
         addr,
         city,
+        bus,
         _dir: dir,
     }
 }

@@ -131,15 +131,16 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
                 for leg in &journey.legs {
                     match leg {
                         civic_core::types::bus::Leg::Ride {
-                            route_id,
+                            route_name,
                             trip_id,
                             from,
                             to,
                             depart,
                             arrive,
+                            ..
                         } => writeln!(
                             out,
-                            "  {} {from} → {} {to}  tuyến {route_id}, chuyến {trip_id}",
+                            "  {} {from} → {} {to}  tuyến {route_name}, chuyến {trip_id}",
                             clock_signed(*depart),
                             clock_signed(*arrive)
                         )?,

@@ -45,15 +45,22 @@ fn LiveLine(live: LiveData) -> Element {
     rsx! { p { class: "{class}", id: "bus-live", role: "status", {text} } }
 }
 
-/// A departure's live state, in words.
-fn live_text(live: Live, zone: &str) -> String {
+/// A departure's live state, in words; `seconds` its time on the service day's clock.
+fn live_text(live: Live, seconds: u32) -> String {
     match live {
         Live::Scheduled => t("bus-departure-scheduled"),
         Live::Cancelled => t("bus-departure-cancelled"),
-        Live::Expected { at, delay } => t_args(
+        Live::Expected { delay, .. } => t_args(
             "bus-departure-expected",
             &[
-                ("time", FluentValue::from(clock(at, zone))),
+                (
+                    "time",
+                    FluentValue::from(service_clock(
+                        i32::try_from(seconds)
+                            .unwrap_or(i32::MAX)
+                            .saturating_add(delay),
+                    )),
+                ),
                 ("minutes", FluentValue::from(delay.div_euclid(60))),
             ],
         ),
@@ -182,7 +189,7 @@ fn Overview(overview: BusOverview) -> Element {
                         for d in starred.departures.departures.clone() {
                             li { key: "{d.trip_id}-{d.service_date}",
                                 "{service_clock(i32::try_from(d.seconds).unwrap_or(i32::MAX))} · {d.route_name} → {d.headsign} · "
-                                span { class: "hint", {live_text(d.live, &starred.departures.time_zone)} }
+                                span { class: "hint", {live_text(d.live, d.seconds)} }
                             }
                         }
                     }
@@ -213,7 +220,7 @@ fn StopSearch() -> Element {
         calls::search(&q).await
     });
     rsx! {
-        section { aria_labelledby: "bus-search-heading",
+        section { aria_labelledby: "bus-search-heading", class: "bus-search",
             h2 { id: "bus-search-heading", {t("bus-search")} }
             label { r#for: "bus-search-input", {t("bus-search-label")} }
             input {

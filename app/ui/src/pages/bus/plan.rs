@@ -52,8 +52,8 @@ pub fn BusPlan() -> Element {
                                 for (i, leg) in journey.legs.into_iter().enumerate() {
                                     li { key: "{i}",
                                         match leg {
-                                            Leg::Ride { route_id, from, to, depart, arrive, .. } => t_args("bus-leg-ride", &[
-                                                ("route", FluentValue::from(route_id)),
+                                            Leg::Ride { route_name, from, to, depart, arrive, .. } => t_args("bus-leg-ride", &[
+                                                ("route", FluentValue::from(route_name)),
                                                 ("from", FluentValue::from(names(&from))),
                                                 ("to", FluentValue::from(names(&to))),
                                                 ("depart", FluentValue::from(service_clock(depart))),

@@ -101,6 +101,8 @@ fn RouteMap(view: RouteView) -> Element {
             (north - lat) / span * MAP_SIZE * 0.9 + MAP_SIZE * 0.05,
         )
     };
+    // As tall as the line needs: a route running east–west is a wide strip, not a square.
+    let height = ((north - south) / span * MAP_SIZE * 0.9 + MAP_SIZE * 0.1).max(MAP_SIZE * 0.3);
     let line: Vec<String> = view
         .path
         .iter()
@@ -128,7 +130,7 @@ fn RouteMap(view: RouteView) -> Element {
                 id: "bus-route-map",
                 role: "img",
                 "aria-label": "{label}",
-                view_box: "0 0 {MAP_SIZE} {MAP_SIZE}",
+                view_box: "0 0 {MAP_SIZE} {height:.0}",
                 polyline { points: "{line.join(\" \")}", fill: "none", stroke: "{color}", stroke_width: "8", stroke_linejoin: "round" }
                 for stop in view.stops.clone() {
                     {

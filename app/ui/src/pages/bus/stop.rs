@@ -59,7 +59,7 @@ pub fn BusStop(id: String) -> Element {
                                 td {
                                     span {
                                         class: match d.live { Live::Expected { .. } => "live-badge", Live::Cancelled => "cancelled-badge", Live::Scheduled => "hint" },
-                                        {live_text(d.live, &board.time_zone)}
+                                        {live_text(d.live, d.seconds)}
                                     }
                                 }
                             }
