@@ -244,7 +244,10 @@ fn a_broken_timetable_from_the_gateway_leaves_the_one_held() {
     let app = tempfile::tempdir().expect("tempdir");
     let civic = Civic::open(app.path(), None).expect("open");
     let whole = std::fs::read(shared("gtfs/511_CT_caltrain_2018.zip")).expect("zip");
-    civic.bus().import(&whole, "test", 1).expect("import");
+    civic
+        .bus()
+        .import_with_progress(&whole, "test", 1, &mut |_| {})
+        .expect("import");
     let gateway = civic_core::sync::Gateway::new(&serve_once(whole[..whole.len() / 2].to_vec()))
         .expect("gateway");
     let refused = civic_core::sync::SyncComponent::sync(civic.bus(), &gateway, 2, &mut |_, _| {});

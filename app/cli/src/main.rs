@@ -86,7 +86,7 @@ fn main() -> ExitCode {
         Command::Open311 { command } => cmd::feedback::run(command, &mut out),
         Command::Feedback { command } => cmd::feedback::reports::run(command, &data_dir, &mut out),
         Command::Place(args) => cmd::feedback::place(args, &mut out),
-        Command::Bus { command } => cmd::bus::run(command, &mut out),
+        Command::Bus { command } => cmd::bus::run(command, &data_dir, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -129,6 +129,7 @@ fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         civic_core::feedback::FeedbackError,
         civic_core::feedback::PhotoError,
         civic_core::transit::TransitError,
+        civic_core::transit::BusError,
     );
     None
 }

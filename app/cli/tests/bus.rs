@@ -192,3 +192,65 @@ fn a_feed_unpacked_into_a_folder_reads_too() {
     assert_eq!(board["departures"][0]["trip_id"], "01_1_MD_1");
     assert_eq!(board["live"]["state"], "missing");
 }
+
+#[test]
+fn a_timetable_imported_from_a_file_answers_from_the_device() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir = data.path().display().to_string();
+    let bart = feed("511_BA_bart_2018.zip");
+    let out = civic(&["--data-dir", &dir, "bus", "import", &bart]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("48 điểm dừng, 6 tuyến, 2525 chuyến, 33167 giờ dừng"),
+        "{said}"
+    );
+    let found = json(&[
+        "--data-dir",
+        &dir,
+        "bus",
+        "stops",
+        "--search",
+        "12TH st oakland",
+        "--json",
+    ]);
+    assert_eq!(found[0]["id"], "12TH");
+    // 12th St. Oakland City Center is at 37.803768, -122.27145: 119 m north of this point.
+    let near = json(&[
+        "--data-dir",
+        &dir,
+        "bus",
+        "stops",
+        "--near",
+        "37.8027,-122.27145",
+        "--json",
+    ]);
+    assert_eq!(near[0]["id"], "12TH");
+    assert_eq!(near[0]["distance"].as_f64().map(f64::round), Some(119.0));
+    // A cut file is refused and the timetable held stays.
+    let cut = data.path().join("cut.zip");
+    let bytes = std::fs::read(&bart).expect("zip");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let out = civic(&[
+        "--data-dir",
+        &dir,
+        "bus",
+        "import",
+        &cut.display().to_string(),
+    ]);
+    assert!(!out.status.success());
+    let found = json(&[
+        "--data-dir",
+        &dir,
+        "bus",
+        "stops",
+        "--search",
+        "12th",
+        "--json",
+    ]);
+    assert_eq!(found[0]["id"], "12TH");
+}

@@ -117,13 +117,14 @@ impl Bus {
 
     /// Takes a timetable (a GTFS zip) from outside the gateway: read whole or refused, the
     /// one held kept on refusal.
-    pub fn import(
+    pub fn import_with_progress(
         &self,
         zip: &[u8],
         source: &str,
         now: i64,
+        progress: &mut dyn FnMut(crate::Progress),
     ) -> Result<crate::ImportReport, BusError> {
-        let (feed, report) = Feed::read(zip)?;
+        let (feed, report) = Feed::read_with_progress(zip, progress)?;
         self.store
             .replace_feed(zip, &feed, &report, None, source, now)?;
         *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(Loaded {

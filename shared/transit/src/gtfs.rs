@@ -123,8 +123,16 @@ pub struct Feed {
 impl Feed {
     /// Reads a GTFS zip held in memory.
     pub fn read(zip_bytes: &[u8]) -> Result<(Feed, ImportReport), TransitError> {
+        Self::read_with_progress(zip_bytes, &mut |_| {})
+    }
+
+    /// [`Feed::read`], telling `progress` how far it is as it goes.
+    pub fn read_with_progress(
+        zip_bytes: &[u8],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(Feed, ImportReport), TransitError> {
         let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes))?;
-        Self::read_files(&mut |name| {
+        Self::read_files(progress, &mut |name| {
             let mut file = match archive.by_name(name) {
                 Ok(file) => file,
                 Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -143,21 +151,29 @@ impl Feed {
         if !folder.is_dir() {
             return Err(TransitError::Folder(folder.display().to_string()));
         }
-        Self::read_files(&mut |name| match std::fs::read(folder.join(name)) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(TransitError::Csv {
-                file: name,
-                detail: e.to_string(),
-            }),
-        })
+        Self::read_files(
+            &mut |_| {},
+            &mut |name| match std::fs::read(folder.join(name)) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(TransitError::Csv {
+                    file: name,
+                    detail: e.to_string(),
+                }),
+            },
+        )
     }
 
     /// Reads a feed whose files `text` hands over by name (`None`: the feed has no such file).
     fn read_files(
+        progress: &mut dyn FnMut(Progress),
         text: &mut dyn FnMut(&'static str) -> Result<Option<Vec<u8>>, TransitError>,
     ) -> Result<(Feed, ImportReport), TransitError> {
         let mut report = ImportReport::default();
+        let mut text = |name: &'static str| {
+            progress(Progress::Unpacking(name));
+            text(name)
+        };
         let required = |bytes: Option<Vec<u8>>, name| bytes.ok_or(TransitError::MissingFile(name));
         let agency = required(text("agency.txt")?, "agency.txt")?;
         let stops = required(text("stops.txt")?, "stops.txt")?;
@@ -203,6 +219,7 @@ impl Feed {
             &stop_index,
             trips.len(),
             &mut report,
+            progress,
         )?;
         if stop_times.is_empty() {
             return Err(TransitError::Empty);
@@ -470,6 +487,19 @@ fn read_trips(
     Ok((trips, index))
 }
 
+/// How far a read has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Taking a file out of the zip.
+    Unpacking(&'static str),
+    /// Reading `stop_times.txt`, by far the largest file: rows read, bytes of it read.
+    StopTimes {
+        rows: u64,
+        bytes: u64,
+        of_bytes: u64,
+    },
+}
+
 /// A shape's points (lat, lon), in order.
 pub type Shape = Vec<(f64, f64)>;
 
@@ -617,8 +647,11 @@ fn read_stop_times(
     stop_index: &HashMap<String, u32>,
     trip_count: usize,
     report: &mut ImportReport,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<StopTime>, Vec<u32>), TransitError> {
     const FILE: &str = "stop_times.txt";
+    /// Rows between two progress reports.
+    const EVERY: u64 = 250_000;
     let mut reader = reader(bytes);
     let headers = reader
         .byte_headers()
@@ -642,6 +675,13 @@ fn read_stop_times(
             }
         }
         line += 1;
+        if line % EVERY == 0 {
+            progress(Progress::StopTimes {
+                rows: line - 1,
+                bytes: record.position().map_or(0, csv::Position::byte),
+                of_bytes: bytes.len() as u64,
+            });
+        }
         let row: StopTimeRow<'_> = match record.deserialize(Some(&headers)) {
             Ok(row) => row,
             Err(error) => {

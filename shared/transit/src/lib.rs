@@ -20,7 +20,7 @@ pub use calendar::Calendar;
 pub use component::{Bus, BusError, FEED_PATH, LIVE_PATH};
 pub use departures::{Departure, departures, route_name};
 pub use error::TransitError;
-pub use gtfs::{Feed, ImportReport, Rejected, Route, Stop, StopTime, Trip};
+pub use gtfs::{Feed, ImportReport, Progress, Rejected, Route, Stop, StopTime, Trip};
 pub use realtime::Realtime;
 pub use store::{BusStore, StoreError};
 

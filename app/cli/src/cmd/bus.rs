@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use civic_core::transit::{Feed, ImportReport, Realtime};
+use civic_core::transit::{Feed, ImportReport, Progress, Realtime};
 use civic_core::types::bus::{Live, LiveData};
 
 use crate::Failure;
@@ -30,6 +30,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Takes a GTFS zip into this device's data (a timetable brought on a USB stick, say),
+    /// replacing the one held only when it reads whole.
+    Import { file: PathBuf },
+    /// Stops held on this device: near a point (LAT,LON) or by name (accents optional).
+    Stops {
+        #[arg(long, value_name = "LAT,LON")]
+        near: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Journeys between two stops: for each number of rides (at most 5), the earliest
     /// arrival, when it beats fewer rides. Prints {"journeys": [...]} with --json.
     Plan {
@@ -49,8 +61,93 @@ pub enum Command {
     },
 }
 
-pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
+pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<(), Failure> {
     match command {
+        Command::Import { file } => {
+            let zip = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let civic = crate::open(data_dir, None)?;
+            let source = format!("file {}", file.display());
+            let report = civic.bus().import_with_progress(
+                &zip,
+                &source,
+                civic_core::time::now_unix(),
+                &mut |progress| {
+                    if let Progress::StopTimes {
+                        rows,
+                        bytes,
+                        of_bytes,
+                    } = progress
+                    {
+                        eprintln!(
+                            "civic: stop_times.txt {rows} dòng ({}%)",
+                            bytes * 100 / of_bytes.max(1)
+                        );
+                    }
+                },
+            )?;
+            writeln!(
+                out,
+                "Đã nhận lịch chạy: {} điểm dừng, {} tuyến, {} chuyến, {} giờ dừng; {} dòng bị bỏ qua \
+                 (timetable taken: {} stops, {} routes, {} trips, {} stop times; {} rows left out)",
+                report.stops,
+                report.routes,
+                report.trips,
+                report.stop_times,
+                report.rejected_rows,
+                report.stops,
+                report.routes,
+                report.trips,
+                report.stop_times,
+                report.rejected_rows,
+            )?;
+            for rejected in report.rejected.iter().take(10) {
+                writeln!(
+                    out,
+                    "  {}:{} {}",
+                    rejected.file, rejected.line, rejected.reason
+                )?;
+            }
+            Ok(())
+        }
+        Command::Stops { near, search, json } => {
+            let civic = crate::open(data_dir, None)?;
+            let stops = match (near, search) {
+                (Some(point), None) => {
+                    let (lat, lon) = point
+                        .split_once(',')
+                        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
+                        .ok_or_else(|| {
+                            format!("“{point}” không phải LAT,LON (expected LAT,LON)")
+                        })?;
+                    civic.bus().nearby(lat, lon, 20)?
+                }
+                (None, Some(query)) => civic.bus().search(&query, 20)?,
+                _ => {
+                    return Err(
+                        "cần --near LAT,LON hoặc --search TÊN (give --near or --search)".into(),
+                    );
+                }
+            };
+            if json {
+                serde_json::to_writer(&mut *out, &stops)?;
+                writeln!(out)?;
+                return Ok(());
+            }
+            for stop in stops {
+                let distance = stop
+                    .distance
+                    .map(|d| format!("  {d:.0} m"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}  {}{distance}  [{}]",
+                    stop.id,
+                    stop.name,
+                    stop.routes.join(", ")
+                )?;
+            }
+            Ok(())
+        }
         Command::Departures {
             feed,
             stop,
