@@ -24,9 +24,7 @@ pub fn departures(
     limit: usize,
     realtime: Option<&Realtime>,
 ) -> Result<Departures, TransitError> {
-    let stop = feed
-        .stop(stop_id)
-        .ok_or_else(|| TransitError::UnknownStop(stop_id.to_owned()))?;
+    let stop = feed.known_stop(stop_id)?;
     let station = feed.stops[stop as usize].parent.unwrap_or(stop);
     let here: Vec<u32> = (0..u32::try_from(feed.stops.len()).unwrap_or(u32::MAX))
         .filter(|&s| s == station || feed.stops[s as usize].parent == Some(station))

@@ -272,6 +272,12 @@ impl Feed {
         }
     }
 
+    /// The stop with GTFS id `id`, or the error saying there is none.
+    pub fn known_stop(&self, id: &str) -> Result<u32, TransitError> {
+        self.stop(id)
+            .ok_or_else(|| TransitError::UnknownStop(id.to_owned()))
+    }
+
     /// The trip with GTFS id `id`.
     pub fn trip(&self, id: &str) -> Option<u32> {
         self.trip_index.get(id).copied()
@@ -675,7 +681,7 @@ fn read_stop_times(
             }
         }
         line += 1;
-        if line % EVERY == 0 {
+        if line.is_multiple_of(EVERY) {
             progress(Progress::StopTimes {
                 rows: line - 1,
                 bytes: record.position().map_or(0, csv::Position::byte),

@@ -32,12 +32,8 @@ pub fn plan_journeys(
     to: &str,
     depart: i64,
 ) -> Result<civic_types::bus::Plan, TransitError> {
-    let stop = |id: &str| {
-        feed.stop(id)
-            .ok_or_else(|| TransitError::UnknownStop(id.to_owned()))
-    };
-    stop(from)?;
-    stop(to)?;
+    feed.known_stop(from)?;
+    feed.known_stop(to)?;
     let date = civic_time::civil_date(depart, &feed.time_zone);
     let day = raptor::DayTimetable::build(feed, date, raptor::footpaths(feed));
     plan_on(feed, &day, date, from, to, depart)
@@ -52,11 +48,7 @@ pub fn plan_on(
     to: &str,
     depart: i64,
 ) -> Result<civic_types::bus::Plan, TransitError> {
-    let stop = |id: &str| {
-        feed.stop(id)
-            .ok_or_else(|| TransitError::UnknownStop(id.to_owned()))
-    };
-    let (origin_stop, target) = (stop(from)?, stop(to)?);
+    let (origin_stop, target) = (feed.known_stop(from)?, feed.known_stop(to)?);
     let origin = civic_time::service_day_origin(date, &feed.time_zone).unwrap_or(depart);
     let leave = i32::try_from(depart - origin).unwrap_or(i32::MAX);
     let journeys = raptor::plan(day, &feed.same_stop_changes, origin_stop, target, leave);

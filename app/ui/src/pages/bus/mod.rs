@@ -208,17 +208,24 @@ fn Overview(overview: BusOverview) -> Element {
     }
 }
 
+/// Stops matching what is typed in `query`, searched again as it changes.
+fn use_stop_search(
+    query: Signal<String>,
+) -> Resource<Result<Vec<StopSummary>, crate::ipc::IpcError>> {
+    use_resource(move || async move {
+        let typed = query();
+        if typed.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        calls::search(&typed).await
+    })
+}
+
 /// Stops by name as typed (accents optional).
 #[component]
 fn StopSearch() -> Element {
     let mut query = use_signal(String::new);
-    let found = use_resource(move || async move {
-        let q = query();
-        if q.trim().is_empty() {
-            return Ok(Vec::new());
-        }
-        calls::search(&q).await
-    });
+    let found = use_stop_search(query);
     rsx! {
         section { aria_labelledby: "bus-search-heading", class: "bus-search",
             h2 { id: "bus-search-heading", {t("bus-search")} }

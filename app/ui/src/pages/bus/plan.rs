@@ -80,13 +80,7 @@ pub fn BusPlan() -> Element {
 #[component]
 fn StopPicker(field: &'static str, label: String, chosen: Signal<Option<StopSummary>>) -> Element {
     let mut query = use_signal(String::new);
-    let found = use_resource(move || async move {
-        let q = query();
-        if q.trim().is_empty() {
-            return Ok(Vec::new());
-        }
-        calls::search(&q).await
-    });
+    let found = super::use_stop_search(query);
     let input_id = format!("bus-plan-{field}");
     rsx! {
         fieldset { class: "stop-picker",
