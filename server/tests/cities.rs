@@ -56,11 +56,11 @@ fn invalid_profiles_are_refused_with_the_reason() {
             "province_code",
         ),
         (
-            base.replace("features = [\"procedures\", \"feedback\"]", "features = []"),
+            base.replace("features = [\"procedures\", \"feedback\", \"bus\"]", "features = []"),
             "at least one feature",
         ),
         (
-            base.replace("features = [\"procedures\", \"feedback\"]", "features = [\"teleport\"]"),
+            base.replace("features = [\"procedures\", \"feedback\", \"bus\"]", "features = [\"teleport\"]"),
             "does not know",
         ),
         (
