@@ -296,14 +296,13 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
     .clone()
 }
 
-/// The QR code as one path of dark modules, with its quiet zone, `size` mm wide.
-fn qr_group(text: &str, left: f32, top: f32, size: f32) -> Result<String, String> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| e.to_string())?;
+/// Modules of white around a QR code, as the standard asks.
+pub const QUIET_ZONE: usize = 4;
+
+/// A QR code's dark modules as one SVG path (runs along each row), offset by the quiet
+/// zone, and the modules across including it.
+pub fn dark_modules(code: &QrCode) -> (String, usize) {
     let width = code.width();
-    let quiet = 4;
-    let modules = width + 2 * quiet;
-    let scale = size / modules as f32;
     let colors = code.to_colors();
     let mut path = String::new();
     for (y, row) in colors.chunks(width).enumerate() {
@@ -311,13 +310,27 @@ fn qr_group(text: &str, left: f32, top: f32, size: f32) -> Result<String, String
         while x < width {
             if row[x] == Color::Dark {
                 let run = row[x..].iter().take_while(|c| **c == Color::Dark).count();
-                let _ = write!(path, "M{} {}h{run}v1h-{run}z", x + quiet, y + quiet);
+                let _ = write!(
+                    path,
+                    "M{} {}h{run}v1h-{run}z",
+                    x + QUIET_ZONE,
+                    y + QUIET_ZONE
+                );
                 x += run;
             } else {
                 x += 1;
             }
         }
     }
+    (path, width + 2 * QUIET_ZONE)
+}
+
+/// The QR code as one path of dark modules, with its quiet zone, `size` mm wide.
+fn qr_group(text: &str, left: f32, top: f32, size: f32) -> Result<String, String> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .map_err(|e| e.to_string())?;
+    let (path, modules) = dark_modules(&code);
+    let scale = size / modules as f32;
     Ok(format!(
         r##"<g transform="translate({left:.3} {top:.3}) scale({scale:.5})"><rect width="{modules}" height="{modules}" fill="#fff"/><path d="{path}" fill="#000" shape-rendering="crispEdges"/></g>"##
     ))
