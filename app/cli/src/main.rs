@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: cmd::bus::Command,
     },
+    /// Parking: the VietQR payment code, a stay's fee under a tariff, a plate as read.
+    Parking {
+        #[command(subcommand)]
+        command: cmd::parking::Command,
+    },
     /// Feedback reports: what a city's Open311 GeoReport v2 endpoint answers.
     Open311 {
         #[command(subcommand)]
@@ -87,6 +92,7 @@ fn main() -> ExitCode {
         Command::Feedback { command } => cmd::feedback::reports::run(command, &data_dir, &mut out),
         Command::Place(args) => cmd::feedback::place(args, &mut out),
         Command::Bus { command } => cmd::bus::run(command, &data_dir, &mut out),
+        Command::Parking { command } => cmd::parking::run(command, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -130,6 +136,7 @@ fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         civic_core::feedback::PhotoError,
         civic_core::transit::TransitError,
         civic_core::transit::BusError,
+        civic_core::parking::ParkingError,
     );
     None
 }

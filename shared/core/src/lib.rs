@@ -19,6 +19,7 @@ pub use civic_catalog::{CatalogError, CatalogStore, Opened, Snapshot};
 pub use civic_city as city;
 pub use civic_db as db;
 pub use civic_feedback as feedback;
+pub use civic_parking as parking;
 pub use civic_qr as qr;
 pub use civic_sync as sync;
 pub use civic_text as text;

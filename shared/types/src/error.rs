@@ -51,6 +51,16 @@ pub enum ErrorCode {
     LiveFeedUnreadable,
     /// No bus timetable has arrived on this device yet.
     NoTimetable,
+    /// A parking tariff that cannot be used (bad times, zone, tiers).
+    TariffInvalid,
+    /// The tariff has no price for this kind of vehicle.
+    NoParkingRate,
+    /// Not a Vietnamese number plate.
+    PlateInvalid,
+    /// Payment details (bank, account, amount, reference) that are not valid.
+    PaymentInvalid,
+    /// Parking times that are not valid (ends before it starts, too long).
+    ParkingTimeInvalid,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -105,6 +115,11 @@ impl ErrorCode {
         Self::UnknownStop,
         Self::LiveFeedUnreadable,
         Self::NoTimetable,
+        Self::TariffInvalid,
+        Self::NoParkingRate,
+        Self::PlateInvalid,
+        Self::PaymentInvalid,
+        Self::ParkingTimeInvalid,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -146,6 +161,11 @@ impl ErrorCode {
             Self::UnknownStop => "error-unknown-stop",
             Self::LiveFeedUnreadable => "error-live-feed-unreadable",
             Self::NoTimetable => "error-no-timetable",
+            Self::TariffInvalid => "error-tariff-invalid",
+            Self::NoParkingRate => "error-no-parking-rate",
+            Self::PlateInvalid => "error-plate-invalid",
+            Self::PaymentInvalid => "error-payment-invalid",
+            Self::ParkingTimeInvalid => "error-parking-time-invalid",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

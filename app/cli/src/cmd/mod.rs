@@ -4,5 +4,6 @@ pub mod auth;
 pub mod bus;
 pub mod catalog;
 pub mod feedback;
+pub mod parking;
 pub mod qr;
 pub mod sync;

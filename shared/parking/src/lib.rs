@@ -1,0 +1,15 @@
+//! `civic-parking`: parking without an attendant's notebook. `tariff` reads a city's
+//! tariff (data: per turn or per hour, day and night, holidays, tiers, overnight caps) and
+//! computes a stay's fee part by part; `plate` reads Vietnamese plates as people write
+//! them; `vietqr` builds the bank-transfer QR code (EMVCo merchant-presented, NAPAS 247)
+//! residents pay with, and draws it.
+
+mod error;
+pub mod plate;
+pub mod tariff;
+pub mod vietqr;
+
+pub use error::ParkingError;
+pub use plate::Plate;
+pub use tariff::CheckedTariff;
+pub use vietqr::Transfer;
