@@ -47,30 +47,12 @@ async fn gateway(files: &BusFiles) -> String {
     format!("http://{addr}")
 }
 
+/// `GET url`, with `If-None-Match: etag` when given: status, ETag, body.
 fn get(url: &str, etag: Option<&str>) -> (u16, Option<String>, Vec<u8>) {
-    let mut request = ureq::get(url);
-    if let Some(etag) = etag {
-        request = request.header("If-None-Match", etag);
-    }
-    let response = request
-        .config()
-        .http_status_as_error(false)
-        .build()
-        .call()
-        .expect("an answer");
-    let status = response.status().as_u16();
-    let etag = response
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let mut body = Vec::new();
-    response
-        .into_body()
-        .into_reader()
-        .read_to_end(&mut body)
-        .expect("body");
-    (status, etag, body)
+    let headers: Vec<(&str, &str)> = etag.map(|e| ("If-None-Match", e)).into_iter().collect();
+    let reply = support::get(url, &headers);
+    let etag = reply.header("etag").map(str::to_owned);
+    (reply.status, etag, reply.body)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,96 +3,14 @@
 
 mod support;
 
-use std::io::Read;
+use support::{get, request};
 
 use civic_gateway::catalog;
 use civic_gateway::catalog::repository::{Backend, Repository};
 use civic_types::{
     catalog::{CatalogChanges, CatalogUpdate},
     city::CityProfile,
-    error::ApiError,
 };
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        let mut json = Vec::new();
-        match self.header("content-encoding") {
-            Some("gzip") => {
-                flate2::read::GzDecoder::new(&self.body[..])
-                    .read_to_end(&mut json)
-                    .expect("gunzip");
-            }
-            Some("br") => {
-                brotli::Decompressor::new(&self.body[..], 4096)
-                    .read_to_end(&mut json)
-                    .expect("unbrotli");
-            }
-            None => json.clone_from(&self.body),
-            Some(other) => panic!("unexpected coding {other}"),
-        }
-        serde_json::from_slice(&json).expect("JSON body")
-    }
-
-    fn error_code(&self) -> String {
-        assert_eq!(self.header("content-type"), Some("application/json"));
-        let error: ApiError = self.json();
-        assert!(!error.message.is_empty());
-        error.code
-    }
-}
-
-/// A raw request, so the test controls every header and sees every byte.
-fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .accept_encoding("")
-        .allow_non_standard_methods(true)
-        .build()
-        .into();
-    let mut builder = ureq::http::Request::builder().method(method).uri(url);
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    let response = match body {
-        Some(body) => agent.run(builder.body(body.to_vec()).expect("request")),
-        None => agent.run(builder.body(()).expect("request")),
-    }
-    .expect("the gateway answers");
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
-    let mut body = Vec::new();
-    response
-        .into_body()
-        .into_reader()
-        .read_to_end(&mut body)
-        .expect("body");
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
-    request("GET", url, headers, None)
-}
 
 async fn contract(backend: Backend, name: &str) {
     let addr = support::serve(backend.clone()).await;

@@ -2,26 +2,9 @@
 //! broken feed refused with the Vietnamese message.
 #![allow(clippy::expect_used)]
 
-use std::process::{Command, Output};
+mod common;
 
-fn civic(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_civic"))
-        .args(args)
-        .env("LANG", "vi_VN.UTF-8")
-        .output()
-        .expect("civic runs")
-}
-
-/// Runs `args`, which must succeed, and reads what it printed as JSON.
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = civic(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
-}
+use common::{civic_anywhere as civic, json, json_in};
 
 fn feed(name: &str) -> String {
     civic_test_support::shared_data()
@@ -196,9 +179,8 @@ fn a_feed_unpacked_into_a_folder_reads_too() {
 #[test]
 fn a_timetable_imported_from_a_file_answers_from_the_device() {
     let data = tempfile::tempdir().expect("tempdir");
-    let dir = data.path().display().to_string();
     let bart = feed("511_BA_bart_2018.zip");
-    let out = civic(&["--data-dir", &dir, "bus", "import", &bart]);
+    let out = common::civic(data.path(), &["bus", "import", &bart]);
     assert!(
         out.status.success(),
         "{}",
@@ -209,48 +191,24 @@ fn a_timetable_imported_from_a_file_answers_from_the_device() {
         said.contains("48 điểm dừng, 6 tuyến, 2525 chuyến, 33167 giờ dừng"),
         "{said}"
     );
-    let found = json(&[
-        "--data-dir",
-        &dir,
-        "bus",
-        "stops",
-        "--search",
-        "12TH st oakland",
-        "--json",
-    ]);
+    let found = json_in(
+        data.path(),
+        &["bus", "stops", "--search", "12TH st oakland", "--json"],
+    );
     assert_eq!(found[0]["id"], "12TH");
     // 12th St. Oakland City Center is at 37.803768, -122.27145: 119 m north of this point.
-    let near = json(&[
-        "--data-dir",
-        &dir,
-        "bus",
-        "stops",
-        "--near",
-        "37.8027,-122.27145",
-        "--json",
-    ]);
+    let near = json_in(
+        data.path(),
+        &["bus", "stops", "--near", "37.8027,-122.27145", "--json"],
+    );
     assert_eq!(near[0]["id"], "12TH");
     assert_eq!(near[0]["distance"].as_f64().map(f64::round), Some(119.0));
     // A cut file is refused and the timetable held stays.
     let cut = data.path().join("cut.zip");
     let bytes = std::fs::read(&bart).expect("zip");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
-    let out = civic(&[
-        "--data-dir",
-        &dir,
-        "bus",
-        "import",
-        &cut.display().to_string(),
-    ]);
+    let out = common::civic(data.path(), &["bus", "import", &cut.display().to_string()]);
     assert!(!out.status.success());
-    let found = json(&[
-        "--data-dir",
-        &dir,
-        "bus",
-        "stops",
-        "--search",
-        "12th",
-        "--json",
-    ]);
+    let found = json_in(data.path(), &["bus", "stops", "--search", "12th", "--json"]);
     assert_eq!(found[0]["id"], "12TH");
 }

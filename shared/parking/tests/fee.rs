@@ -30,55 +30,60 @@ fn total(tariff: &CheckedTariff, vehicle: VehicleKind, from: &str, to: &str) -> 
 #[test]
 fn da_nang_per_turn_by_day_and_by_night() {
     let dn = shipped("da-nang");
-    let motorbike = VehicleKind::Motorbike;
-    assert_eq!(
-        total(&dn, motorbike, "2026-12-07T10:00", "2026-12-07T11:00"),
-        4_000
-    );
+    use VehicleKind::{Bicycle, Car, LargeCar, Motorbike};
+    for (vehicle, from, to, expected, why) in [
+        (
+            Motorbike,
+            "2026-12-07T10:00",
+            "2026-12-07T11:00",
+            4_000,
+            "a day turn",
+        ),
+        (
+            Motorbike,
+            "2026-12-07T23:00",
+            "2026-12-08T01:00",
+            5_000,
+            "midnight is inside one night",
+        ),
+        (
+            Motorbike,
+            "2026-12-07T08:00",
+            "2026-12-08T08:00",
+            13_000,
+            "day, night, day",
+        ),
+        (
+            Car,
+            "2026-12-07T10:00",
+            "2026-12-07T11:00",
+            20_000,
+            "a car by day",
+        ),
+        (
+            LargeCar,
+            "2026-12-07T23:00",
+            "2026-12-07T23:30",
+            50_000,
+            "a large car by night",
+        ),
+        (
+            Bicycle,
+            "2026-12-07T10:00",
+            "2026-12-07T10:05",
+            2_000,
+            "a bicycle by day",
+        ),
+    ] {
+        assert_eq!(total(&dn, vehicle, from, to), expected, "{why}");
+    }
     // Across 22:00: a day turn and a night turn.
     let fee = dn
-        .fee(motorbike, at("2026-12-07T21:00"), at("2026-12-07T23:00"))
+        .fee(Motorbike, at("2026-12-07T21:00"), at("2026-12-07T23:00"))
         .expect("a fee");
     let parts: Vec<(Period, u64)> = fee.parts.iter().map(|p| (p.period, p.amount)).collect();
     assert_eq!(parts, [(Period::Day, 4_000), (Period::Night, 5_000)]);
     assert_eq!(fee.parts[0].to, at("2026-12-07T22:00"));
-    // Midnight is inside one night: one turn.
-    assert_eq!(
-        total(&dn, motorbike, "2026-12-07T23:00", "2026-12-08T01:00"),
-        5_000
-    );
-    // A whole day and night: day, night, day.
-    assert_eq!(
-        total(&dn, motorbike, "2026-12-07T08:00", "2026-12-08T08:00"),
-        13_000
-    );
-    assert_eq!(
-        total(
-            &dn,
-            VehicleKind::Car,
-            "2026-12-07T10:00",
-            "2026-12-07T11:00"
-        ),
-        20_000
-    );
-    assert_eq!(
-        total(
-            &dn,
-            VehicleKind::LargeCar,
-            "2026-12-07T23:00",
-            "2026-12-07T23:30"
-        ),
-        50_000
-    );
-    assert_eq!(
-        total(
-            &dn,
-            VehicleKind::Bicycle,
-            "2026-12-07T10:00",
-            "2026-12-07T10:05"
-        ),
-        2_000
-    );
 }
 
 #[test]
@@ -100,36 +105,47 @@ fn holidays_take_the_holiday_price_by_the_date_the_part_began() {
 #[test]
 fn ha_noi_turns_then_hours_by_tier_and_a_capped_night() {
     let hn = shipped("ha-noi");
-    let car = VehicleKind::Car;
-    // The first two hours are one turn.
-    assert_eq!(
-        total(&hn, car, "2026-12-07T08:00", "2026-12-07T09:59"),
-        35_000
-    );
-    assert_eq!(
-        total(&hn, car, "2026-12-07T08:00", "2026-12-07T10:00"),
-        35_000
-    );
-    // A minute into the third hour: that hour is started.
-    assert_eq!(
-        total(&hn, car, "2026-12-07T08:00", "2026-12-07T10:01"),
-        65_000
-    );
-    // 4 h 30: hours 3 and 4 at 30,000, hour 5 at 40,000.
-    assert_eq!(
-        total(&hn, car, "2026-12-07T08:00", "2026-12-07T12:30"),
-        135_000
-    );
-    // A whole night (12 h) would be 35,000 + 2 × 30,000 + 8 × 40,000; it is capped at 6 turns.
-    assert_eq!(
-        total(&hn, car, "2026-12-07T18:00", "2026-12-08T06:00"),
-        210_000
-    );
-    // From 17:00 to 19:00: a day part of one hour and a night part of one hour.
-    assert_eq!(
-        total(&hn, car, "2026-12-07T17:00", "2026-12-07T19:00"),
-        70_000
-    );
+    for (from, to, expected, why) in [
+        (
+            "2026-12-07T08:00",
+            "2026-12-07T09:59",
+            35_000,
+            "the first two hours are one turn",
+        ),
+        (
+            "2026-12-07T08:00",
+            "2026-12-07T10:00",
+            35_000,
+            "exactly two hours",
+        ),
+        (
+            "2026-12-07T08:00",
+            "2026-12-07T10:01",
+            65_000,
+            "a minute into hour 3 starts it",
+        ),
+        (
+            "2026-12-07T08:00",
+            "2026-12-07T12:30",
+            135_000,
+            "hours 3–4 at 30,000, hour 5 at 40,000",
+        ),
+        // 35,000 + 2 × 30,000 + 8 × 40,000 uncapped.
+        (
+            "2026-12-07T18:00",
+            "2026-12-08T06:00",
+            210_000,
+            "a night capped at 6 turns",
+        ),
+        (
+            "2026-12-07T17:00",
+            "2026-12-07T19:00",
+            70_000,
+            "an hour of day, an hour of night",
+        ),
+    ] {
+        assert_eq!(total(&hn, VehicleKind::Car, from, to), expected, "{why}");
+    }
 }
 
 #[test]
@@ -147,16 +163,26 @@ fn what_cannot_be_charged_is_said() {
         hn.fee(VehicleKind::Car, 0, 40 * 24 * 3600),
         Err(ParkingError::Time(_))
     ));
+    let tariff = |zone: &str, day: &str, night: &str, more: &str| {
+        format!(
+            "id = \"x\"\nname = \"x\"\ntime_zone = \"{zone}\"\nday_starts = \"{day}\"\nnight_starts = \"{night}\"\n{more}rates = []"
+        )
+    };
     for broken in [
-        "id = \"x\"\nname = \"x\"\ntime_zone = \"Mars/Olympus\"\nday_starts = \"06:00\"\nnight_starts = \"22:00\"\nrates = []",
-        "id = \"x\"\nname = \"x\"\ntime_zone = \"Asia/Ho_Chi_Minh\"\nday_starts = \"22:00\"\nnight_starts = \"06:00\"\nrates = []",
-        "id = \"x\"\nname = \"x\"\ntime_zone = \"Asia/Ho_Chi_Minh\"\nday_starts = \"6h\"\nnight_starts = \"22:00\"\nrates = []",
-        "id = \"x\"\nname = \"x\"\ntime_zone = \"Asia/Ho_Chi_Minh\"\nday_starts = \"06:00\"\nnight_starts = \"22:00\"\nholidays = [\"2026-13-01\"]\nrates = []",
-        "id = \"x\"\nname = \"x\"\ntime_zone = \"Asia/Ho_Chi_Minh\"\nday_starts = \"06:00\"\nnight_starts = \"22:00\"\nprice = 1\nrates = []",
+        tariff("Mars/Olympus", "06:00", "22:00", ""),
+        tariff("Asia/Ho_Chi_Minh", "22:00", "06:00", ""),
+        tariff("Asia/Ho_Chi_Minh", "6h", "22:00", ""),
+        tariff(
+            "Asia/Ho_Chi_Minh",
+            "06:00",
+            "22:00",
+            "holidays = [\"2026-13-01\"]\n",
+        ),
+        tariff("Asia/Ho_Chi_Minh", "06:00", "22:00", "price = 1\n"),
     ] {
         assert!(
             matches!(
-                CheckedTariff::from_toml(broken),
+                CheckedTariff::from_toml(&broken),
                 Err(ParkingError::Tariff(_))
             ),
             "{broken}"

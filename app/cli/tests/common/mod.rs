@@ -27,3 +27,20 @@ pub fn stdout(out: &Output) -> String {
     );
     String::from_utf8(out.stdout.clone()).expect("utf-8")
 }
+
+/// [`civic`] for commands that keep nothing: a data folder of their own, thrown away.
+pub fn civic_anywhere(args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    civic(dir.path(), args)
+}
+
+/// What a run that must succeed printed, read as JSON.
+pub fn json_in(data_dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&stdout(&civic(data_dir, args))).expect("JSON")
+}
+
+/// [`json_in`] with a throwaway data folder.
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    json_in(dir.path(), args)
+}
