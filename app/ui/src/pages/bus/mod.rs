@@ -13,7 +13,7 @@ use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
 use crate::i18n::{t, t_args};
-use crate::pages::feedback::{device_position, use_sync_rounds};
+use crate::pages::feedback::{device_position, use_city_zone, use_sync_rounds};
 use crate::routes::Route;
 
 pub use plan::BusPlan;
@@ -160,11 +160,12 @@ pub fn BusHome() -> Element {
 
 #[component]
 fn Overview(overview: BusOverview) -> Element {
+    // Hooks before any early return: their order must not change between renders.
+    let zone = use_city_zone();
     let Some(timetable) = overview.timetable.clone() else {
         return rsx! { p { class: "notice", id: "bus-no-timetable", role: "status", {t("bus-no-timetable")} } };
     };
-    let zone = "Asia/Ho_Chi_Minh";
-    let checked = clock(timetable.checked.unwrap_or(timetable.received), zone);
+    let checked = clock(timetable.checked.unwrap_or(timetable.received), &zone);
     rsx! {
         p { class: "hint", id: "bus-timetable-age",
             {t_args("bus-timetable-age", &[("time", FluentValue::from(checked))])}

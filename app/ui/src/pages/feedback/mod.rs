@@ -25,7 +25,7 @@ pub(crate) use place::device_position;
 pub use report::ReportPage;
 
 /// The city's clock for dates (the banner's status says which zone).
-fn use_city_zone() -> String {
+pub(crate) fn use_city_zone() -> String {
     let status = use_context::<Resource<Result<AppStatus, IpcError>>>();
     match &*status.read() {
         Some(Ok(status)) => status.sync.time_zone.clone(),
