@@ -212,3 +212,26 @@ fn a_timetable_imported_from_a_file_answers_from_the_device() {
     let found = json_in(data.path(), &["bus", "stops", "--search", "12th", "--json"]);
     assert_eq!(found[0]["id"], "12TH");
 }
+
+#[test]
+fn late_at_night_the_plan_is_on_the_next_service_day() {
+    // Wednesday 13 June 2018, 23:59: no train left that day from San Francisco; Thursday's
+    // trip 198 leaves at 0:05 and reaches 70262 at 1:38 on Thursday's clock.
+    let plan = json(&[
+        "bus",
+        "plan",
+        "--feed",
+        &feed("511_CT_caltrain_2018.zip"),
+        "--from",
+        "70012",
+        "--to",
+        "70262",
+        "--depart",
+        "2018-06-13T23:59:00",
+        "--json",
+    ]);
+    assert_eq!(plan["service_date"], "2018-06-14");
+    let first = &plan["journeys"][0];
+    assert_eq!(first["arrival"], 3600 + 38 * 60);
+    assert_eq!(first["legs"][0]["trip_id"], "198");
+}

@@ -263,8 +263,7 @@ impl Bus {
     pub fn plan(&self, from: &str, to: &str, depart: i64) -> Result<Plan, BusError> {
         let loaded = self.loaded()?;
         let feed = &loaded.feed;
-        let date = civic_time::civil_date(depart, &feed.time_zone);
-        let day = {
+        let mut day_of = |date: jiff::civil::Date| {
             let mut slot = loaded.day.lock().unwrap_or_else(PoisonError::into_inner);
             match slot.as_ref() {
                 Some((held, day)) if *held == date => Arc::clone(day),
@@ -279,7 +278,7 @@ impl Bus {
                 }
             }
         };
-        Ok(crate::plan_on(feed, &day, date, from, to, depart)?)
+        Ok(crate::plan_with(feed, from, to, depart, &mut day_of)?)
     }
 
     pub fn star(&self, kind: StarKind, id: &str, on: bool, now: i64) -> Result<(), BusError> {

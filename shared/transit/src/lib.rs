@@ -32,11 +32,37 @@ pub fn plan_journeys(
     to: &str,
     depart: i64,
 ) -> Result<civic_types::bus::Plan, TransitError> {
+    let footpaths = raptor::footpaths(feed);
+    plan_with(feed, from, to, depart, &mut |date| {
+        std::sync::Arc::new(raptor::DayTimetable::build(feed, date, footpaths.clone()))
+    })
+}
+
+/// [`plan_journeys`] with the routing table of a service day from `day_of`: the departure's
+/// day, else — late at night, when that day has no journey left — the next day's.
+pub fn plan_with(
+    feed: &Feed,
+    from: &str,
+    to: &str,
+    depart: i64,
+    day_of: &mut dyn FnMut(jiff::civil::Date) -> std::sync::Arc<raptor::DayTimetable>,
+) -> Result<civic_types::bus::Plan, TransitError> {
     feed.known_stop(from)?;
     feed.known_stop(to)?;
     let date = civic_time::civil_date(depart, &feed.time_zone);
-    let day = raptor::DayTimetable::build(feed, date, raptor::footpaths(feed));
-    plan_on(feed, &day, date, from, to, depart)
+    let plan = plan_on(feed, &day_of(date), date, from, to, depart)?;
+    if !plan.journeys.is_empty() {
+        return Ok(plan);
+    }
+    let Ok(next) = date.tomorrow() else {
+        return Ok(plan);
+    };
+    let later = plan_on(feed, &day_of(next), next, from, to, depart)?;
+    Ok(if later.journeys.is_empty() {
+        plan
+    } else {
+        later
+    })
 }
 
 /// [`plan_journeys`] on `day`, the routing table of service day `date`.
