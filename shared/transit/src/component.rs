@@ -56,6 +56,15 @@ struct Loaded {
     day: Mutex<Option<(jiff::civil::Date, Arc<crate::raptor::DayTimetable>)>>,
 }
 
+impl Loaded {
+    fn new(feed: Feed) -> Arc<Self> {
+        Arc::new(Self {
+            feed,
+            day: Mutex::new(None),
+        })
+    }
+}
+
 #[derive(Debug)]
 pub struct Bus {
     store: BusStore,
@@ -64,6 +73,8 @@ pub struct Bus {
     watching: Mutex<i64>,
     /// When live data was last asked for (answered or not).
     live_asked: Mutex<i64>,
+    /// The live message held, decoded once (from the store on first use, then at each fetch).
+    live: Mutex<Option<Arc<Realtime>>>,
 }
 
 impl Bus {
@@ -73,6 +84,7 @@ impl Bus {
             loaded: Mutex::new(None),
             watching: Mutex::new(0),
             live_asked: Mutex::new(0),
+            live: Mutex::new(None),
         }
     }
 
@@ -88,20 +100,40 @@ impl Bus {
         }
         let zip = self.store.feed_zip()?.ok_or(BusError::NoTimetable)?;
         let (feed, _) = Feed::read(&zip)?;
-        let loaded = Arc::new(Loaded {
-            feed,
-            day: Mutex::new(None),
-        });
+        let loaded = Loaded::new(feed);
         *slot = Some(Arc::clone(&loaded));
         Ok(loaded)
     }
 
+    /// Replaces the timetable held, on the device and in memory; the live data went with the
+    /// old one (the store drops it).
+    fn replace(
+        &self,
+        zip: &[u8],
+        feed: Feed,
+        report: &crate::ImportReport,
+        etag: Option<&str>,
+        source: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.store
+            .replace_feed(zip, &feed, report, etag, source, now)?;
+        *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) = Some(Loaded::new(feed));
+        *self.live.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        Ok(())
+    }
+
     /// The live data held, whatever its age (`None`: none, or it no longer decodes).
-    fn realtime(&self) -> Result<Option<Realtime>, BusError> {
-        Ok(self
-            .store
-            .live()?
-            .and_then(|record| Realtime::read([record.message.as_slice()]).ok()))
+    fn realtime(&self) -> Result<Option<Arc<Realtime>>, BusError> {
+        let mut slot = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.is_none() {
+            *slot = self
+                .store
+                .live()?
+                .and_then(|record| Realtime::read([record.message.as_slice()]).ok())
+                .map(Arc::new);
+        }
+        Ok(slot.clone())
     }
 
     /// A page showing live data is open until `now` + two minutes: rounds come every 30 s.
@@ -125,12 +157,7 @@ impl Bus {
         progress: &mut dyn FnMut(crate::Progress),
     ) -> Result<crate::ImportReport, BusError> {
         let (feed, report) = Feed::read_with_progress(zip, progress)?;
-        self.store
-            .replace_feed(zip, &feed, &report, None, source, now)?;
-        *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(Loaded {
-            feed,
-            day: Mutex::new(None),
-        }));
+        self.replace(zip, feed, &report, None, source, now)?;
         Ok(report)
     }
 
@@ -162,7 +189,7 @@ impl Bus {
         let live = self.realtime()?;
         let mut stops = Vec::new();
         for stop in self.store.stops(&self.store.starred(StarKind::Stop)?)? {
-            let departures = crate::departures(&loaded.feed, &stop.id, now, 3, live.as_ref())?;
+            let departures = crate::departures(&loaded.feed, &stop.id, now, 3, live.as_deref())?;
             stops.push(StarredStop { stop, departures });
         }
         Ok(BusOverview {
@@ -194,7 +221,7 @@ impl Bus {
     ) -> Result<Departures, BusError> {
         let loaded = self.loaded()?;
         let live = self.realtime()?;
-        let mut board = crate::departures(&loaded.feed, stop_id, now, limit, live.as_ref())?;
+        let mut board = crate::departures(&loaded.feed, stop_id, now, limit, live.as_deref())?;
         board.starred = self
             .store
             .starred(StarKind::Stop)?
@@ -309,21 +336,8 @@ impl Bus {
                 // Read whole before anything is replaced: a refused feed leaves the old one.
                 let (feed, report) = Feed::read(&zip)
                     .map_err(|e| SyncError::BadResponse(format!("bus timetable refused: {e}")))?;
-                self.store
-                    .replace_feed(
-                        &zip,
-                        &feed,
-                        &report,
-                        etag.as_deref(),
-                        gateway.address(),
-                        now,
-                    )
+                self.replace(&zip, feed, &report, etag.as_deref(), gateway.address(), now)
                     .map_err(store_error)?;
-                *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(Arc::new(Loaded {
-                        feed,
-                        day: Mutex::new(None),
-                    }));
                 Ok((SyncOutcome::Full, wire))
             }
         }
@@ -334,7 +348,7 @@ impl Bus {
             .live_asked
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = now;
-        let etag = self.store.live().map_err(store_error)?.and_then(|l| l.etag);
+        let etag = self.store.live_etag().map_err(store_error)?;
         match gateway.get(LIVE_PATH, etag.as_deref(), &mut |_, _| {})? {
             Answer::NotModified => Ok(0),
             Answer::Body {
@@ -342,10 +356,14 @@ impl Bus {
                 etag,
                 wire,
             } => {
-                Realtime::decode(&message).map_err(|e| SyncError::BadResponse(e.to_string()))?;
+                let decoded = Realtime::decode(&message)
+                    .map_err(|e| SyncError::BadResponse(e.to_string()))?;
                 self.store
                     .save_live(&message, etag.as_deref(), now)
                     .map_err(store_error)?;
+                let mut live = Realtime::default();
+                live.merge(decoded);
+                *self.live.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(live));
                 Ok(wire)
             }
         }

@@ -189,6 +189,15 @@ impl BusStore {
         Ok(())
     }
 
+    /// The held live message's ETag, without reading the message.
+    pub fn live_etag(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT etag FROM live", [], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
     pub fn live(&self) -> Result<Option<LiveRecord>, StoreError> {
         Ok(self
             .conn()
@@ -267,15 +276,10 @@ impl BusStore {
         let mut found = Vec::new();
         for row in rows {
             let (stop, folded) = row?;
-            let tokens = civic_text::fold_tokens(&folded);
-            if words
-                .iter()
-                .all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
-                || words.iter().all(|w| folded.contains(w.as_str()))
-            {
-                let starts = tokens
-                    .first()
-                    .is_some_and(|t| t.starts_with(first.as_str()));
+            // Every word somewhere in the name (a word that starts one of the name's words
+            // is in it too).
+            if words.iter().all(|w| folded.contains(w.as_str())) {
+                let starts = folded.starts_with(first.as_str());
                 found.push((!starts, stop));
             }
         }
