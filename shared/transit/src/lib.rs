@@ -47,17 +47,16 @@ pub fn plan_with(
     depart: i64,
     day_of: &mut dyn FnMut(jiff::civil::Date) -> std::sync::Arc<raptor::DayTimetable>,
 ) -> Result<civic_types::bus::Plan, TransitError> {
-    feed.known_stop(from)?;
-    feed.known_stop(to)?;
+    let stops = (feed.known_stop(from)?, feed.known_stop(to)?);
     let date = civic_time::civil_date(depart, &feed.time_zone);
-    let plan = plan_on(feed, &day_of(date), date, from, to, depart)?;
+    let plan = plan_on(feed, &day_of(date), date, stops, depart);
     if !plan.journeys.is_empty() {
         return Ok(plan);
     }
     let Ok(next) = date.tomorrow() else {
         return Ok(plan);
     };
-    let later = plan_on(feed, &day_of(next), next, from, to, depart)?;
+    let later = plan_on(feed, &day_of(next), next, stops, depart);
     Ok(if later.journeys.is_empty() {
         plan
     } else {
@@ -65,23 +64,21 @@ pub fn plan_with(
     })
 }
 
-/// [`plan_journeys`] on `day`, the routing table of service day `date`.
-pub fn plan_on(
+/// Journeys between `(origin_stop, target)` on `day`, the routing table of service day `date`.
+fn plan_on(
     feed: &Feed,
     day: &raptor::DayTimetable,
     date: jiff::civil::Date,
-    from: &str,
-    to: &str,
+    (origin_stop, target): (u32, u32),
     depart: i64,
-) -> Result<civic_types::bus::Plan, TransitError> {
-    let (origin_stop, target) = (feed.known_stop(from)?, feed.known_stop(to)?);
+) -> civic_types::bus::Plan {
     let origin = civic_time::service_day_origin(date, &feed.time_zone).unwrap_or(depart);
     let leave = i32::try_from(depart - origin).unwrap_or(i32::MAX);
     let journeys = raptor::plan(day, &feed.same_stop_changes, origin_stop, target, leave);
-    Ok(civic_types::bus::Plan {
+    civic_types::bus::Plan {
         service_date: date.to_string(),
         journeys: journeys.iter().map(|j| journey_view(feed, j)).collect(),
-    })
+    }
 }
 
 fn journey_view(feed: &Feed, journey: &raptor::Journey) -> civic_types::bus::Journey {
