@@ -27,6 +27,7 @@ use crate::catalog::service::Coding;
 use crate::city::handlers::CityDocument;
 use crate::feedback::handlers::FeedbackState;
 use crate::feedback::repository::FeedbackBackend;
+use crate::parking::ParkingState;
 
 /// Request bodies larger than this are refused (no endpoint needs more yet).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -38,6 +39,15 @@ pub struct AppState {
     city: CityDocument,
     feedback: FeedbackState,
     bus: BusState,
+    parking: ParkingState,
+}
+
+/// What a gateway serves besides its database and profile.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub bus: BusState,
+    /// The bank connector's shared secret for payment notices; none: notices are refused.
+    pub payment_secret: Option<Vec<u8>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,12 +59,15 @@ pub enum StateError {
     Repo(#[from] RepoError),
     #[error(transparent)]
     Feedback(#[from] crate::feedback::catalogue::CatalogueError),
+    #[error(transparent)]
+    Parking(#[from] crate::parking::ParkingStateError),
 }
 
 impl AppState {
     pub fn new(
         repo: Backend,
         feedback: FeedbackState,
+        parking: ParkingState,
         city: &CityProfile,
     ) -> Result<Self, StateError> {
         Ok(Self {
@@ -62,6 +75,7 @@ impl AppState {
             city: CityDocument::new(city)?,
             feedback,
             bus: BusState::default(),
+            parking,
         })
     }
 
@@ -73,16 +87,39 @@ impl AppState {
 
     /// Every feature on `repo`'s database, feedback with the bundled services.
     pub async fn open(repo: Backend, city: &CityProfile) -> Result<Self, StateError> {
+        Self::open_with(repo, city, Options::default()).await
+    }
+
+    /// [`AppState::open`] with `options`.
+    pub async fn open_with(
+        repo: Backend,
+        city: &CityProfile,
+        options: Options,
+    ) -> Result<Self, StateError> {
         let feedback = FeedbackBackend::beside(&repo).await?;
         crate::feedback::handlers::accept_profile_key(&feedback, city).await?;
         let services = crate::feedback::catalogue::Catalogue::bundled()?;
-        Self::new(repo, FeedbackState::new(feedback, services, city), city)
+        let parking =
+            ParkingState::open(&repo, feedback.clone(), city, options.payment_secret).await?;
+        Ok(Self::new(
+            repo,
+            FeedbackState::new(feedback, services, city),
+            parking,
+            city,
+        )?
+        .with_bus(options.bus))
     }
 }
 
 impl FromRef<AppState> for FeedbackState {
     fn from_ref(state: &AppState) -> Self {
         state.feedback.clone()
+    }
+}
+
+impl FromRef<AppState> for ParkingState {
+    fn from_ref(state: &AppState) -> Self {
+        state.parking.clone()
     }
 }
 
@@ -108,7 +145,7 @@ impl FromRef<AppState> for CityDocument {
 #[openapi(
     info(
         title = "Civic city gateway",
-        description = "The backend a city runs for the Civic app: catalog sync, the city profile, citizen feedback (Open311 GeoReport v2) and the city's buses (GTFS, GTFS-Realtime)."
+        description = "The backend a city runs for the Civic app: catalog sync, the city profile, citizen feedback (Open311 GeoReport v2), the city's buses (GTFS, GTFS-Realtime) and parking (car parks, sessions, payments)."
     ),
     components(schemas(ApiError))
 )]
@@ -121,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::city::handlers::routes::<AppState>())
         .merge(crate::feedback::handlers::routes::<AppState>())
         .merge(crate::bus::routes::<AppState>())
+        .merge(crate::parking::handlers::routes::<AppState>())
         .routes(routes!(healthz))
         .layer(axum::middleware::from_fn_with_state(
             MAX_BODY_BYTES,

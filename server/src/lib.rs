@@ -1,6 +1,6 @@
 //! `civic-gateway`: the backend a province or city runs for Civic.
 //!
-//! One folder per feature (`bus/`, `catalog/`, `city/`, `feedback/`), each with its handlers, service and, where
+//! One folder per feature (`bus/`, `catalog/`, `city/`, `feedback/`, `parking/`), each with its handlers, service and, where
 //! it keeps data, a repository over SQLite and PostgreSQL with its SQL. [`http`] joins the
 //! features' routes into one router. Only repositories do database IO.
 
@@ -10,6 +10,7 @@ pub mod city;
 pub mod client;
 pub mod feedback;
 pub mod http;
+pub mod parking;
 pub mod serve;
 pub mod storage;
 pub mod throttle;
@@ -37,17 +38,18 @@ pub async fn serve_loopback_on(
     backend: catalog::repository::Backend,
     city: &civic_types::city::CityProfile,
 ) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>), LoopbackError> {
-    serve_loopback_with(port, backend, city, bus::BusState::default()).await
+    serve_loopback_with(port, backend, city, http::Options::default()).await
 }
 
-/// [`serve_loopback_on`] with the city's bus timetable and live data.
+/// [`serve_loopback_on`] with `options`: the city's bus timetable and live data, the
+/// payment webhook's secret.
 pub async fn serve_loopback_with(
     port: u16,
     backend: catalog::repository::Backend,
     city: &civic_types::city::CityProfile,
-    bus: bus::BusState,
+    options: http::Options,
 ) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>), LoopbackError> {
-    let state = http::AppState::open(backend, city).await?.with_bus(bus);
+    let state = http::AppState::open_with(backend, city, options).await?;
     let (listener, addr) = serve::bind(([127, 0, 0, 1], port).into()).await?;
     let task = tokio::spawn(serve::serve(
         listener,

@@ -54,6 +54,11 @@ enum Command {
         /// updates, vehicle positions, alerts), merged into one message; repeatable.
         #[arg(long, value_name = "FILE")]
         bus_realtime: Vec<PathBuf>,
+        /// A file holding the bank connector's shared secret (32 bytes or more), under
+        /// which payment notices are signed; without it /v1/parking/payments refuses them.
+        /// A file, so the secret never appears on a command line.
+        #[arg(long, value_name = "FILE")]
+        payment_secret_file: Option<PathBuf>,
     },
     /// Publish a new catalog version from a portal scrape (JSON lines, `.gz` allowed).
     ImportCatalog {
@@ -76,6 +81,12 @@ enum Command {
     },
     /// Staff tokens, for changing a report's status (`Authorization: Bearer …`).
     StaffToken {
+        #[command(subcommand)]
+        action: CredentialAction,
+    },
+    /// Car-park operators' tokens, for reporting occupancy and reading the day's payments
+    /// (`Authorization: Bearer …`).
+    ParkingToken {
         #[command(subcommand)]
         action: CredentialAction,
     },
@@ -176,6 +187,7 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
             feedback_services,
             bus_gtfs,
             bus_realtime,
+            payment_secret_file,
         } => {
             let services = match feedback_services {
                 Some(path) => Catalogue::load(&path)?,
@@ -185,10 +197,30 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
                 gtfs: bus_gtfs,
                 realtime: bus_realtime,
             })?;
-            serve(repo, addr, &city, trusted_proxies, services, bus).await
+            let payment_secret = match payment_secret_file {
+                Some(path) => Some(
+                    std::fs::read(&path)
+                        .map(|s| s.trim_ascii().to_vec())
+                        .map_err(|e| {
+                            GatewayError::Io(std::io::Error::new(
+                                e.kind(),
+                                format!("{}: {e}", path.display()),
+                            ))
+                        })?,
+                ),
+                None => None,
+            };
+            let options = civic_gateway::http::Options {
+                bus,
+                payment_secret,
+            };
+            serve(repo, addr, &city, trusted_proxies, services, options).await
         }
         Command::ApiKey { action } => credentials(&repo, CredentialKind::App, action).await,
         Command::StaffToken { action } => credentials(&repo, CredentialKind::Staff, action).await,
+        Command::ParkingToken { action } => {
+            credentials(&repo, CredentialKind::ParkingOperator, action).await
+        }
         Command::ImportCatalog {
             file,
             data_date,
@@ -284,7 +316,7 @@ async fn serve(
     city_path: &Path,
     trusted_proxies: Vec<std::net::IpAddr>,
     services: Catalogue,
-    bus: civic_gateway::bus::BusState,
+    options: civic_gateway::http::Options,
 ) -> Result<(), GatewayError> {
     let city = city::load(city_path)?;
     if repo.head().await?.is_none() {
@@ -305,8 +337,17 @@ async fn serve(
     }
     let feedback = FeedbackBackend::beside(&repo).await?;
     civic_gateway::feedback::handlers::accept_profile_key(&feedback, &city).await?;
+    let parking = civic_gateway::parking::ParkingState::open(
+        &repo,
+        feedback.clone(),
+        &city,
+        options.payment_secret,
+    )
+    .await
+    .map_err(civic_gateway::http::StateError::from)?;
     let feedback = FeedbackState::new(feedback, services, &city);
-    let state = civic_gateway::http::AppState::new(repo.clone(), feedback, &city)?.with_bus(bus);
+    let state = civic_gateway::http::AppState::new(repo.clone(), feedback, parking, &city)?
+        .with_bus(options.bus);
     let (listener, local) = civic_gateway::serve::bind(addr)
         .await
         .map_err(|source| GatewayError::Listen { addr, source })?;

@@ -38,9 +38,12 @@ async fn gateway(files: &BusFiles) -> String {
     )
     .await
     .expect("publish");
-    let bus = BusState::load(files).expect("the configured files");
+    let options = civic_gateway::http::Options {
+        bus: BusState::load(files).expect("the configured files"),
+        ..Default::default()
+    };
     let (addr, _) =
-        civic_gateway::serve_loopback_with(0, db.backend.clone(), &support::city(), bus)
+        civic_gateway::serve_loopback_with(0, db.backend.clone(), &support::city(), options)
             .await
             .expect("serve");
     std::mem::forget(db);

@@ -56,11 +56,11 @@ fn invalid_profiles_are_refused_with_the_reason() {
             "province_code",
         ),
         (
-            base.replace("features = [\"procedures\", \"feedback\", \"bus\"]", "features = []"),
+            base.replace("features = [\"procedures\", \"feedback\", \"bus\", \"parking\"]", "features = []"),
             "at least one feature",
         ),
         (
-            base.replace("features = [\"procedures\", \"feedback\", \"bus\"]", "features = [\"teleport\"]"),
+            base.replace("features = [\"procedures\", \"feedback\", \"bus\", \"parking\"]", "features = [\"teleport\"]"),
             "does not know",
         ),
         (
@@ -92,6 +92,16 @@ fn invalid_profiles_are_refused_with_the_reason() {
             "`map.landmarks`",
         ),
         ("id = ".to_owned(), "not valid"),
+        (
+            base.replace("tariff = \"da-nang-155-2018\"\nlat = 16.0686", "tariff = \"da-nang-2019\"\nlat = 16.0686"),
+            "names tariff `da-nang-2019`",
+        ),
+        (
+            base.replace("vehicle = \"bicycle\"", "vehicle = \"bicycle\"\nprice = 1000"),
+            "tariffs.0.rates.0.price`",
+        ),
+        (base.replace("bin = \"970436\"", "bin = \"9704\""), "BIN"),
+        (base.replace("night_starts = \"22:00\"", "night_starts = \"05:00\""), "the day must start"),
         (
             base.replace("trusted_domains = [\"danang.gov.vn\"]", "trusted_domains = [\"đà nẵng.vn\"]"),
             "lowercase host names",

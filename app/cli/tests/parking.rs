@@ -21,9 +21,10 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A shipped city profile: its tariff is the one used.
 fn tariff(name: &str) -> String {
     format!(
-        "{}/../../assets/parking/{name}.toml",
+        "{}/../../assets/cities/{name}.toml",
         env!("CARGO_MANIFEST_DIR")
     )
 }

@@ -21,6 +21,11 @@ pub enum CityError {
     UnknownKey { path: String, key: String },
     #[error("the city profile {path} is not valid: {problem}")]
     Invalid { path: String, problem: &'static str },
+    #[error("the city profile {path} has parking rules that do not check: {source}")]
+    Parking {
+        path: String,
+        source: civic_parking::ParkingError,
+    },
 }
 
 /// Reads and checks a profile, so a typo stops the gateway at start-up rather than
@@ -50,12 +55,19 @@ pub fn load(path: &Path) -> Result<CityProfile, CityError> {
             key: key.clone(),
         });
     }
-    let problem = civic_city::problem(&profile);
-    match problem {
-        Some(problem) => Err(CityError::Invalid {
+    if let Some(problem) = civic_city::problem(&profile) {
+        return Err(CityError::Invalid {
             path: shown,
             problem,
-        }),
-        None => Ok(profile),
+        });
     }
+    if let Some(parking) = &profile.parking {
+        civic_parking::CheckedConfig::new(parking.clone()).map_err(|source| {
+            CityError::Parking {
+                path: shown,
+                source,
+            }
+        })?;
+    }
+    Ok(profile)
 }

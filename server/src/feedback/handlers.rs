@@ -188,7 +188,7 @@ fn split(document: &str, headers: &HeaderMap) -> Result<(String, Answer), Refusa
     }
 }
 
-fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     crate::hex(&Sha256::digest(secret.as_bytes()))
 }
 
@@ -608,7 +608,7 @@ async fn authorize(
                 "Ứng dụng gửi phản ánh chưa được cấp khoá hợp lệ (api_key).",
                 "A valid api_key is required.",
             ),
-            CredentialKind::Staff => Problem::new(
+            CredentialKind::Staff | CredentialKind::ParkingOperator => Problem::new(
                 403,
                 "Cần mã cán bộ hợp lệ.",
                 "A valid staff token is required (Authorization: Bearer …).",

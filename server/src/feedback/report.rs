@@ -233,14 +233,12 @@ pub use civic_feedback::geo::{EARTH_RADIUS_M, distance_m};
 /// A box holding every point within `radius_m` of the point, for the index to narrow by
 /// before distances are measured.
 pub fn area_around(lat: f64, lon: f64, radius_m: f64) -> Area {
-    let dlat = (radius_m / EARTH_RADIUS_M).to_degrees();
-    let cos = lat.to_radians().cos().abs().max(1e-6);
-    let dlon = (dlat / cos).min(180.0);
+    let (south, west, north, east) = civic_types::geo::box_around(lat, lon, radius_m);
     Area {
-        south: lat - dlat,
-        north: lat + dlat,
-        west: lon - dlon,
-        east: lon + dlon,
+        south,
+        north,
+        west,
+        east,
     }
 }
 

@@ -31,6 +31,7 @@ fn profile(trusted: &str) -> CityProfile {
         auth: None,
         feedback: None,
         map: None,
+        parking: None,
     }
 }
 

@@ -12,6 +12,8 @@ pub enum ParkingError {
     Payment(String),
     #[error("the parking times are not valid: {0}")]
     Time(String),
+    #[error("the city has no parking zone `{0}`")]
+    UnknownZone(String),
 }
 
 impl ParkingError {
@@ -23,6 +25,7 @@ impl ParkingError {
             Self::Plate(_) => ErrorCode::PlateInvalid,
             Self::Payment(_) => ErrorCode::PaymentInvalid,
             Self::Time(_) => ErrorCode::ParkingTimeInvalid,
+            Self::UnknownZone(_) => ErrorCode::UnknownParkingZone,
         }
     }
 }

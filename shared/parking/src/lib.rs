@@ -2,13 +2,18 @@
 //! tariff (data: per turn or per hour, day and night, holidays, tiers, overnight caps) and
 //! computes a stay's fee part by part; `plate` reads Vietnamese plates as people write
 //! them; `vietqr` builds the bank-transfer QR code (EMVCo merchant-presented, NAPAS 247)
-//! residents pay with, and draws it.
+//! residents pay with, and draws it; `config` checks a city's zones and the sessions
+//! parked in them; `reference` makes session ids and finds their references in transfer
+//! notes.
 
+pub mod config;
 mod error;
 pub mod plate;
+pub mod reference;
 pub mod tariff;
 pub mod vietqr;
 
+pub use config::{CheckedConfig, CheckedSession};
 pub use error::ParkingError;
 pub use plate::Plate;
 pub use tariff::CheckedTariff;

@@ -35,11 +35,37 @@ fn clock(text: &str) -> Result<Time, ParkingError> {
 }
 
 impl CheckedTariff {
-    /// Reads a tariff file (TOML, the shape of `assets/parking/*.toml`).
+    /// Reads a tariff (TOML, the shape of a city profile's `[[parking.tariffs]]`).
     pub fn from_toml(text: &str) -> Result<Self, ParkingError> {
         let tariff: Tariff =
             toml::from_str(text).map_err(|e| ParkingError::Tariff(e.message().to_owned()))?;
         Self::new(tariff)
+    }
+
+    /// A tariff from a city profile (its `[[parking.tariffs]]`: the one named `id`, else
+    /// the first) or from a file holding one tariff.
+    pub fn from_profile_or_tariff(text: &str, id: Option<&str>) -> Result<Self, ParkingError> {
+        #[derive(serde::Deserialize)]
+        struct Profile {
+            parking: civic_types::parking::ParkingConfig,
+        }
+        match toml::from_str::<Profile>(text) {
+            Ok(profile) => {
+                let tariff = profile
+                    .parking
+                    .tariffs
+                    .into_iter()
+                    .find(|t| id.is_none_or(|id| t.id == id))
+                    .ok_or_else(|| {
+                        ParkingError::Tariff(format!(
+                            "the profile has no tariff `{}`",
+                            id.unwrap_or_default()
+                        ))
+                    })?;
+                Self::new(tariff)
+            }
+            Err(_) => Self::from_toml(text),
+        }
     }
 
     pub fn new(tariff: Tariff) -> Result<Self, ParkingError> {
@@ -89,6 +115,18 @@ impl CheckedTariff {
             holidays,
             rates,
         })
+    }
+
+    /// Whether the tariff has a price for `kind`.
+    pub fn prices(&self, kind: VehicleKind) -> bool {
+        self.rates.contains_key(&kind)
+    }
+
+    /// The kinds it prices, in a fixed order.
+    pub fn kinds(&self) -> Vec<VehicleKind> {
+        let mut kinds: Vec<VehicleKind> = self.rates.keys().copied().collect();
+        kinds.sort();
+        kinds
     }
 
     /// The zone the tariff's times are in.

@@ -6,13 +6,14 @@ use civic_parking::{CheckedTariff, ParkingError};
 use civic_types::parking::{HourTier, Period, Rate, Tariff, VehicleKind};
 use proptest::prelude::*;
 
-fn shipped(name: &str) -> CheckedTariff {
+/// The tariff of a shipped city profile.
+fn shipped(city: &str) -> CheckedTariff {
     let path = format!(
-        "{}/../../assets/parking/{name}.toml",
+        "{}/../../assets/cities/{city}.toml",
         env!("CARGO_MANIFEST_DIR")
     );
-    CheckedTariff::from_toml(&std::fs::read_to_string(&path).expect("the tariff file"))
-        .expect("a valid tariff")
+    let text = std::fs::read_to_string(&path).expect("the city profile");
+    CheckedTariff::from_profile_or_tariff(&text, None).expect("a valid tariff")
 }
 
 /// Unix seconds of a moment in Vietnam (UTC+7).
@@ -178,7 +179,6 @@ fn what_cannot_be_charged_is_said() {
             "22:00",
             "holidays = [\"2026-13-01\"]\n",
         ),
-        tariff("Asia/Ho_Chi_Minh", "06:00", "22:00", "price = 1\n"),
     ] {
         assert!(
             matches!(

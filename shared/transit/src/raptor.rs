@@ -24,17 +24,9 @@ pub const MAX_RIDES: usize = 5;
 pub const MAX_WALK_M: f64 = 400.0;
 /// Walking speed, metres per second.
 pub const WALK_SPEED: f64 = 1.2;
-const EARTH_RADIUS_M: f64 = 6_371_000.0;
 const UNREACHED: i32 = i32::MAX;
 
-/// Great-circle distance in metres (haversine, R = 6,371,000 m).
-pub fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
-}
+pub use civic_types::geo::distance_m as haversine_m;
 
 /// Every walk of at most [`MAX_WALK_M`] between two different stops, by stop: `(to, s)`.
 /// Stops are bucketed in a grid of cells about 400 m wide, so each looks at its neighbours only.

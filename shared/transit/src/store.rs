@@ -13,9 +13,6 @@ use civic_types::bus::{RouteSummary, StarKind, StopSummary};
 
 const MIGRATIONS: civic_db::Migrations = civic_db::Migrations(&[include_str!("sql/001_bus.sql")]);
 
-/// Metres per degree of latitude (R = 6,371,000 m).
-const METRES_PER_DEGREE: f64 = 6_371_000.0 * std::f64::consts::PI / 180.0;
-
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -220,8 +217,7 @@ impl BusStore {
         radius: f64,
         limit: usize,
     ) -> Result<Vec<StopSummary>, StoreError> {
-        let dlat = radius / METRES_PER_DEGREE;
-        let dlon = radius / (METRES_PER_DEGREE * lat.to_radians().cos().max(0.01));
+        let (south, west, north, east) = civic_types::geo::box_around(lat, lon, radius);
         let conn = self.conn();
         let mut query = conn.prepare_cached(
             "SELECT s.id, s.name, s.lat, s.lon, s.routes,
@@ -230,10 +226,7 @@ impl BusStore {
              WHERE a.south >= ?1 AND a.north <= ?2 AND a.west >= ?3 AND a.east <= ?4",
         )?;
         let mut found: Vec<StopSummary> = query
-            .query_map(
-                params![lat - dlat, lat + dlat, lon - dlon, lon + dlon],
-                stop_row,
-            )?
+            .query_map(params![south, north, west, east], stop_row)?
             .collect::<Result<_, _>>()?;
         for stop in &mut found {
             stop.distance = Some(crate::raptor::haversine_m(lat, lon, stop.lat, stop.lon));

@@ -37,6 +37,9 @@ pub struct CityProfile {
     /// parks); none: no map, places are typed or picked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map: Option<CityMap>,
+    /// Street-parking zones, their tariffs and whom to pay; none: no parking sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parking: Option<crate::parking::ParkingConfig>,
 }
 
 /// A map of the city drawn on the device, no tiles and no network: the city's box and the

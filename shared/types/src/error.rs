@@ -61,6 +61,14 @@ pub enum ErrorCode {
     PaymentInvalid,
     /// Parking times that are not valid (ends before it starts, too long).
     ParkingTimeInvalid,
+    /// The city has no parking zone by that name (or no street parking at all).
+    UnknownParkingZone,
+    /// The plate already has a session in that zone for part of that time.
+    SessionOverlaps,
+    /// No parking session with that number on this device.
+    SessionNotFound,
+    /// The session has ended: it can no longer be extended or stopped.
+    SessionEnded,
     /// Not a PNG or JPEG image, or a damaged one.
     ImageUnreadable,
     /// An image larger than the app decodes.
@@ -120,6 +128,10 @@ impl ErrorCode {
         Self::PlateInvalid,
         Self::PaymentInvalid,
         Self::ParkingTimeInvalid,
+        Self::UnknownParkingZone,
+        Self::SessionOverlaps,
+        Self::SessionNotFound,
+        Self::SessionEnded,
         Self::ImageUnreadable,
         Self::ImageTooLarge,
         Self::BoardInvalid,
@@ -166,6 +178,10 @@ impl ErrorCode {
             Self::PlateInvalid => "error-plate-invalid",
             Self::PaymentInvalid => "error-payment-invalid",
             Self::ParkingTimeInvalid => "error-parking-time-invalid",
+            Self::UnknownParkingZone => "error-unknown-parking-zone",
+            Self::SessionOverlaps => "error-session-overlaps",
+            Self::SessionNotFound => "error-session-not-found",
+            Self::SessionEnded => "error-session-ended",
             Self::ImageUnreadable => "error-image-unreadable",
             Self::ImageTooLarge => "error-image-too-large",
             Self::BoardInvalid => "error-board-invalid",

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod city;
 pub mod error;
 pub mod feedback;
+pub mod geo;
 pub mod parking;
 pub mod qr;
 pub mod search;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What is parked. Most vehicles in Vietnamese cities are motorbikes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum VehicleKind {
     Bicycle,
@@ -22,8 +23,9 @@ pub enum VehicleKind {
 /// each started hour at the rate of the tier it starts in. A night part costs at most
 /// `overnight_turns` turns when set. A part on a holiday (the date the day or the night
 /// began) is charged the holiday price. A stay no longer than `free_minutes` is free.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case")]
 pub struct Tariff {
     pub id: String,
     pub name: String,
@@ -45,8 +47,9 @@ pub struct Tariff {
 }
 
 /// One vehicle kind's prices.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case")]
 pub struct Rate {
     pub vehicle: VehicleKind,
     /// A turn by day.
@@ -68,20 +71,23 @@ pub struct Rate {
 }
 
 /// From minute `from_minute` of a part on, each started hour costs `per_hour`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case")]
 pub struct HourTier {
     pub from_minute: u32,
     pub per_hour: u64,
 }
 
 /// A fee and how it was reached, part by part.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fee {
     pub total: u64,
     pub parts: Vec<FeePart>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeePart {
     /// Unix seconds.
@@ -91,10 +97,325 @@ pub struct FeePart {
     pub amount: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Day,
     Night,
     Holiday,
+}
+
+/// How a city takes street parking: its profile's `[parking]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParkingConfig {
+    /// Whom residents pay, by bank transfer (VietQR).
+    pub payee: Payee,
+    /// How long before a session ends the app reminds its driver.
+    #[serde(default = "default_reminder_minutes")]
+    pub reminder_minutes: u32,
+    pub tariffs: Vec<Tariff>,
+    pub zones: Vec<Zone>,
+}
+
+fn default_reminder_minutes() -> u32 {
+    10
+}
+
+/// A bank account on the NAPAS 247 network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Payee {
+    /// The bank's six-digit BIN (e.g. `970436`, Vietcombank).
+    pub bin: String,
+    pub account: String,
+    /// The account holder, as banks show it before a transfer.
+    pub name: String,
+}
+
+/// A street or stretch where a tariff applies (paid by session, no barrier).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    /// The `id` of one of the profile's tariffs.
+    pub tariff: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// What may park there; empty: every kind the tariff prices.
+    #[serde(default)]
+    pub kinds: Vec<VehicleKind>,
+    /// The longest a session may last there.
+    #[serde(default = "default_max_minutes")]
+    pub max_minutes: u32,
+}
+
+fn default_max_minutes() -> u32 {
+    24 * 60
+}
+
+/// Whether a car park takes vehicles now, as its operator last said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LotState {
+    Open,
+    Closed,
+    #[serde(other)]
+    Unknown,
+}
+
+/// A car park with a gate and a count of free spaces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Lot {
+    pub id: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub kinds: Vec<VehicleKind>,
+    pub capacity: u32,
+    /// `None`: the operator has not said.
+    pub free: Option<u32>,
+    pub state: LotState,
+    /// The `id` of the city's tariff charged there, if it is one of the profile's.
+    #[serde(default)]
+    pub tariff: Option<String>,
+    /// Opening hours as the gate shows them (`06:00–22:00`, `24/7`).
+    #[serde(default)]
+    pub hours: String,
+    /// Unix seconds the free spaces and state were last reported.
+    pub updated: i64,
+}
+
+/// The operator's report of a car park's occupancy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Occupancy {
+    pub free: u32,
+    pub state: LotState,
+}
+
+/// Every car park of the city, as the gateway serves them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LotList {
+    pub lots: Vec<Lot>,
+}
+
+/// A car park near a point, with how far and how old its figure is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearbyLot {
+    pub lot: Lot,
+    pub distance_m: f64,
+}
+
+/// Car parks near a point, from the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LotsNear {
+    pub lots: Vec<NearbyLot>,
+    /// Unix seconds the list was last received from the gateway; `None`: never.
+    pub fetched: Option<i64>,
+    /// The list was not confirmed recently: the free spaces may have changed.
+    pub stale: bool,
+}
+
+/// Where a session's payment stands, by the transfers matched to its reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentState {
+    Unpaid,
+    Paid,
+    /// Less than the fee arrived: not paid.
+    Underpaid,
+    /// More than the fee arrived: paid, flagged for a refund.
+    Overpaid,
+}
+
+impl PaymentState {
+    /// The state `received` đồng give a fee of `fee`.
+    #[must_use]
+    pub fn of(received: u64, fee: u64) -> Self {
+        match received {
+            0 if fee > 0 => Self::Unpaid,
+            r if r == fee => Self::Paid,
+            r if r < fee => Self::Underpaid,
+            _ => Self::Overpaid,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unpaid => "unpaid",
+            Self::Paid => "paid",
+            Self::Underpaid => "underpaid",
+            Self::Overpaid => "overpaid",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "paid" => Self::Paid,
+            "underpaid" => Self::Underpaid,
+            "overpaid" => Self::Overpaid,
+            _ => Self::Unpaid,
+        }
+    }
+}
+
+/// A session as the app sends it (`PUT /v1/parking/sessions/{id}`): the gateway computes
+/// the fee itself from the city's tariff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionUpload {
+    pub plate: String,
+    pub kind: VehicleKind,
+    pub zone: String,
+    /// Unix seconds.
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// When the driver stopped it early.
+    #[serde(default)]
+    pub stopped_at: Option<i64>,
+}
+
+/// A session as the gateway keeps it, with its payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionRecord {
+    pub id: String,
+    /// The plate as written canonically (`43A-123.45`).
+    pub plate: String,
+    pub kind: VehicleKind,
+    pub zone: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub stopped_at: Option<i64>,
+    pub fee: u64,
+    /// What the transfer note must carry.
+    pub reference: String,
+    /// Đồng received by transfers carrying the reference.
+    pub received: u64,
+    pub payment: PaymentState,
+}
+
+/// Where a session on the device stands with the gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum SessionSync {
+    /// Written on the device; not yet accepted by the gateway.
+    Pending,
+    Synced,
+    /// The gateway refused it (another session for the plate there, say).
+    Refused {
+        code: crate::error::ErrorCode,
+    },
+}
+
+/// A parking session as the app shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub plate: String,
+    pub kind: VehicleKind,
+    pub zone: String,
+    pub zone_name: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub stopped_at: Option<i64>,
+    pub fee: Fee,
+    pub reference: String,
+    pub received: u64,
+    pub payment: PaymentState,
+    pub sync: SessionSync,
+}
+
+impl Session {
+    /// When it ends: stopped early, or as booked.
+    #[must_use]
+    pub fn end(&self) -> i64 {
+        self.stopped_at.unwrap_or(self.ends_at)
+    }
+}
+
+/// What the resident scans to pay the balance of a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentCode {
+    pub session: String,
+    /// The VietQR payload (EMVCo).
+    pub payload: String,
+    /// The QR code as an SVG document.
+    pub svg: String,
+    pub amount: u64,
+    pub reference: String,
+    pub payee: Payee,
+}
+
+/// A bank's notice of an incoming transfer, as the operator's bank connector posts it
+/// (`POST /v1/parking/payments`, signed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferNotice {
+    /// The bank's transaction id: the same notice twice is one transfer.
+    pub id: String,
+    pub amount: u64,
+    /// The transfer note as the payer's bank passed it on.
+    pub description: String,
+    /// Unix seconds the bank booked it.
+    pub booked_at: i64,
+}
+
+/// What became of a notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferOutcome {
+    pub transfer: String,
+    /// The session whose reference the note carries; `None`: unmatched.
+    pub session: Option<String>,
+    pub payment: Option<PaymentState>,
+    /// The bank sent this notice before; nothing changed.
+    pub duplicate: bool,
+}
+
+/// One day's payments for the operator: sessions that began that day by payment state, and
+/// transfers booked that day that match no session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reconciliation {
+    /// `YYYY-MM-DD` in the city's zone.
+    pub date: String,
+    pub paid: Vec<SessionRecord>,
+    pub unpaid: Vec<SessionRecord>,
+    /// Under- or over-paid: someone must look.
+    pub flagged: Vec<SessionRecord>,
+    pub unmatched: Vec<TransferNotice>,
+    /// Đồng matched to sessions, and not matched.
+    pub received: u64,
+    pub unmatched_total: u64,
+}
+
+/// The names of the host's parking commands, shared by the host and the UI.
+pub mod commands {
+    pub const OVERVIEW: &str = "parking_overview";
+    pub const LOTS: &str = "parking_lots";
+    pub const FEE: &str = "parking_fee";
+    pub const START: &str = "parking_start";
+    pub const EXTEND: &str = "parking_extend";
+    pub const STOP: &str = "parking_stop";
+    pub const PAYMENT: &str = "parking_payment";
+}
+
+/// What the parking page opens with, from the device alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParkingOverview {
+    /// `None`: the city has no street parking in its profile.
+    pub config: Option<ParkingConfig>,
+    /// Running now or not yet paid, newest first.
+    pub active: Vec<Session>,
+    pub history: Vec<Session>,
 }

@@ -18,7 +18,7 @@ pub struct TestGateway {
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     addr: std::net::SocketAddr,
     city: civic_types::city::CityProfile,
-    bus: civic_gateway::bus::BusState,
+    options: civic_gateway::http::Options,
     _dir: tempfile::TempDir,
 }
 
@@ -35,7 +35,7 @@ impl TestGateway {
             self.addr.port(),
             self.backend.clone(),
             &self.city,
-            self.bus.clone(),
+            self.options.clone(),
         )
         .await
         .expect("serve again at the same address");
@@ -135,7 +135,23 @@ pub async fn serve_with_bus(
     profile: &str,
     bus: &civic_gateway::bus::BusFiles,
 ) -> TestGateway {
-    let bus = civic_gateway::bus::BusState::load(bus).expect("the bus files");
+    let options = civic_gateway::http::Options {
+        bus: civic_gateway::bus::BusState::load(bus).expect("the bus files"),
+        payment_secret: Some(PAYMENT_SECRET.to_vec()),
+    };
+    serve_with(procedures, data_date, profile, options).await
+}
+
+/// The bank connector's secret the test gateways take payment notices under.
+pub const PAYMENT_SECRET: &[u8] = b"the test bank connector's shared secret, 32+ bytes";
+
+/// [`serve`], with `options`.
+pub async fn serve_with(
+    procedures: Vec<Procedure>,
+    data_date: &str,
+    profile: &str,
+    options: civic_gateway::http::Options,
+) -> TestGateway {
     let dir = tempfile::tempdir().expect("tempdir");
     let backend = Backend::connect(&dir.path().join("gateway.sqlite3").display().to_string())
         .await
@@ -153,16 +169,17 @@ pub async fn serve_with_bus(
     let city_path = dir.path().join("city.toml");
     std::fs::write(&city_path, profile).expect("write the city profile");
     let city = civic_gateway::city::load(&city_path).expect("a valid city profile");
-    let (addr, server) = civic_gateway::serve_loopback_with(0, backend.clone(), &city, bus.clone())
-        .await
-        .expect("serve");
+    let (addr, server) =
+        civic_gateway::serve_loopback_with(0, backend.clone(), &city, options.clone())
+            .await
+            .expect("serve");
     TestGateway {
         url: format!("http://{addr}"),
         backend,
         server,
         addr,
         city,
-        bus,
+        options,
         _dir: dir,
     }
 }

@@ -47,10 +47,14 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// A stay's fee under a tariff file (assets/parking/*.toml), part by part.
+    /// A stay's fee under a city's tariff, part by part.
     Fee {
+        /// A city profile (assets/cities/*.toml) or a file holding one tariff.
         #[arg(long)]
         tariff: PathBuf,
+        /// Which of the profile's tariffs (default: the first).
+        #[arg(long)]
+        tariff_id: Option<String>,
         #[arg(long, value_enum)]
         vehicle: Vehicle,
         /// YYYY-MM-DDTHH:MM[:SS] in the tariff's zone.
@@ -101,6 +105,7 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
         }
         Command::Fee {
             tariff,
+            tariff_id,
             vehicle,
             from,
             to,
@@ -108,7 +113,7 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
         } => {
             let text = std::fs::read_to_string(&tariff)
                 .map_err(|e| format!("{}: {e}", tariff.display()))?;
-            let tariff = CheckedTariff::from_toml(&text)?;
+            let tariff = CheckedTariff::from_profile_or_tariff(&text, tariff_id.as_deref())?;
             let moment = |text: &str| {
                 civic_core::time::parse_datetime(text, tariff.zone()).ok_or_else(|| {
                     format!(

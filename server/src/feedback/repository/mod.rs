@@ -120,11 +120,13 @@ pub struct StoredMedia {
     pub bytes: Bytes,
 }
 
-/// Who may do what: apps post reports, staff change their status.
+/// Who may do what: apps post reports, staff change their status, car-park operators
+/// report occupancy and read the day's payments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CredentialKind {
     App,
     Staff,
+    ParkingOperator,
 }
 
 impl CredentialKind {
@@ -132,6 +134,7 @@ impl CredentialKind {
         match self {
             Self::App => "app",
             Self::Staff => "staff",
+            Self::ParkingOperator => "parking-operator",
         }
     }
 }
