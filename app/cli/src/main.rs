@@ -54,7 +54,8 @@ enum Command {
         #[command(subcommand)]
         command: cmd::bus::Command,
     },
-    /// Parking: the VietQR payment code, a stay's fee under a tariff, a plate as read.
+    /// Parking: car parks near a point, sessions (start, extend, stop, pay, history), the
+    /// VietQR payment code, a stay's fee under a tariff, a plate as read.
     Parking {
         #[command(subcommand)]
         command: cmd::parking::Command,
@@ -92,7 +93,7 @@ fn main() -> ExitCode {
         Command::Feedback { command } => cmd::feedback::reports::run(command, &data_dir, &mut out),
         Command::Place(args) => cmd::feedback::place(args, &mut out),
         Command::Bus { command } => cmd::bus::run(command, &data_dir, &mut out),
-        Command::Parking { command } => cmd::parking::run(command, &mut out),
+        Command::Parking { command } => cmd::parking::run(command, &data_dir, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,6 +138,7 @@ fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         civic_core::transit::TransitError,
         civic_core::transit::BusError,
         civic_core::parking::ParkingError,
+        civic_core::parking::ParkingFlowError,
     );
     None
 }

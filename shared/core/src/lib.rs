@@ -57,6 +57,8 @@ pub enum CoreError {
     Feedback(#[from] civic_feedback::FeedbackError),
     #[error(transparent)]
     Bus(#[from] civic_transit::BusError),
+    #[error(transparent)]
+    Parking(#[from] civic_parking::ParkingFlowError),
 }
 
 impl CoreError {
@@ -65,6 +67,7 @@ impl CoreError {
             Self::Sync(e) => e.code(),
             Self::Feedback(e) => e.code(),
             Self::Bus(e) => e.code(),
+            Self::Parking(e) => e.code(),
             Self::DataDir { .. } | Self::Catalog(_) | Self::City(_) => {
                 civic_types::error::ErrorCode::Storage
             }
@@ -80,6 +83,7 @@ pub struct Civic {
     catalog: Arc<Catalog>,
     feedback: Arc<FeedbackSync>,
     bus: Arc<civic_transit::Bus>,
+    parking: Arc<civic_parking::Parking>,
     scheduler: Scheduler,
     notices: Vec<Notice>,
 }
@@ -110,12 +114,19 @@ impl Civic {
             civic_transit::BusStore::open(&data_dir.join(paths::BUS_FILE))
                 .map_err(civic_transit::BusError::from)?,
         ));
+        let parking_rules = Arc::clone(&city);
+        let parking = Arc::new(civic_parking::Parking::new(
+            civic_parking::ParkingStore::open(&data_dir.join(paths::PARKING_FILE))
+                .map_err(civic_parking::ParkingFlowError::from)?,
+            Arc::new(move || parking_rules.profile().and_then(|p| p.parking)),
+        ));
         // The city profile first: the others read it.
         let components: Vec<Arc<dyn SyncComponent>> = vec![
             Arc::clone(&city) as _,
             Arc::clone(&catalog) as _,
             Arc::clone(&feedback) as _,
             Arc::clone(&bus) as _,
+            Arc::clone(&parking) as _,
         ];
         Ok(Self {
             data_dir: data_dir.to_owned(),
@@ -123,6 +134,7 @@ impl Civic {
             catalog,
             feedback,
             bus,
+            parking,
             scheduler: Scheduler::new(gateway, components),
             notices: opened.notices,
         })
@@ -153,6 +165,12 @@ impl Civic {
     /// The city's buses: timetable, live data, stars, journeys (all offline but the sync).
     pub fn bus(&self) -> &civic_transit::Bus {
         &self.bus
+    }
+
+    /// Parking: car parks near a point, sessions, payment codes, reminders (all offline but
+    /// the sync).
+    pub fn parking(&self) -> &civic_parking::Parking {
+        &self.parking
     }
 
     /// A bus page is open: live data is fetched every 30 s while it stays open.

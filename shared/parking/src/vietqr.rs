@@ -6,7 +6,7 @@
 //! Each field is ID, two-digit length, value; the CRC-16/CCITT-FALSE runs over everything
 //! up to and including `6304`.
 
-#[cfg(feature = "render")]
+#[cfg(feature = "app")]
 use qrcode::{EcLevel, QrCode};
 
 use crate::ParkingError;
@@ -92,14 +92,14 @@ impl Transfer {
         Ok(text)
     }
 
-    #[cfg(feature = "render")]
+    #[cfg(feature = "app")]
     /// The QR code of [`Transfer::payload`].
     pub fn code(&self) -> Result<QrCode, ParkingError> {
         QrCode::with_error_correction_level(self.payload()?.as_bytes(), EcLevel::M)
             .map_err(|e| ParkingError::Payment(e.to_string()))
     }
 
-    #[cfg(feature = "render")]
+    #[cfg(feature = "app")]
     /// As a PNG, `module` pixels a module, with the four-module quiet zone banks expect.
     pub fn png(&self, module: u32) -> Result<Vec<u8>, ParkingError> {
         let code = self.code()?;
@@ -124,7 +124,7 @@ impl Transfer {
         Ok(png)
     }
 
-    #[cfg(feature = "render")]
+    #[cfg(feature = "app")]
     /// As an SVG document `size` units wide.
     pub fn svg(&self, size: u32) -> Result<String, ParkingError> {
         let code = self.code()?;

@@ -122,19 +122,7 @@ impl Gateway {
             progress,
         )?;
         if !(200..300).contains(&status) {
-            let error: Option<ApiError> = serde_json::from_slice(&wire).ok();
-            return Err(match error {
-                Some(e) => SyncError::Gateway {
-                    status,
-                    code: e.code,
-                    message: e.message,
-                },
-                None => SyncError::Gateway {
-                    status,
-                    code: "unknown".into(),
-                    message: "the gateway gave no explanation".into(),
-                },
-            });
+            return Err(refusal(status, &wire));
         }
         let json = decode(&wire, coding.trim())?;
         Ok(Answer::Body {
@@ -142,6 +130,51 @@ impl Gateway {
             etag,
             wire: wire.len() as u64,
         })
+    }
+}
+
+impl Gateway {
+    /// `PUT path` with `body` as JSON; the answer's JSON. A 4xx/5xx answer is an error
+    /// carrying the gateway's own code.
+    pub fn put_json(&self, path: &str, body: &impl serde::Serialize) -> Result<Vec<u8>, SyncError> {
+        let body = serde_json::to_vec(body)
+            .map_err(|e| SyncError::BadResponse(format!("cannot encode the request: {e}")))?;
+        let response = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .body(body)
+            .send()
+            .map_err(|e| SyncError::Offline(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        let total = response.content_length();
+        let wire = read_body(
+            response,
+            total,
+            Instant::now() + TRANSFER_DEADLINE,
+            &mut |_, _| {},
+        )?;
+        if !(200..300).contains(&status) {
+            return Err(refusal(status, &wire));
+        }
+        Ok(wire)
+    }
+}
+
+/// A 4xx/5xx answer as an error with the gateway's code, or `unknown` when it gave none.
+fn refusal(status: u16, wire: &[u8]) -> SyncError {
+    match serde_json::from_slice::<ApiError>(wire) {
+        Ok(e) => SyncError::Gateway {
+            status,
+            code: e.code,
+            message: e.message,
+        },
+        Err(_) => SyncError::Gateway {
+            status,
+            code: "unknown".into(),
+            message: "the gateway gave no explanation".into(),
+        },
     }
 }
 

@@ -90,6 +90,44 @@ impl TestGateway {
     }
 }
 
+impl TestGateway {
+    /// Adds a car park, as its operator would.
+    pub async fn put_lot(&self, lot: civic_types::parking::Lot) {
+        use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
+        ParkingBackend::beside(&self.backend)
+            .await
+            .expect("the gateway's parking store")
+            .put_lot(lot)
+            .await
+            .expect("a car park stored");
+    }
+
+    /// What the operator's bank connector does when a transfer arrives: a notice signed
+    /// with [`PAYMENT_SECRET`]. The HTTP status of the answer.
+    pub async fn notify_transfer(&self, notice: &civic_types::parking::TransferNotice) -> u16 {
+        let url = format!("{}/v1/parking/payments", self.url);
+        let body = serde_json::to_vec(notice).expect("JSON");
+        let timestamp = civic_time::now_unix();
+        let signature = civic_gateway::parking::webhook::sign(PAYMENT_SECRET, timestamp, &body);
+        tokio::task::spawn_blocking(move || {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .new_agent()
+                .post(&url)
+                .header("x-civic-timestamp", &timestamp.to_string())
+                .header("x-civic-signature", &signature)
+                .content_type("application/json")
+                .send(&body[..])
+                .expect("the gateway answers")
+                .status()
+                .as_u16()
+        })
+        .await
+        .expect("the notice was sent")
+    }
+}
+
 impl Drop for TestGateway {
     fn drop(&mut self) {
         self.server.abort();

@@ -113,12 +113,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
             let civic = crate::open(data_dir, None)?;
             let stops = match (near, search) {
                 (Some(point), None) => {
-                    let (lat, lon) = point
-                        .split_once(',')
-                        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
-                        .ok_or_else(|| {
-                            format!("“{point}” không phải LAT,LON (expected LAT,LON)")
-                        })?;
+                    let (lat, lon) = self::point(&point)?;
                     civic.bus().nearby(lat, lon, 20)?
                 }
                 (None, Some(query)) => civic.bus().search(&query, 20)?,
@@ -302,4 +297,14 @@ fn clock_signed(seconds: i32) -> String {
     } else {
         clock(seconds.unsigned_abs())
     }
+}
+
+/// `LAT,LON` in decimal degrees.
+pub fn point(text: &str) -> Result<(f64, f64), Failure> {
+    text.split_once(',')
+        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
+        .filter(|(lat, lon): &(f64, f64)| {
+            (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)
+        })
+        .ok_or_else(|| format!("“{text}” không phải LAT,LON (expected LAT,LON)").into())
 }

@@ -1,8 +1,10 @@
-//! `civic parking vietqr|fee|plate`: the payment code for a parking session, a stay's fee
-//! under a tariff, and a plate as the app reads it. Offline.
+//! `civic parking lots|start|extend|stop|pay|history|vietqr|fee|plate`: car parks near a
+//! point, street-parking sessions (written on the device, sent at the next `civic sync`),
+//! the payment code for a session or any transfer, a stay's fee under a tariff, and a plate
+//! as the app reads it. All offline but `civic sync`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use civic_core::parking::{CheckedTariff, Plate, Transfer};
 use civic_core::types::parking::VehicleKind;
@@ -30,6 +32,63 @@ impl From<Vehicle> for VehicleKind {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Car parks near a point with their free spaces, from the list last synced.
+    Lots {
+        /// LAT,LON in decimal degrees.
+        #[arg(long, value_name = "LAT,LON")]
+        near: String,
+        /// Metres.
+        #[arg(long, default_value_t = 2_000.0)]
+        radius: f64,
+        #[arg(long, value_enum)]
+        kind: Option<Vehicle>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Starts a street-parking session now, in one of the city's zones.
+    Start {
+        #[arg(long)]
+        plate: String,
+        /// The zone's id in the city profile (`civic parking zones` lists them).
+        #[arg(long)]
+        zone: String,
+        #[arg(long, value_enum, default_value = "motorbike")]
+        kind: Vehicle,
+        #[arg(long)]
+        minutes: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Adds time to a running session.
+    Extend {
+        id: String,
+        #[arg(long)]
+        minutes: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stops a running session now: the fee is for the time parked.
+    Stop {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The payment code for what is left to pay of a session.
+    Pay {
+        id: String,
+        /// Also write the QR code as an SVG.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sessions on this device, newest first.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The city's parking zones and what they take.
+    Zones,
     /// The VietQR payload (bank transfer, NAPAS 247) for one payment; --out also draws it.
     Vietqr {
         /// The receiving bank's six-digit BIN, e.g. 970436.
@@ -74,8 +133,116 @@ pub enum Command {
     },
 }
 
-pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
+pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<(), Failure> {
+    let now = civic_core::time::now_unix();
+    let open = || crate::open(data_dir, None);
     match command {
+        Command::Lots {
+            near,
+            radius,
+            kind,
+            json,
+        } => {
+            let (lat, lon) = crate::cmd::bus::point(&near)?;
+            let civic = open()?;
+            let found =
+                civic
+                    .parking()
+                    .lots_near(lat, lon, radius, kind.map(VehicleKind::from), now)?;
+            if json {
+                return print_json(out, &found);
+            }
+            if found.stale {
+                writeln!(
+                    out,
+                    "(Số chỗ trống có thể đã thay đổi: danh sách chưa được cập nhật gần đây — free spaces may have changed)"
+                )?;
+            }
+            for near in &found.lots {
+                let lot = &near.lot;
+                let free = lot.free.map_or_else(|| "?".to_owned(), |f| f.to_string());
+                writeln!(
+                    out,
+                    "{}  {} m  {}/{} chỗ trống  {:?}  (cập nhật {})",
+                    lot.name,
+                    near.distance_m.round(),
+                    free,
+                    lot.capacity,
+                    lot.state,
+                    civic_core::time::iso_datetime(lot.updated, &civic_core::time::vietnam()),
+                )?;
+            }
+            Ok(())
+        }
+        Command::Start {
+            plate,
+            zone,
+            kind,
+            minutes,
+            json,
+        } => {
+            let civic = open()?;
+            let session = civic
+                .parking()
+                .start(&plate, &zone, kind.into(), minutes, now)?;
+            print_session(out, &session, json)
+        }
+        Command::Extend { id, minutes, json } => {
+            let session = open()?.parking().extend(&id, minutes, now)?;
+            print_session(out, &session, json)
+        }
+        Command::Stop { id, json } => {
+            let session = open()?.parking().stop(&id, now)?;
+            print_session(out, &session, json)
+        }
+        Command::Pay {
+            id,
+            out: file,
+            json,
+        } => {
+            let code = open()?.parking().payment(&id)?;
+            if let Some(file) = file {
+                std::fs::write(&file, &code.svg).map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+            if json {
+                return print_json(out, &code);
+            }
+            writeln!(out, "{}", code.payload)?;
+            writeln!(
+                out,
+                "Chuyển {} đ tới {} ({}, {}), nội dung {}",
+                code.amount, code.payee.name, code.payee.bin, code.payee.account, code.reference
+            )?;
+            Ok(())
+        }
+        Command::History { json } => {
+            let sessions = open()?.parking().history()?;
+            if json {
+                return print_json(out, &sessions);
+            }
+            for session in &sessions {
+                print_session(out, session, false)?;
+            }
+            Ok(())
+        }
+        Command::Zones => {
+            let overview = open()?.parking().overview(now)?;
+            let Some(config) = overview.config else {
+                writeln!(
+                    out,
+                    "Thành phố chưa có khu vực đỗ xe trong ứng dụng (no parking zones)."
+                )?;
+                return Ok(());
+            };
+            for zone in &config.zones {
+                writeln!(
+                    out,
+                    "{}  {}  (bảng giá {})",
+                    zone.id, zone.name, zone.tariff
+                )?;
+            }
+            Ok(())
+        }
         Command::Vietqr {
             bin,
             account,
@@ -147,4 +314,39 @@ pub fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Failure> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn print_session(
+    out: &mut impl Write,
+    session: &civic_core::types::parking::Session,
+    json: bool,
+) -> Result<(), Failure> {
+    if json {
+        return print_json(out, session);
+    }
+    let zone = civic_core::time::vietnam();
+    let at = |t: i64| civic_core::time::iso_datetime(t, &zone);
+    writeln!(
+        out,
+        "{}  {}  {}  {} → {}{}  {} đ  {:?}  {:?}",
+        session.id,
+        session.plate,
+        session.zone_name,
+        at(session.starts_at),
+        at(session.ends_at),
+        session
+            .stopped_at
+            .map(|s| format!(" (dừng {})", at(s)))
+            .unwrap_or_default(),
+        session.fee.total,
+        session.payment,
+        session.sync,
+    )?;
+    Ok(())
 }
