@@ -5,6 +5,7 @@
 mod auth;
 mod camera;
 mod commands;
+mod reminders;
 mod sync;
 
 use civic_core::Civic;
@@ -54,7 +55,8 @@ fn open_state(app: &tauri::App) -> Result<AppState, StartError> {
 pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_deep_link::init());
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init());
     // Phones scan with their own camera UI; the texts come back to `resolve_scanned`.
     #[cfg(mobile)]
     let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
@@ -70,6 +72,7 @@ pub fn run() {
             }
             sync::start_background(app.handle().clone());
             auth::start_renewal(app.handle().clone());
+            reminders::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -103,6 +106,13 @@ pub fn run() {
             commands::bus::bus_route,
             commands::bus::bus_plan,
             commands::bus::bus_star,
+            commands::parking::parking_overview,
+            commands::parking::parking_lots,
+            commands::parking::parking_fee,
+            commands::parking::parking_start,
+            commands::parking::parking_extend,
+            commands::parking::parking_stop,
+            commands::parking::parking_payment,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

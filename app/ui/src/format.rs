@@ -70,6 +70,14 @@ pub fn fee(fee: &Fee) -> String {
     }
 }
 
+/// An amount of đồng: "4.000 đồng" in Vietnamese, "4,000 VND" in English.
+pub fn dong(amount: u64) -> String {
+    t_args(
+        "fee-amount-vnd",
+        &[("amount", group_thousands(amount).into())],
+    )
+}
+
 fn group_thousands(n: u64) -> String {
     let separator = if *LANG.read() == Lang::Vi { '.' } else { ',' };
     let digits = n.to_string();

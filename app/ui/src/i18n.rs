@@ -55,6 +55,7 @@ impl Lang {
                 include_str!("../../../assets/locales/vi/auth.ftl"),
                 include_str!("../../../assets/locales/vi/feedback.ftl"),
                 include_str!("../../../assets/locales/vi/bus.ftl"),
+                include_str!("../../../assets/locales/vi/parking.ftl"),
                 include_str!("../../../assets/locales/vi/errors.ftl"),
             ],
             Lang::En => &[
@@ -65,6 +66,7 @@ impl Lang {
                 include_str!("../../../assets/locales/en/auth.ftl"),
                 include_str!("../../../assets/locales/en/feedback.ftl"),
                 include_str!("../../../assets/locales/en/bus.ftl"),
+                include_str!("../../../assets/locales/en/parking.ftl"),
                 include_str!("../../../assets/locales/en/errors.ftl"),
             ],
         }

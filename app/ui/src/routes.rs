@@ -39,6 +39,10 @@ pub enum Route {
         BusRoutePage { id: String },
         #[route("/bus/plan")]
         BusPlanPage {},
+        #[route("/parking")]
+        Parking {},
+        #[route("/parking/session/:id")]
+        ParkingSessionPage { id: String },
         #[route("/:..segments")]
         NotFound { segments: Vec<String> },
 }
@@ -123,6 +127,16 @@ fn BusRoutePage(id: String) -> Element {
 #[component]
 fn BusPlanPage() -> Element {
     rsx! { pages::bus::BusPlan {} }
+}
+
+#[component]
+fn Parking() -> Element {
+    rsx! { pages::parking::ParkingHome {} }
+}
+
+#[component]
+fn ParkingSessionPage(id: String) -> Element {
+    rsx! { pages::parking::ParkingSession { key: "{id}", id: id.clone() } }
 }
 
 #[component]

@@ -22,6 +22,10 @@ pub const LOTS_PATH: &str = "/v1/parking/lots";
 pub const LOTS_STALE_AFTER: i64 = 15 * 60;
 /// Payments of sessions younger than this are asked after until they are settled.
 const FOLLOW_PAYMENTS_FOR: i64 = 7 * 24 * 60 * 60;
+/// While a session of the last day waits for its payment, it is asked after this often: the
+/// resident who just paid sees it confirmed within a minute.
+pub const FOLLOW_EVERY: i64 = 30;
+const FOLLOW_CLOSELY_FOR: i64 = 24 * 60 * 60;
 const HISTORY: u32 = 200;
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +67,8 @@ pub type ConfigSource = Arc<dyn Fn() -> Option<ParkingConfig> + Send + Sync>;
 pub struct Parking {
     store: ParkingStore,
     config: ConfigSource,
+    /// When payments were last asked after.
+    followed: std::sync::Mutex<i64>,
 }
 
 impl std::fmt::Debug for Parking {
@@ -75,7 +81,11 @@ impl std::fmt::Debug for Parking {
 
 impl Parking {
     pub fn new(store: ParkingStore, config: ConfigSource) -> Self {
-        Self { store, config }
+        Self {
+            store,
+            config,
+            followed: std::sync::Mutex::new(0),
+        }
     }
 
     fn rules(&self) -> Result<CheckedConfig, ParkingFlowError> {
@@ -125,6 +135,14 @@ impl Parking {
             fetched,
             stale: fetched.is_none_or(|f| now - f > LOTS_STALE_AFTER),
         })
+    }
+
+    /// What a session would cost under the city's rules (checked as a start would be).
+    pub fn quote(
+        &self,
+        upload: &SessionUpload,
+    ) -> Result<civic_types::parking::Fee, ParkingFlowError> {
+        Ok(self.rules()?.check(upload)?.fee)
     }
 
     /// Starts a session for `minutes` from `now`.
@@ -338,6 +356,10 @@ impl Parking {
 
     /// Asks after the payment of recent sessions not yet settled.
     fn follow_payments(&self, gateway: &Gateway, now: i64) -> Result<(), SyncError> {
+        *self
+            .followed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
         for stored in self.store.sessions(false, HISTORY).map_err(store_error)? {
             let s = &stored.session;
             let follow = !stored.dirty
@@ -443,7 +465,23 @@ impl SyncComponent for Parking {
 
     fn next_due(&self, now: i64) -> Option<i64> {
         // A session written here goes out at the next chance, not the next interval.
-        let waiting = self.store.sessions(true, 1).ok()?;
-        (!waiting.is_empty()).then_some(now)
+        if !self.store.sessions(true, 1).ok()?.is_empty() {
+            return Some(now);
+        }
+        let awaiting = self
+            .store
+            .sessions(false, HISTORY)
+            .ok()?
+            .into_iter()
+            .any(|s| {
+                s.session.sync == SessionSync::Synced
+                    && !settled(&s.session)
+                    && now - s.session.starts_at < FOLLOW_CLOSELY_FOR
+            });
+        let followed = *self
+            .followed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        awaiting.then_some((followed + FOLLOW_EVERY).max(now))
     }
 }

@@ -102,6 +102,17 @@ impl TestGateway {
             .expect("a car park stored");
     }
 
+    /// A parking session as the gateway holds it.
+    pub async fn parking_session(&self, id: &str) -> Option<civic_types::parking::SessionRecord> {
+        use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
+        ParkingBackend::beside(&self.backend)
+            .await
+            .expect("the gateway's parking store")
+            .session(id.to_owned())
+            .await
+            .expect("a session read")
+    }
+
     /// What the operator's bank connector does when a transfer arrives: a notice signed
     /// with [`PAYMENT_SECRET`]. The HTTP status of the answer.
     pub async fn notify_transfer(&self, notice: &civic_types::parking::TransferNotice) -> u16 {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bus;
 pub mod catalog;
 pub mod feedback;
+pub mod parking;
 pub mod qr;
 pub mod status;
 pub mod sync;

@@ -5,7 +5,12 @@ use super::{CommandError, failed};
 use crate::AppState;
 
 /// Features this build has pages for.
-const SUPPORTED: &[Feature] = &[Feature::Procedures, Feature::Feedback, Feature::Bus];
+const SUPPORTED: &[Feature] = &[
+    Feature::Procedures,
+    Feature::Feedback,
+    Feature::Bus,
+    Feature::Parking,
+];
 
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {

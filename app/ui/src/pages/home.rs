@@ -62,8 +62,19 @@ pub fn Home() -> Element {
                                 span { class: "tile-hint", {t("feature-bus-hint")} }
                             }
                         },
+                        Feature::Parking => rsx! {
+                            button {
+                                class: "tile",
+                                id: "tile-parking",
+                                onclick: move |_| {
+                                    navigator().push(Route::Parking {});
+                                },
+                                span { class: "tile-title", {t("feature-parking")} }
+                                span { class: "tile-hint", {t("feature-parking-hint")} }
+                            }
+                        },
                         // The host lists only features this build has pages for.
-                        Feature::Parking | Feature::Unknown => rsx! {},
+                        Feature::Unknown => rsx! {},
                     }
                 }
             }

@@ -3,6 +3,7 @@ mod board;
 pub mod bus;
 pub mod feedback;
 mod home;
+pub mod parking;
 mod procedure;
 mod scan;
 mod search;

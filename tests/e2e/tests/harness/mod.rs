@@ -147,7 +147,7 @@ impl Session {
 
     /// Polls until `css` is there and its text is `done`; an element not there yet counts as
     /// not done.
-    async fn wait_for(
+    pub async fn wait_for(
         &self,
         css: &str,
         expected: &str,
