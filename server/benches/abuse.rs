@@ -7,6 +7,8 @@
 //! `cargo xtask bench abuse` (or `cargo bench -p civic-gateway --bench abuse`).
 #![allow(clippy::expect_used, clippy::print_stdout)] // a benchmark: it prints, and fails by panicking
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Child, Command, Stdio};
@@ -15,6 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use civic_gateway::catalog::{self, Withdrawals, repository::Backend};
+use common::{ms, percentile};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
@@ -261,19 +264,10 @@ async fn normal_client(
     (latencies, failures)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((sorted.len() as f64) * p).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 fn report(phase: &str, mut latencies: Vec<Duration>, failures: u64, rss_max: u64) {
     latencies.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{phase:<9} normal client: {} answered, {failures} failed; p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; gateway RSS max {:.1} MiB",
+        "{phase:<9} normal client: {} answered, {failures} failed; p50 {}, p95 {}, p99 {}, max {}; gateway RSS max {:.1} MiB",
         latencies.len(),
         ms(percentile(&latencies, 0.50)),
         ms(percentile(&latencies, 0.95)),

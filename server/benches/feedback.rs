@@ -7,6 +7,8 @@
 //! Clients and gateway share the machine's cores.
 #![allow(clippy::print_stdout, clippy::expect_used)] // a benchmark prints; a failure aborts it
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +22,7 @@ use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend};
 use civic_gateway::http::AppState;
 use civic_gateway::serve::{self, Limits};
 use civic_types::feedback::{ReportDraft, ReportPlace};
+use common::{ms, percentile};
 
 const POST_THREADS: u64 = 8;
 const POST_FOR: Duration = Duration::from_secs(10);
@@ -55,18 +58,6 @@ async fn start(backend: Backend) -> (SocketAddr, String) {
         std::future::pending(),
     ));
     (addr, key)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
 
 /// A resident's address behind the proxy: one per simulated client.

@@ -91,7 +91,9 @@ async fn story(backend: Backend, name: &'static str) {
                 // Nothing queued: its round asked nothing, but it did check.
                 ("feedback", false, true),
                 // This gateway publishes no buses: nothing held, nothing to go stale.
-                ("bus", false, false)
+                ("bus", false, false),
+                // Car parks are served by every gateway: an empty list is an answer.
+                ("parking", false, true)
             ]
         );
         let week_later = civic_core::time::now_unix() + 8 * 24 * 3600;

@@ -29,6 +29,8 @@ tasks:
                  outbox's reconnect-to-all-sent time for 100 queued reports
   bench bus      GTFS import speed and memory; journey planning p50/p95 (RAPTOR beside a plain
                  connection scan) on BART and a generated London-sized feed
+  bench parking  car parks near a point under load (p99) and signed payment notices per second
+                 (SQLite, PostgreSQL); fee computation speed under the shipped tariffs
   bench abuse    the release gateway under half-sent heads, slow readers, `?since=` floods and
                  a connection crowd on loopback: a normal client's p99, memory, what was refused
   postgres       start a throwaway PostgreSQL server and wait (for running tests by hand)
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         ["bench", "abuse"] => tasks::bench_abuse(),
         ["bench", "feedback"] => tasks::bench_feedback(),
         ["bench", "bus"] => tasks::bench_bus(),
+        ["bench", "parking"] => tasks::bench_parking(),
         ["postgres"] => tasks::postgres(),
         ["secrets"] => tasks::secrets(),
         ["sizes"] => tasks::sizes(),

@@ -378,6 +378,17 @@ pub fn bench_feedback() -> Result {
     )
 }
 
+/// Parking at the gateway: car parks near a point under load and signed payment notices
+/// (SQLite, PostgreSQL), and fee computation.
+pub fn bench_parking() -> Result {
+    let postgres = TestPostgres::start()?;
+    run_command(
+        cargo()
+            .args(["bench", "-p", "civic-gateway", "--bench", "parking"])
+            .env(POSTGRES_URL_ENV, &postgres.url),
+    )
+}
+
 pub fn bench_bus() -> Result {
     run_command(cargo().args(["bench", "-p", "civic-transit", "--bench", "bus"]))
 }

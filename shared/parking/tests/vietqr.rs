@@ -120,6 +120,24 @@ fn payloads_from_other_implementations_read_and_match() {
             "00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA53037045802VN6304AE9F",
             None,
         ),
+        // Codes found in public application code, each with a valid CRC; their makers are
+        // not known (none could be captured from a bank app on this machine):
+        // a static code to a Vietcombank account shown in a web shop's payment dialog,
+        (
+            "00020101021138570010A00000072701270006970436011306910004415480208QRIBFTTA53037045802VN63042141",
+            None,
+        ),
+        // a static code sent to a counter's QR display over a serial port,
+        (
+            "00020101021138570010A00000072701270006970436011305510003253210208QRIBFTTA53037045802VN6304AF96",
+            None,
+        ),
+        // and one an iOS parser's test calls "the sample from the NAPAS specification":
+        // 100,000 đ to Vietcombank 0011001800879, note "nhan tien"; rebuilt byte for byte.
+        (
+            "00020101021238570010A00000072701270006970436011300110018008790208QRIBFTTA530370454061000005802VN62130809nhan tien6304D1EF",
+            Some(("970436", "0011001800879", 100_000, "nhan tien")),
+        ),
     ];
     for (payload, made_from) in published {
         let fields = read_checked(payload);
