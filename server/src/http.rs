@@ -312,6 +312,12 @@ pub(crate) fn header_text(headers: &HeaderMap, name: axum::http::HeaderName) -> 
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// A strong ETag for a body: its digest, so equal bodies share one wherever they come from.
+pub(crate) fn etag_of(body: &[u8]) -> String {
+    use sha2::Digest;
+    format!("\"{}\"", crate::hex(&sha2::Sha256::digest(body)[..12]))
+}
+
 /// Whether the request's `If-None-Match` names `etag` (or `*`): the copy held is current.
 pub(crate) fn unchanged(headers: &HeaderMap, etag: &str) -> bool {
     header_text(headers, axum::http::header::IF_NONE_MATCH)

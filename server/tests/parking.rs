@@ -502,8 +502,17 @@ fn contract(gw: &Gateway) {
             })),
         )
     };
+    // The whole list, asked again with its ETag: a 304 until a figure changes.
+    let listed = support::get(&format!("{}/lots", gw.base), &[]);
+    assert_eq!(listed.status, 200);
+    let etag = listed.header("etag").expect("an ETag").to_owned();
+    let again = support::get(&format!("{}/lots", gw.base), &[("if-none-match", &etag)]);
+    assert_eq!((again.status, again.body.len()), (304, 0));
     assert_eq!(occupancy("cho-han", 7, &anyone).status, 403);
     assert_eq!(occupancy("cho-han", 7, &operator).status, 204);
+    let changed = support::get(&format!("{}/lots", gw.base), &[("if-none-match", &etag)]);
+    assert_eq!(changed.status, 200, "a new figure is a new list");
+    assert_ne!(changed.header("etag"), Some(etag.as_str()));
     assert_eq!(occupancy("nowhere", 7, &operator).status, 404);
     assert_eq!(occupancy("cho-han", 121, &operator).status, 422);
 

@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use civic_transit::{Feed, Realtime};
 use prost::Message;
-use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -59,7 +58,7 @@ struct Document {
 
 impl Document {
     fn new(bytes: Vec<u8>) -> Self {
-        let etag = format!("\"{}\"", crate::hex(&Sha256::digest(&bytes)[..12]));
+        let etag = crate::http::etag_of(&bytes);
         Self {
             bytes: Bytes::from(bytes),
             etag,

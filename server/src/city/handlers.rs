@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use civic_types::city::CityProfile;
-use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,7 +26,7 @@ struct Encoded {
 impl CityDocument {
     pub fn new(city: &CityProfile) -> Result<Self, serde_json::Error> {
         let json = serde_json::to_vec(city)?;
-        let etag = format!("\"{}\"", crate::hex(&Sha256::digest(&json)[..12]));
+        let etag = crate::http::etag_of(&json);
         Ok(Self(Arc::new(Encoded {
             json: Bytes::from(json),
             etag,

@@ -384,16 +384,20 @@ impl Parking {
     }
 
     fn fetch_lots(&self, gateway: &Gateway, now: i64) -> Result<u64, SyncError> {
-        match gateway.get(LOTS_PATH, None, &mut |_, _| {})? {
-            Answer::Body { json, wire, .. } => {
+        let held = self.store.lots_etag().map_err(store_error)?;
+        match gateway.get(LOTS_PATH, held.as_deref(), &mut |_, _| {})? {
+            Answer::Body { json, etag, wire } => {
                 let list: LotList = serde_json::from_slice(&json)
                     .map_err(|e| SyncError::BadResponse(e.to_string()))?;
                 self.store
-                    .replace_lots(&list.lots, now)
+                    .replace_lots(&list.lots, etag.as_deref(), now)
                     .map_err(store_error)?;
                 Ok(wire)
             }
-            Answer::NotModified => Ok(0),
+            Answer::NotModified => {
+                self.store.confirm_lots(now).map_err(store_error)?;
+                Ok(0)
+            }
         }
     }
 }

@@ -65,8 +65,13 @@ impl ParkingStore {
         Ok(out)
     }
 
-    /// Replaces the car parks held with the gateway's list, received at `now`.
-    pub fn replace_lots(&self, lots: &[Lot], now: i64) -> Result<(), StoreError> {
+    /// Replaces the car parks held with the gateway's list, received at `now` with `etag`.
+    pub fn replace_lots(
+        &self,
+        lots: &[Lot],
+        etag: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("DELETE FROM lots", [])?;
             let mut insert =
@@ -80,11 +85,28 @@ impl ParkingStore {
                 ])?;
             }
             tx.execute(
-                "INSERT OR REPLACE INTO lots_fetched (id, fetched) VALUES (1, ?1)",
-                [now],
+                "INSERT OR REPLACE INTO lots_fetched (id, fetched, etag) VALUES (1, ?1, ?2)",
+                params![now, etag],
             )?;
             Ok(())
         })
+    }
+
+    /// The gateway said the list held is current, at `now`.
+    pub fn confirm_lots(&self, now: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute("UPDATE lots_fetched SET fetched = ?1", [now])?;
+            Ok(())
+        })
+    }
+
+    /// The ETag of the list held, to ask for it only if it changed.
+    pub fn lots_etag(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT etag FROM lots_fetched", [], |row| row.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// Car parks in a box (south, west, north, east), and when the list was received.

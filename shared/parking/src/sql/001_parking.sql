@@ -8,10 +8,11 @@ CREATE TABLE lots (
 );
 CREATE INDEX lots_place ON lots (lat, lon);
 
--- One row: when the list was last received from the gateway.
+-- One row: when the gateway last gave or confirmed the list, and its ETag for the next ask.
 CREATE TABLE lots_fetched (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
-    fetched  INTEGER NOT NULL
+    fetched  INTEGER NOT NULL,
+    etag     TEXT
 );
 
 CREATE TABLE sessions (
