@@ -1,12 +1,15 @@
-//! The CLI says what went wrong in the app's own words: each error code's Fluent message
-//! (`assets/locales/<lang>/errors.ftl`), in Vietnamese unless the locale asks for English.
+//! The CLI says things in the app's own words: each error code's Fluent message
+//! (`assets/locales/<lang>/errors.ftl`), and a feature's states as its pages name them
+//! (`parking.ftl`), in Vietnamese unless the locale asks for English.
 
 use civic_types::error::ErrorCode;
-use fluent_bundle::{FluentBundle, FluentResource};
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use unic_langid::{LanguageIdentifier, langid};
 
 const VI: &str = include_str!("../../../assets/locales/vi/errors.ftl");
 const EN: &str = include_str!("../../../assets/locales/en/errors.ftl");
+const PARKING_VI: &str = include_str!("../../../assets/locales/vi/parking.ftl");
+const PARKING_EN: &str = include_str!("../../../assets/locales/en/parking.ftl");
 
 /// `LC_ALL`, then `LC_MESSAGES`, then `LANG`, as POSIX orders them: English for `en*`,
 /// Vietnamese for anything else (including `C`).
@@ -19,16 +22,39 @@ pub fn english_requested(get: impl Fn(&str) -> Option<String>) -> bool {
 
 /// The message for `code` in the user's language.
 pub fn error_message(code: ErrorCode) -> String {
-    let english = english_requested(|name| std::env::var(name).ok());
-    let (source, lang): (&str, LanguageIdentifier) = if english {
-        (EN, langid!("en"))
-    } else {
-        (VI, langid!("vi"))
-    };
-    message(source, lang, code.message_id()).unwrap_or_else(|| code.message_id().to_owned())
+    in_user_language((VI, EN), code.message_id(), &[])
 }
 
+/// A parking message (`parking.ftl`) with its arguments, in the user's language.
+pub fn parking_text(id: &str, args: &[(&str, String)]) -> String {
+    in_user_language((PARKING_VI, PARKING_EN), id, args)
+}
+
+fn in_user_language(sources: (&str, &str), id: &str, args: &[(&str, String)]) -> String {
+    let english = english_requested(|name| std::env::var(name).ok());
+    let (source, lang): (&str, LanguageIdentifier) = if english {
+        (sources.1, langid!("en"))
+    } else {
+        (sources.0, langid!("vi"))
+    };
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        fluent_args.set(*name, FluentValue::from(value.as_str()));
+    }
+    message_with(source, lang, id, Some(&fluent_args)).unwrap_or_else(|| id.to_owned())
+}
+
+#[cfg(test)]
 fn message(source: &str, lang: LanguageIdentifier, id: &str) -> Option<String> {
+    message_with(source, lang, id, None)
+}
+
+fn message_with(
+    source: &str,
+    lang: LanguageIdentifier,
+    id: &str,
+    args: Option<&FluentArgs>,
+) -> Option<String> {
     let resource = FluentResource::try_new(source.to_owned()).ok()?;
     let mut bundle = FluentBundle::new(vec![lang]);
     // No bidi isolation marks: this text goes to a terminal.
@@ -38,7 +64,7 @@ fn message(source: &str, lang: LanguageIdentifier, id: &str) -> Option<String> {
     let mut errors = Vec::new();
     Some(
         bundle
-            .format_pattern(pattern, None, &mut errors)
+            .format_pattern(pattern, args, &mut errors)
             .into_owned(),
     )
 }

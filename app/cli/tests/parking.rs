@@ -124,9 +124,12 @@ fn fee_under_the_shipped_tariffs() {
 
 #[test]
 fn plates_as_read() {
-    assert!(stdout(&civic(&["parking", "plate", "43a 12345"])).starts_with("43A-123.45  (Car"));
     assert!(
-        stdout(&civic(&["parking", "plate", "29b1 23456"])).starts_with("29-B1 234.56  (Motorbike")
+        stdout(&civic(&["parking", "plate", "43a 12345"]))
+            .starts_with("43A-123.45  (Ô tô đến 16 chỗ")
+    );
+    assert!(
+        stdout(&civic(&["parking", "plate", "29b1 23456"])).starts_with("29-B1 234.56  (Xe máy")
     );
     let out = civic(&["parking", "plate", "ABC"]);
     assert!(!out.status.success());

@@ -161,6 +161,12 @@ async fn a_session_is_started_synced_paid_and_seen_paid() {
         let history = json_in(&data, &["parking", "history", "--json"]);
         assert_eq!(history[0]["id"], session_id.as_str());
         assert_eq!(history[0]["payment"], "paid");
+        // Said as the app's pages say it.
+        let listed = stdout(&civic(&data, &["parking", "history"]));
+        assert!(
+            listed.contains("Đã thanh toán") && listed.contains("Hệ thống thu phí đã nhận"),
+            "{listed}"
+        );
         // Paid in full: nothing left to pay.
         assert!(
             !civic(&data, &["parking", "pay", &session_id])

@@ -16,6 +16,19 @@ pub enum VehicleKind {
     LargeCar,
 }
 
+impl VehicleKind {
+    /// The Fluent message (`parking.ftl`) naming it to a person.
+    #[must_use]
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Bicycle => "parking-kind-bicycle",
+            Self::Motorbike => "parking-kind-motorbike",
+            Self::Car => "parking-kind-car",
+            Self::LargeCar => "parking-kind-large-car",
+        }
+    }
+}
+
 /// A tariff: prices per turn (lượt) or per hour, by day and by night, by vehicle kind.
 ///
 /// A stay is cut at each boundary between day and night; each part is charged on its own:
@@ -167,6 +180,18 @@ pub enum LotState {
     Unknown,
 }
 
+impl LotState {
+    /// The Fluent message (`parking.ftl`) saying it to a person.
+    #[must_use]
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Open => "parking-lot-open",
+            Self::Closed => "parking-lot-closed",
+            Self::Unknown => "parking-lot-unknown",
+        }
+    }
+}
+
 /// A car park with a gate and a count of free spaces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -186,7 +211,8 @@ pub struct Lot {
     /// Opening hours as the gate shows them (`06:00–22:00`, `24/7`).
     #[serde(default)]
     pub hours: String,
-    /// Unix seconds the free spaces and state were last reported.
+    /// Unix seconds the free spaces and state were last reported (set by the gateway).
+    #[serde(default)]
     pub updated: i64,
 }
 
@@ -237,6 +263,18 @@ pub enum PaymentState {
 }
 
 impl PaymentState {
+    /// The Fluent message (`parking.ftl`) saying it to a person; `parking-underpaid` takes
+    /// `received` and `missing`, `parking-overpaid` takes `extra`.
+    #[must_use]
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Unpaid => "parking-unpaid",
+            Self::Paid => "parking-paid",
+            Self::Underpaid => "parking-underpaid",
+            Self::Overpaid => "parking-overpaid",
+        }
+    }
+
     /// The state `received` đồng give a fee of `fee`.
     #[must_use]
     pub fn of(received: u64, fee: u64) -> Self {
@@ -315,6 +353,19 @@ pub enum SessionSync {
     Refused {
         code: crate::error::ErrorCode,
     },
+}
+
+impl SessionSync {
+    /// The Fluent message (`parking.ftl`) saying it to a person; `parking-sync-refused` takes
+    /// `reason`, the refusal code's own message.
+    #[must_use]
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            Self::Pending => "parking-sync-pending",
+            Self::Synced => "parking-sync-synced",
+            Self::Refused { .. } => "parking-sync-refused",
+        }
+    }
 }
 
 /// A parking session as the app shows it.

@@ -10,6 +10,7 @@ use civic_core::parking::{CheckedTariff, Plate, Transfer};
 use civic_core::types::parking::VehicleKind;
 
 use crate::Failure;
+use crate::i18n::{error_message, parking_text};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Vehicle {
@@ -163,12 +164,12 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                 let free = lot.free.map_or_else(|| "?".to_owned(), |f| f.to_string());
                 writeln!(
                     out,
-                    "{}  {} m  {}/{} chỗ trống  {:?}  (cập nhật {})",
+                    "{}  {} m  {}/{} chỗ trống  {}  (cập nhật {})",
                     lot.name,
                     near.distance_m.round(),
                     free,
                     lot.capacity,
-                    lot.state,
+                    parking_text(lot.state.message_id(), &[]),
                     civic_core::time::iso_datetime(lot.updated, &civic_core::time::vietnam()),
                 )?;
             }
@@ -310,10 +311,36 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
         Command::Plate { text, vehicle } => {
             let plate = Plate::parse_as(&text, vehicle.map(VehicleKind::from))
                 .or_else(|_| Plate::parse(&text))?;
-            writeln!(out, "{plate}  ({:?}, {})", plate.kind(), plate.key())?;
+            writeln!(
+                out,
+                "{plate}  ({}, {})",
+                parking_text(plate.kind().message_id(), &[]),
+                plate.key()
+            )?;
             Ok(())
         }
     }
+}
+
+fn payment_text(session: &civic_core::types::parking::Session) -> String {
+    let (received, fee) = (session.received, session.fee.total);
+    let dong = |amount: u64| format!("{amount} đ");
+    parking_text(
+        session.payment.message_id(),
+        &[
+            ("received", dong(received)),
+            ("missing", dong(fee.saturating_sub(received))),
+            ("extra", dong(received.saturating_sub(fee))),
+        ],
+    )
+}
+
+fn sync_text(sync: &civic_core::types::parking::SessionSync) -> String {
+    let reason = match sync {
+        civic_core::types::parking::SessionSync::Refused { code } => error_message(*code),
+        _ => String::new(),
+    };
+    parking_text(sync.message_id(), &[("reason", reason)])
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Failure> {
@@ -334,7 +361,7 @@ fn print_session(
     let at = |t: i64| civic_core::time::iso_datetime(t, &zone);
     writeln!(
         out,
-        "{}  {}  {}  {} → {}{}  {} đ  {:?}  {:?}",
+        "{}  {}  {}  {} → {}{}  {} đ  {}  {}",
         session.id,
         session.plate,
         session.zone_name,
@@ -345,8 +372,8 @@ fn print_session(
             .map(|s| format!(" (dừng {})", at(s)))
             .unwrap_or_default(),
         session.fee.total,
-        session.payment,
-        session.sync,
+        payment_text(session),
+        sync_text(&session.sync),
     )?;
     Ok(())
 }

@@ -83,11 +83,7 @@ pub fn Lots(config: ParkingConfig) -> Element {
 }
 
 fn state_label(state: LotState) -> String {
-    t(match state {
-        LotState::Open => "parking-lot-open",
-        LotState::Closed => "parking-lot-closed",
-        LotState::Unknown => "parking-lot-unknown",
-    })
+    t(state.message_id())
 }
 
 #[component]

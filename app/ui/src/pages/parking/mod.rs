@@ -23,12 +23,7 @@ fn when(unix: i64, zone: &str) -> String {
 }
 
 fn kind_label(kind: VehicleKind) -> String {
-    t(match kind {
-        VehicleKind::Bicycle => "parking-kind-bicycle",
-        VehicleKind::Motorbike => "parking-kind-motorbike",
-        VehicleKind::Car => "parking-kind-car",
-        VehicleKind::LargeCar => "parking-kind-large-car",
-    })
+    t(kind.message_id())
 }
 
 fn kind_value(kind: VehicleKind) -> &'static str {

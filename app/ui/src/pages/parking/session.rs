@@ -12,45 +12,24 @@ use crate::pages::feedback::{use_city_zone, use_sync_rounds};
 use crate::routes::Route;
 
 pub fn payment_label(session: &Session) -> String {
-    match session.payment {
-        PaymentState::Paid => t("parking-paid"),
-        PaymentState::Unpaid => t("parking-unpaid"),
-        PaymentState::Underpaid => t_args(
-            "parking-underpaid",
-            &[
-                (
-                    "received",
-                    FluentValue::from(crate::format::dong(session.received)),
-                ),
-                (
-                    "missing",
-                    FluentValue::from(crate::format::dong(
-                        session.fee.total.saturating_sub(session.received),
-                    )),
-                ),
-            ],
-        ),
-        PaymentState::Overpaid => t_args(
-            "parking-overpaid",
-            &[(
-                "extra",
-                FluentValue::from(crate::format::dong(
-                    session.received.saturating_sub(session.fee.total),
-                )),
-            )],
-        ),
-    }
+    let (received, fee) = (session.received, session.fee.total);
+    let dong = |amount: u64| FluentValue::from(crate::format::dong(amount));
+    t_args(
+        session.payment.message_id(),
+        &[
+            ("received", dong(received)),
+            ("missing", dong(fee.saturating_sub(received))),
+            ("extra", dong(received.saturating_sub(fee))),
+        ],
+    )
 }
 
 fn sync_label(sync: &SessionSync) -> String {
-    match sync {
-        SessionSync::Pending => t("parking-sync-pending"),
-        SessionSync::Synced => t("parking-sync-synced"),
-        SessionSync::Refused { code } => t_args(
-            "parking-sync-refused",
-            &[("reason", FluentValue::from(t(code.message_id())))],
-        ),
-    }
+    let reason = match sync {
+        SessionSync::Refused { code } => t(code.message_id()),
+        _ => String::new(),
+    };
+    t_args(sync.message_id(), &[("reason", FluentValue::from(reason))])
 }
 
 #[component]
