@@ -12,6 +12,8 @@ use civic_gateway::city::{self, CityError};
 use civic_gateway::feedback::catalogue::Catalogue;
 use civic_gateway::feedback::handlers::FeedbackState;
 use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend, FeedbackRepository};
+use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
+use civic_types::parking::Lot;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -74,6 +76,9 @@ enum Command {
     },
     /// List the published catalog versions, newest first.
     Versions,
+    /// Add or replace the city's car parks from a file (TOML, `[[lots]]` tables as
+    /// assets/parking/da-nang-lots.toml); operators then report occupancy over HTTP.
+    ImportLots { file: PathBuf },
     /// API keys of the apps that post feedback reports (Open311 `api_key`).
     ApiKey {
         #[command(subcommand)]
@@ -125,6 +130,8 @@ enum GatewayError {
     BadDate(String),
     #[error(transparent)]
     State(#[from] civic_gateway::http::StateError),
+    #[error(transparent)]
+    Lots(#[from] civic_gateway::parking::lots::LotsFileError),
     #[error(transparent)]
     Services(#[from] civic_gateway::feedback::catalogue::CatalogueError),
     #[error("nothing was issued to `{0}`")]
@@ -247,6 +254,21 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
             )
             .await?;
             print_published(published.as_ref());
+            Ok(())
+        }
+        Command::ImportLots { file } => {
+            let lots = civic_gateway::parking::lots::read_file(&file)?;
+            let repo = ParkingBackend::beside(&repo).await?;
+            let count = lots.len();
+            let now = civic_time::now_unix();
+            for lot in lots {
+                repo.put_lot(Lot {
+                    updated: now,
+                    ..lot
+                })
+                .await?;
+            }
+            println!("{count} car park(s) stored");
             Ok(())
         }
         Command::Versions => {

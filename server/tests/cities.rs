@@ -188,3 +188,39 @@ fn a_profile_with_a_signing_key_is_served_with_it() {
     );
     assert_eq!(profile.qr.signing_keys[0].public_key, signer.public_key());
 }
+
+#[test]
+fn shipped_car_parks_lie_in_their_city_and_name_its_tariffs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/parking");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("assets/parking") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|s| s.to_str()).expect("name");
+        let city = name.strip_suffix("-lots.toml").expect("<city>-lots.toml");
+        let profile = civic_gateway::city::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../assets/cities/{city}.toml")),
+        )
+        .expect("the city's profile");
+        let lots = civic_gateway::parking::lots::read_file(&path).expect("a valid file");
+        assert!(!lots.is_empty(), "{name}");
+        let map = profile.map.as_ref().expect("map");
+        let tariffs: Vec<_> = profile
+            .parking
+            .as_ref()
+            .map(|p| p.tariffs.iter().map(|t| t.id.as_str()).collect())
+            .unwrap_or_default();
+        for lot in &lots {
+            assert!(
+                (map.south..=map.north).contains(&lot.lat)
+                    && (map.west..=map.east).contains(&lot.lon),
+                "{name}: {} is outside the city's map",
+                lot.id
+            );
+            if let Some(tariff) = &lot.tariff {
+                assert!(tariffs.contains(&tariff.as_str()), "{name}: {tariff}");
+            }
+        }
+        seen += 1;
+    }
+    assert!(seen >= 1, "Đà Nẵng's demo car parks");
+}

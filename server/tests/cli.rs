@@ -68,3 +68,63 @@ fn import_catalog_publishes_versions_once() {
     );
     assert!(String::from_utf8_lossy(&bad_city.stderr).contains("city profile"));
 }
+
+const DEMO_LOTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../assets/parking/da-nang-lots.toml"
+);
+
+#[test]
+fn import_lots_stores_an_operators_car_parks_and_refuses_a_bad_file_whole() {
+    use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("gateway.sqlite3");
+    let out = text(&gateway(&db, &["import-lots", DEMO_LOTS]));
+    assert_eq!(out.trim(), "6 car park(s) stored");
+
+    let read_back = || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let catalog =
+                civic_gateway::catalog::repository::Backend::connect(&db.display().to_string())
+                    .await
+                    .expect("database");
+            let repo = ParkingBackend::beside(&catalog).await.expect("parking");
+            repo.lots(None).await.expect("lots")
+        })
+    };
+    let lots = read_back();
+    assert_eq!(lots.len(), 6);
+    let airport = lots
+        .iter()
+        .find(|l| l.id == "san-bay-da-nang")
+        .expect("airport");
+    assert_eq!(
+        (airport.capacity, airport.free),
+        (900, None),
+        "not said: unknown"
+    );
+    assert!(lots.iter().all(|l| l.updated > 0), "stamped when stored");
+
+    // Each bad file is refused whole, naming the car park; nothing already stored changes.
+    let cases = [
+        ("free = 0\n", "free = 9999\n", "more free spaces"),
+        ("id = \"cong-vien-apec\"", "id = \"cho-han\"", "used twice"),
+        ("id = \"cong-vien-apec\"", "id = \"chợ hàn\"", "needs an id"),
+        ("free = 0\n", "free = 0\nfloors = 3\n", "unknown field"),
+    ];
+    let original = std::fs::read_to_string(DEMO_LOTS).expect("demo lots");
+    for (n, (from, to, expected)) in cases.into_iter().enumerate() {
+        assert!(original.contains(from), "{from}");
+        let edit = to;
+        let bad = original.replacen(from, to, 1);
+        let path = dir.path().join(format!("bad-{n}.toml"));
+        std::fs::write(&path, bad).expect("write");
+        let refused = gateway(&db, &["import-lots", &path.display().to_string()]);
+        assert!(!refused.status.success(), "{edit}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(expected), "{edit}: {stderr}");
+    }
+    assert_eq!(read_back(), lots);
+}

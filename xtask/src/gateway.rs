@@ -7,8 +7,13 @@ use crate::util::{Result, ServerProcess};
 
 /// Starts the gateway on `database` with the city profile `city` on a free loopback port and
 /// waits until it listens (an empty catalog is seeded from the bundled snapshot first). Its
-/// `address` is `http://127.0.0.1:<port>`.
-pub fn start(binary: &Path, database: &str, city: &Path) -> Result<ServerProcess> {
+/// `address` is `http://127.0.0.1:<port>`. `extra`: more `serve` options.
+pub fn start(
+    binary: &Path,
+    database: &str,
+    city: &Path,
+    extra: &[&std::ffi::OsStr],
+) -> Result<ServerProcess> {
     ServerProcess::start(
         Command::new(binary)
             .args([
@@ -20,6 +25,7 @@ pub fn start(binary: &Path, database: &str, city: &Path) -> Result<ServerProcess
                 "--city",
             ])
             .arg(city)
+            .args(extra)
             .env("RUST_LOG", "warn"),
         "listening on ",
         &format!("the gateway ({})", binary.display()),

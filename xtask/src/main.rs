@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   run            install what is missing, build, start a local city gateway (SQLite, seeded with
                  the bundled catalog) and the desktop app syncing with it
-                 (with no display: under Xvfb, saving a screenshot of the first screen)
+                 (with no display: under Xvfb, saving a screenshot of the first screen);
+                 `run da-nang` serves Đà Nẵng's profile: buses, car parks, street parking
   test           install what is missing, build, run every test (unit, data, WebDriver end-to-end)
   install        only install what is missing (Debian packages, rustfmt/clippy, wasm32 target,
                  wasm-bindgen, tauri-driver, npm packages of tests/idp and tests/e2e)
@@ -41,7 +42,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["run"] => tasks::run(),
+        ["run"] => tasks::run("ninh-binh"),
+        ["run", city] => tasks::run(city),
         ["test"] => tasks::test(),
         ["install"] => install::all(),
         ["ui"] => tasks::build_ui(),

@@ -125,29 +125,79 @@ impl Drop for VirtualDisplay {
     }
 }
 
-/// Builds the gateway and starts it on a SQLite file under `target/run/`, seeded with the
-/// bundled catalog on first start. The demo profile is Ninh Bình's plus a board signing key
-/// made for this checkout (`target/run/board-key.pem`), so boards printed from the app
-/// scan as verified.
+/// Builds the gateway and starts it on a SQLite file under `target/run/<city>/`, seeded
+/// with the bundled catalog on first start. The demo profile is the city's
+/// (`assets/cities/<city>.toml`) plus a board signing key made for this checkout
+/// (`target/run/board-key.pem`), so boards printed from the app scan as verified, its demo
+/// car parks if it has some (`assets/parking/<city>-lots.toml`), and a bank connector's
+/// secret for signed payment notices (`target/run/<city>/payment-secret`).
 /// `issuer`: the identity provider the demo city names.
-fn start_local_gateway(issuer: &str) -> Result<ServerProcess> {
+fn start_local_gateway(issuer: &str, city_id: &str) -> Result<ServerProcess> {
+    let profile_path = root().join(format!("assets/cities/{city_id}.toml"));
+    let profile = std::fs::read_to_string(&profile_path).map_err(|e| {
+        format!(
+            "{}: {e} (cities: the names in assets/cities)",
+            profile_path.display()
+        )
+    })?;
     run_command(cargo().args(["build", "-p", "civic-gateway", "-p", "civic-cli"]))?;
     let dir = target_dir().join("run");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let city = demo_city_profile(&dir, issuer)?;
+    let city_dir = dir.join(city_id);
+    std::fs::create_dir_all(&city_dir).map_err(|e| format!("{}: {e}", city_dir.display()))?;
+    let city = demo_city_profile(&dir, &city_dir, &profile, issuer)?;
     let binary = target_dir().join("debug").join(exe("civic-gateway"));
-    let gateway = gateway::start(
-        &binary,
-        &dir.join("gateway.sqlite3").display().to_string(),
-        &city,
-    )?;
-    println!("city gateway (Ninh Bình demo profile): {}", gateway.address);
+    let database = city_dir.join("gateway.sqlite3").display().to_string();
+    let lots = root().join(format!("assets/parking/{city_id}-lots.toml"));
+    if lots.exists() {
+        run_command(
+            Command::new(&binary)
+                .args(["--database", &database, "import-lots"])
+                .arg(&lots),
+        )?;
+    }
+    let secret = city_dir.join("payment-secret");
+    if !secret.exists() {
+        write_private(&secret, &random_hex(32)?)?;
+    }
+    let extra = [
+        std::ffi::OsStr::new("--payment-secret-file"),
+        secret.as_os_str(),
+    ];
+    let gateway = gateway::start(&binary, &database, &city, &extra)?;
+    println!("city gateway ({city_id} demo profile): {}", gateway.address);
+    println!(
+        "  bank payment notices are signed with {} (README: \"Parking\")",
+        secret.display()
+    );
     Ok(gateway)
 }
 
-/// `target/run/city.toml`: Ninh Bình's profile plus the demo board key's public half and
-/// the local identity provider.
-fn demo_city_profile(dir: &Path, issuer: &str) -> Result<PathBuf> {
+/// `bytes` random bytes as hex, from the kernel.
+fn random_hex(bytes: usize) -> Result<String> {
+    use std::io::Read;
+    let mut buffer = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buffer))
+        .map_err(|e| format!("/dev/urandom: {e}"))?;
+    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A file only its owner can read, for a secret.
+fn write_private(path: &Path, text: &str) -> Result {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `target/run/<city>/city.toml`: the city's profile plus the demo board key's public half
+/// and the local identity provider.
+fn demo_city_profile(dir: &Path, city_dir: &Path, profile: &str, issuer: &str) -> Result<PathBuf> {
     let key = dir.join(DEMO_SIGNING_KEY);
     let entry_path = dir.join("board-key.toml");
     if !key.exists() || !entry_path.exists() {
@@ -167,16 +217,15 @@ fn demo_city_profile(dir: &Path, issuer: &str) -> Result<PathBuf> {
         .ok_or("`civic qr keygen` failed")?;
         std::fs::write(&entry_path, entry).map_err(|e| e.to_string())?;
     }
-    let profile = std::fs::read_to_string(root().join("assets/cities/ninh-binh.toml"))
-        .map_err(|e| e.to_string())?;
     let entry = std::fs::read_to_string(&entry_path).map_err(|e| e.to_string())?;
     let auth = format!("\n[auth]\nissuer = \"{issuer}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\n");
-    let city = dir.join("city.toml");
+    let city = city_dir.join("city.toml");
     std::fs::write(&city, format!("{profile}\n{entry}{auth}")).map_err(|e| e.to_string())?;
     Ok(city)
 }
 
-pub fn run() -> Result {
+/// `city_id`: a profile under `assets/cities` (`ninh-binh` unless named).
+pub fn run(city_id: &str) -> Result {
     install::all()?;
     build_ui()?;
     let app = build_desktop(false)?;
@@ -184,7 +233,7 @@ pub fn run() -> Result {
     // `nguyenvanan` or `tranthibinh`, any password; see tests/idp).
     let idp = idp::start()?;
     println!("identity provider (demo eID): {}", idp.address);
-    let gateway = start_local_gateway(&idp.address)?;
+    let gateway = start_local_gateway(&idp.address, city_id)?;
     let mut demo = Command::new(&app);
     demo.env(GATEWAY_URL_ENV, &gateway.address).env(
         SIGNING_KEY_ENV,
@@ -476,7 +525,7 @@ pub fn bench_sync() -> Result {
         ("PostgreSQL", postgres.url.as_str()),
     ] {
         let city = root().join("assets/cities/ninh-binh.toml");
-        let gateway = gateway::start(&binary, database, &city)?;
+        let gateway = gateway::start(&binary, database, &city, &[])?;
         summary.push(load_test(&gateway.address, name)?);
     }
     println!(

@@ -3,10 +3,11 @@
 //! `payments`, and an operator's `reconciliation` for a day.
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRef, Path, Query, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderName, StatusCode};
+use axum::response::Response;
 use civic_types::error::ApiError;
 use civic_types::parking::{
     Lot, LotList, NearbyLot, Occupancy, Reconciliation, SessionRecord, SessionUpload,
@@ -18,8 +19,9 @@ use utoipa_axum::routes;
 use super::ParkingState;
 use super::repository::{Bounds, NewSession, ParkingRepository, SessionWrite};
 use super::webhook::{self, Refused};
+use crate::catalog::service::Coding;
 use crate::feedback::repository::{CredentialKind, FeedbackRepository};
-use crate::http::{Failure, header_text};
+use crate::http::{Failure, etag_of, header_text, respond, unchanged};
 
 /// The widest "near" search: a city's centre and its edge.
 pub const MAX_RADIUS_M: f64 = 50_000.0;
@@ -69,12 +71,41 @@ async fn operator(state: &ParkingState, headers: &HeaderMap) -> Result<String, F
         .ok_or_else(forbidden)
 }
 
-/// Every car park of the city, with its last reported figures.
-#[utoipa::path(get, path = "/v1/parking/lots", responses((status = 200, body = LotList)))]
-async fn get_lots(State(state): State<ParkingState>) -> Result<Json<LotList>, Failure> {
-    Ok(Json(LotList {
+/// Every car park of the city, with its last reported figures; a 304 when the app's copy,
+/// named by its ETag, is current.
+#[utoipa::path(
+    get,
+    path = "/v1/parking/lots",
+    responses(
+        (status = 200, body = LotList),
+        (status = 304, description = "Unchanged since the given ETag"),
+    )
+)]
+async fn get_lots(
+    State(state): State<ParkingState>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let list = LotList {
         lots: state.repo.lots(None).await?,
-    }))
+    };
+    let json = serde_json::to_vec(&list).map_err(|e| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("car parks: {e}"),
+        )
+    })?;
+    let etag = etag_of(&json);
+    Ok(if unchanged(&headers, &etag) {
+        respond(StatusCode::NOT_MODIFIED, &etag, None, Body::empty())
+    } else {
+        respond(
+            StatusCode::OK,
+            &etag,
+            Some(Coding::Identity),
+            Body::from(json),
+        )
+    })
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -164,20 +195,8 @@ async fn put_lot(
     Json(mut lot): Json<Lot>,
 ) -> Result<StatusCode, Failure> {
     let name = operator(&state, &headers).await?;
-    let id_ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    let place_ok = (-90.0..=90.0).contains(&lot.lat) && (-180.0..=180.0).contains(&lot.lon);
-    if !id_ok || !place_ok || lot.name.trim().is_empty() || lot.kinds.is_empty() {
-        return Err(bad(
-            "lot-invalid",
-            "a car park needs an id (letters, digits, - _), a name, a place and the kinds it takes",
-        ));
-    }
-    if lot.free.is_some_and(|f| f > lot.capacity) {
-        return Err(bad("lot-invalid", "more free spaces than the car park has"));
+    if let Some(problem) = super::lots::problem(&id, &lot) {
+        return Err(bad("lot-invalid", problem));
     }
     lot.id = id;
     lot.updated = civic_time::now_unix();
