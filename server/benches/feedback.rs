@@ -11,7 +11,6 @@ mod common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use civic_core::feedback::{Endpoint, Format, Outbox, Target};
@@ -22,7 +21,7 @@ use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend};
 use civic_gateway::http::AppState;
 use civic_gateway::serve::{self, Limits};
 use civic_types::feedback::{ReportDraft, ReportPlace};
-use common::{ms, percentile};
+use common::{load, ms, percentile};
 
 const POST_THREADS: u64 = 8;
 const POST_FOR: Duration = Duration::from_secs(10);
@@ -65,64 +64,26 @@ fn resident(thread: u64, n: u64) -> String {
     format!("10.{}.{}.{}", thread, (n / 250) % 250, n % 250 + 1)
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .new_agent()
-}
-
 fn post_phase(addr: SocketAddr, key: &str, name: &str) {
-    let failures = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let threads: Vec<_> = (0..POST_THREADS)
-        .map(|t| {
-            let key = key.to_owned();
-            let failures = Arc::clone(&failures);
-            std::thread::spawn(move || {
-                let agent = agent();
-                let url = format!("http://{addr}/open311/v2/requests.json");
-                let mut latencies = Vec::new();
-                let mut n = 0u64;
-                while started.elapsed() < POST_FOR {
-                    let body = format!(
-                        "api_key={key}&service_code=chieu-sang&lat={}&long=108.2022&attribute%5Bproblem%5D=off&description=B%C3%A1o+c%C3%A1o+{t}-{n}",
-                        16.0 + (n % 1000) as f64 * 1e-4
-                    );
-                    let sent = Instant::now();
-                    let status = agent
-                        .post(&url)
-                        .header("Idempotency-Key", &format!("bench-{t}-{n}"))
-                        .header("X-Forwarded-For", &resident(t, n))
-                        .content_type("application/x-www-form-urlencoded")
-                        .send(body)
-                        .map(|r| r.status().as_u16())
-                        .unwrap_or(0);
-                    latencies.push(sent.elapsed());
-                    if status != 201 {
-                        failures.fetch_add(1, Ordering::Relaxed);
-                    }
-                    n += 1;
-                }
-                latencies
-            })
-        })
-        .collect();
-    let mut latencies: Vec<Duration> = threads
-        .into_iter()
-        .flat_map(|t| t.join().expect("client thread"))
-        .collect();
-    let elapsed = started.elapsed();
-    latencies.sort();
-    println!(
-        "{name}: POST /open311/v2/requests.json × {} in {:.1} s ({POST_THREADS} clients): {:.0} reports/s · p50 {} · p95 {} · p99 {} · not 201: {}",
-        latencies.len(),
-        elapsed.as_secs_f64(),
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        ms(percentile(&latencies, 0.50)),
-        ms(percentile(&latencies, 0.95)),
-        ms(percentile(&latencies, 0.99)),
-        failures.load(Ordering::Relaxed)
+    let key = key.to_owned();
+    let url = format!("http://{addr}/open311/v2/requests.json");
+    load(
+        &format!("{name}: POST /open311/v2/requests.json (answered 201)"),
+        POST_THREADS,
+        POST_FOR,
+        move |agent, t, n| {
+            let body = format!(
+                "api_key={key}&service_code=chieu-sang&lat={}&long=108.2022&attribute%5Bproblem%5D=off&description=B%C3%A1o+c%C3%A1o+{t}-{n}",
+                16.0 + (n % 1000) as f64 * 1e-4
+            );
+            agent
+                .post(&url)
+                .header("Idempotency-Key", &format!("bench-{t}-{n}"))
+                .header("X-Forwarded-For", &resident(t, n))
+                .content_type("application/x-www-form-urlencoded")
+                .send(body)
+                .is_ok_and(|r| r.status().as_u16() == 201)
+        },
     );
 }
 

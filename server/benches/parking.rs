@@ -11,7 +11,6 @@ mod support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use civic_gateway::catalog::repository::Backend;
@@ -23,7 +22,7 @@ use civic_parking::CheckedTariff;
 use civic_types::parking::{
     Lot, LotState, PaymentState, SessionRecord, TransferNotice, VehicleKind,
 };
-use common::{ms, percentile};
+use common::load;
 
 const LOTS: u64 = 2_000;
 const SESSIONS: u64 = 2_000;
@@ -117,61 +116,6 @@ async fn start(backend: Backend) -> (SocketAddr, ParkingBackend) {
         std::future::pending(),
     ));
     (addr, repo)
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .new_agent()
-}
-
-/// Runs `threads` clients for `length`, each calling `request(thread, n)` (true: answered
-/// as expected); prints the rate and latencies.
-fn load(
-    name: &str,
-    threads: u64,
-    length: Duration,
-    request: impl Fn(&ureq::Agent, u64, u64) -> bool + Send + Sync + 'static,
-) {
-    let request = Arc::new(request);
-    let failures = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let handles: Vec<_> = (0..threads)
-        .map(|t| {
-            let (request, failures) = (Arc::clone(&request), Arc::clone(&failures));
-            std::thread::spawn(move || {
-                let agent = agent();
-                let mut latencies = Vec::new();
-                let mut n = 0;
-                while started.elapsed() < length {
-                    let sent = Instant::now();
-                    if !request(&agent, t, n) {
-                        failures.fetch_add(1, Ordering::Relaxed);
-                    }
-                    latencies.push(sent.elapsed());
-                    n += 1;
-                }
-                latencies
-            })
-        })
-        .collect();
-    let mut latencies: Vec<Duration> = handles
-        .into_iter()
-        .flat_map(|h| h.join().expect("client"))
-        .collect();
-    let elapsed = started.elapsed();
-    latencies.sort();
-    println!(
-        "{name} × {} in {:.1} s ({threads} clients): {:.0}/s · p50 {} · p95 {} · p99 {} · failed: {}",
-        latencies.len(),
-        elapsed.as_secs_f64(),
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        ms(percentile(&latencies, 0.50)),
-        ms(percentile(&latencies, 0.95)),
-        ms(percentile(&latencies, 0.99)),
-        failures.load(Ordering::Relaxed)
-    );
 }
 
 fn measure(runtime: &tokio::runtime::Runtime, backend: Backend, name: &'static str) {

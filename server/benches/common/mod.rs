@@ -1,6 +1,10 @@
-//! Shared by the gateway's benchmarks: latency figures read the same way in every report.
+//! Shared by the gateway's benchmarks: a load of HTTP clients, and latency figures read the
+//! same way in every report.
+#![allow(dead_code)] // each benchmark uses a different part
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The nearest-rank percentile of sorted latencies (`p` in 0..=1); zero when none.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -13,4 +17,60 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// An HTTP client that hands back 4xx and 5xx answers instead of failing on them.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+}
+
+/// Runs `threads` clients for `length`, each calling `request(thread, n)` (true: answered
+/// as expected); prints the rate and latencies.
+pub fn load(
+    name: &str,
+    threads: u64,
+    length: Duration,
+    request: impl Fn(&ureq::Agent, u64, u64) -> bool + Send + Sync + 'static,
+) {
+    let request = Arc::new(request);
+    let failures = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let (request, failures) = (Arc::clone(&request), Arc::clone(&failures));
+            std::thread::spawn(move || {
+                let agent = agent();
+                let mut latencies = Vec::new();
+                let mut n = 0;
+                while started.elapsed() < length {
+                    let sent = Instant::now();
+                    if !request(&agent, t, n) {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                    }
+                    latencies.push(sent.elapsed());
+                    n += 1;
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies: Vec<Duration> = handles
+        .into_iter()
+        .flat_map(|h| h.join().expect("client"))
+        .collect();
+    let elapsed = started.elapsed();
+    latencies.sort();
+    println!(
+        "{name} × {} in {:.1} s ({threads} clients): {:.0}/s · p50 {} · p95 {} · p99 {} · failed: {}",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(&latencies, 0.50)),
+        ms(percentile(&latencies, 0.95)),
+        ms(percentile(&latencies, 0.99)),
+        failures.load(Ordering::Relaxed)
+    );
 }

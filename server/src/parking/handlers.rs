@@ -154,7 +154,7 @@ pub async fn lots_near(
     kind: Option<VehicleKind>,
 ) -> Result<Vec<NearbyLot>, super::repository::RepoError> {
     let (south, west, north, east) = civic_types::geo::box_around(lat, lon, radius);
-    let mut near: Vec<NearbyLot> = state
+    let candidates = state
         .repo
         .lots(Some(Bounds {
             south,
@@ -162,16 +162,8 @@ pub async fn lots_near(
             west,
             east,
         }))
-        .await?
-        .into_iter()
-        .filter(|lot| kind.is_none_or(|k| lot.kinds.contains(&k)))
-        .map(|lot| NearbyLot {
-            distance_m: civic_types::geo::distance_m(lat, lon, lot.lat, lot.lon),
-            lot,
-        })
-        .filter(|n| n.distance_m <= radius)
-        .collect();
-    near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+        .await?;
+    let mut near = civic_parking::near::nearest(candidates, lat, lon, radius, kind);
     near.truncate(MAX_NEARBY);
     Ok(near)
 }

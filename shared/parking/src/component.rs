@@ -9,8 +9,8 @@ use std::sync::Arc;
 use civic_sync::{Answer, Freshness, Gateway, SyncComponent, SyncError};
 use civic_types::error::ErrorCode;
 use civic_types::parking::{
-    LotList, LotsNear, NearbyLot, ParkingConfig, ParkingOverview, PaymentCode, PaymentState,
-    Session, SessionRecord, SessionSync, SessionUpload, VehicleKind,
+    LotList, LotsNear, ParkingConfig, ParkingOverview, PaymentCode, PaymentState, Session,
+    SessionRecord, SessionSync, SessionUpload, VehicleKind,
 };
 use civic_types::sync::SyncReport;
 
@@ -120,16 +120,7 @@ impl Parking {
         let (lots, fetched) = self
             .store
             .lots_in(civic_types::geo::box_around(lat, lon, radius))?;
-        let mut near: Vec<NearbyLot> = lots
-            .into_iter()
-            .filter(|lot| kind.is_none_or(|k| lot.kinds.contains(&k)))
-            .map(|lot| NearbyLot {
-                distance_m: civic_types::geo::distance_m(lat, lon, lot.lat, lot.lon),
-                lot,
-            })
-            .filter(|n| n.distance_m <= radius)
-            .collect();
-        near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+        let near = crate::near::nearest(lots, lat, lon, radius, kind);
         Ok(LotsNear {
             lots: near,
             fetched,

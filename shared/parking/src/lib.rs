@@ -3,7 +3,7 @@
 //! computes a stay's fee part by part; `plate` reads Vietnamese plates as people write
 //! them; `vietqr` builds the bank-transfer QR code (EMVCo merchant-presented, NAPAS 247)
 //! residents pay with, and draws it; `config` checks a city's zones and the sessions
-//! parked in them; `reference` makes session ids and finds their references in transfer
+//! parked in them; `near` finds car parks near a point; `reference` makes session ids and finds their references in transfer
 //! notes; with the `app` feature, `store` and `component` keep car parks and sessions on
 //! the device and sync them with the city's gateway.
 
@@ -11,6 +11,7 @@
 pub mod component;
 pub mod config;
 mod error;
+pub mod near;
 pub mod plate;
 pub mod reference;
 #[cfg(feature = "app")]
