@@ -15,13 +15,10 @@ use std::time::{Duration, Instant};
 
 use civic_core::feedback::{Endpoint, Format, Outbox, Target};
 use civic_gateway::catalog::repository::Backend;
-use civic_gateway::client::TrustedProxies;
 use civic_gateway::feedback::handlers::issue_credential;
 use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend};
-use civic_gateway::http::AppState;
-use civic_gateway::serve::{self, Limits};
 use civic_types::feedback::{ReportDraft, ReportPlace};
-use common::{load, ms, percentile};
+use common::{load, ms, percentile, serve_for_load};
 
 const POST_THREADS: u64 = 8;
 const POST_FOR: Duration = Duration::from_secs(10);
@@ -29,34 +26,12 @@ const UPLOAD_THREADS: u64 = 2;
 const UPLOAD_FOR: Duration = Duration::from_secs(8);
 const QUEUED: usize = 100;
 
-fn city() -> civic_types::city::CityProfile {
-    civic_gateway::city::load(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../assets/cities/da-nang.toml"
-    )))
-    .expect("city profile")
-}
-
 async fn start(backend: Backend) -> (SocketAddr, String) {
-    let state = AppState::open(backend.clone(), &city())
-        .await
-        .expect("state");
     let feedback = FeedbackBackend::beside(&backend).await.expect("feedback");
     let key = issue_credential(&feedback, CredentialKind::App, "bench")
         .await
         .expect("key");
-    let (listener, addr) = serve::bind(([127, 0, 0, 1], 0).into()).await.expect("bind");
-    tokio::spawn(serve::serve(
-        listener,
-        civic_gateway::http::router(state),
-        Limits {
-            trusted_proxies: TrustedProxies::new(vec![[127, 0, 0, 1].into()]),
-            ..Limits::default()
-        },
-        Arc::default(),
-        std::future::pending(),
-    ));
-    (addr, key)
+    (serve_for_load(backend, Default::default()).await, key)
 }
 
 /// A resident's address behind the proxy: one per simulated client.

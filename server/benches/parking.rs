@@ -10,19 +10,16 @@ mod common;
 mod support;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use civic_gateway::catalog::repository::Backend;
-use civic_gateway::client::TrustedProxies;
 use civic_gateway::parking::repository::{NewSession, ParkingBackend, ParkingRepository};
 use civic_gateway::parking::webhook;
-use civic_gateway::serve::{self, Limits};
 use civic_parking::CheckedTariff;
 use civic_types::parking::{
     Lot, LotState, PaymentState, SessionRecord, TransferNotice, VehicleKind,
 };
-use common::load;
+use common::{load, serve_for_load};
 
 const LOTS: u64 = 2_000;
 const SESSIONS: u64 = 2_000;
@@ -46,22 +43,12 @@ impl Lcg {
     }
 }
 
-fn city() -> civic_types::city::CityProfile {
-    civic_gateway::city::load(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../assets/cities/da-nang.toml"
-    )))
-    .expect("city profile")
-}
-
-async fn start(backend: Backend) -> (SocketAddr, ParkingBackend) {
+/// The gateway with `LOTS` car parks and `SESSIONS` unpaid sessions.
+async fn start(backend: Backend) -> SocketAddr {
     let options = civic_gateway::http::Options {
         payment_secret: Some(SECRET.to_vec()),
         ..Default::default()
     };
-    let state = civic_gateway::http::AppState::open_with(backend.clone(), &city(), options)
-        .await
-        .expect("state");
     let repo = ParkingBackend::beside(&backend).await.expect("parking");
     let mut random = Lcg(7);
     for n in 0..LOTS {
@@ -104,22 +91,11 @@ async fn start(backend: Backend) -> (SocketAddr, ParkingBackend) {
         .await
         .expect("session");
     }
-    let (listener, addr) = serve::bind(([127, 0, 0, 1], 0).into()).await.expect("bind");
-    tokio::spawn(serve::serve(
-        listener,
-        civic_gateway::http::router(state),
-        Limits {
-            trusted_proxies: TrustedProxies::new(vec![[127, 0, 0, 1].into()]),
-            ..Limits::default()
-        },
-        Arc::default(),
-        std::future::pending(),
-    ));
-    (addr, repo)
+    serve_for_load(backend, options).await
 }
 
 fn measure(runtime: &tokio::runtime::Runtime, backend: Backend, name: &'static str) {
-    let (addr, _repo) = runtime.block_on(start(backend));
+    let addr = runtime.block_on(start(backend));
     load(
         &format!("{name}: GET /v1/parking/lots/near (radius 1.5 km, {LOTS} car parks)"),
         NEAR_THREADS,

@@ -1,10 +1,44 @@
-//! Shared by the gateway's benchmarks: a load of HTTP clients, and latency figures read the
-//! same way in every report.
+//! Shared by the gateway's benchmarks: the gateway under load, a load of HTTP clients, and
+//! latency figures read the same way in every report.
 #![allow(dead_code)] // each benchmark uses a different part
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use civic_gateway::catalog::repository::Backend;
+use civic_gateway::client::TrustedProxies;
+use civic_gateway::serve::{self, Limits};
+
+/// Đà Nẵng's profile, as shipped: the benchmarks' city.
+pub fn da_nang() -> civic_types::city::CityProfile {
+    civic_gateway::city::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/cities/da-nang.toml"
+    )))
+    .expect("city profile")
+}
+
+/// The gateway for Đà Nẵng on a free loopback port, taking loopback's `X-Forwarded-For`, so
+/// each simulated resident is its own client for the per-client limits.
+pub async fn serve_for_load(backend: Backend, options: civic_gateway::http::Options) -> SocketAddr {
+    let state = civic_gateway::http::AppState::open_with(backend, &da_nang(), options)
+        .await
+        .expect("state");
+    let (listener, addr) = serve::bind(([127, 0, 0, 1], 0).into()).await.expect("bind");
+    tokio::spawn(serve::serve(
+        listener,
+        civic_gateway::http::router(state),
+        Limits {
+            trusted_proxies: TrustedProxies::new(vec![[127, 0, 0, 1].into()]),
+            ..Limits::default()
+        },
+        Arc::default(),
+        std::future::pending(),
+    ));
+    addr
+}
 
 /// The nearest-rank percentile of sorted latencies (`p` in 0..=1); zero when none.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
