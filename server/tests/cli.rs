@@ -117,14 +117,13 @@ fn import_lots_stores_an_operators_car_parks_and_refuses_a_bad_file_whole() {
     let original = std::fs::read_to_string(DEMO_LOTS).expect("demo lots");
     for (n, (from, to, expected)) in cases.into_iter().enumerate() {
         assert!(original.contains(from), "{from}");
-        let edit = to;
         let bad = original.replacen(from, to, 1);
         let path = dir.path().join(format!("bad-{n}.toml"));
         std::fs::write(&path, bad).expect("write");
         let refused = gateway(&db, &["import-lots", &path.display().to_string()]);
-        assert!(!refused.status.success(), "{edit}");
+        assert!(!refused.status.success(), "{to}");
         let stderr = String::from_utf8_lossy(&refused.stderr);
-        assert!(stderr.contains(expected), "{edit}: {stderr}");
+        assert!(stderr.contains(expected), "{to}: {stderr}");
     }
     assert_eq!(read_back(), lots);
 }

@@ -88,13 +88,7 @@ async fn get_lots(
     let list = LotList {
         lots: state.repo.lots(None).await?,
     };
-    let json = serde_json::to_vec(&list).map_err(|e| {
-        Failure::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            format!("car parks: {e}"),
-        )
-    })?;
+    let json = serde_json::to_vec(&list)?;
     let etag = etag_of(&json);
     Ok(if unchanged(&headers, &etag) {
         respond(StatusCode::NOT_MODIFIED, &etag, None, Body::empty())

@@ -264,7 +264,8 @@ pub enum PaymentState {
 
 impl PaymentState {
     /// The Fluent message (`parking.ftl`) saying it to a person; `parking-underpaid` takes
-    /// `received` and `missing`, `parking-overpaid` takes `extra`.
+    /// `received` and `missing`, `parking-overpaid` takes `extra` ([`Session::payment_message`]
+    /// gives them).
     #[must_use]
     pub fn message_id(self) -> &'static str {
         match self {
@@ -387,6 +388,21 @@ pub struct Session {
 }
 
 impl Session {
+    /// How its payment stands as a Fluent message (`parking.ftl`) with the amounts, in
+    /// đồng, that its messages take: `received`, `missing`, `extra`.
+    #[must_use]
+    pub fn payment_message(&self) -> (&'static str, [(&'static str, u64); 3]) {
+        let (received, fee) = (self.received, self.fee.total);
+        (
+            self.payment.message_id(),
+            [
+                ("received", received),
+                ("missing", fee.saturating_sub(received)),
+                ("extra", received.saturating_sub(fee)),
+            ],
+        )
+    }
+
     /// When it ends: stopped early, or as booked.
     #[must_use]
     pub fn end(&self) -> i64 {

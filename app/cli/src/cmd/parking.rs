@@ -323,15 +323,10 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
 }
 
 fn payment_text(session: &civic_core::types::parking::Session) -> String {
-    let (received, fee) = (session.received, session.fee.total);
-    let dong = |amount: u64| format!("{amount} đ");
+    let (id, amounts) = session.payment_message();
     parking_text(
-        session.payment.message_id(),
-        &[
-            ("received", dong(received)),
-            ("missing", dong(fee.saturating_sub(received))),
-            ("extra", dong(received.saturating_sub(fee))),
-        ],
+        id,
+        &amounts.map(|(name, amount)| (name, format!("{amount} đ"))),
     )
 }
 

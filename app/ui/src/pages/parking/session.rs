@@ -12,15 +12,10 @@ use crate::pages::feedback::{use_city_zone, use_sync_rounds};
 use crate::routes::Route;
 
 pub fn payment_label(session: &Session) -> String {
-    let (received, fee) = (session.received, session.fee.total);
-    let dong = |amount: u64| FluentValue::from(crate::format::dong(amount));
+    let (id, amounts) = session.payment_message();
     t_args(
-        session.payment.message_id(),
-        &[
-            ("received", dong(received)),
-            ("missing", dong(fee.saturating_sub(received))),
-            ("extra", dong(received.saturating_sub(fee))),
-        ],
+        id,
+        &amounts.map(|(name, amount)| (name, FluentValue::from(crate::format::dong(amount)))),
     )
 }
 
