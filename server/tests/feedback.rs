@@ -34,9 +34,43 @@ fn report(service: &str, lat: f64, lon: f64, at: i64) -> NewReport {
 fn claim(client: &str, key: &str, fingerprint: &str) -> Claim {
     Claim {
         client: client.into(),
-        key: key.into(),
+        key: Some(key.into()),
         fingerprint: fingerprint.into(),
     }
+}
+
+/// A post from a client that follows GeoReport v2 alone: no `Idempotency-Key`.
+fn keyless(client: &str, fingerprint: &str) -> Claim {
+    Claim {
+        client: client.into(),
+        key: None,
+        fingerprint: fingerprint.into(),
+    }
+}
+
+/// Without a key, each post is a report of its own, even with the same fields.
+async fn keyless_posts(repo: FeedbackBackend, name: &str) {
+    let mut ids = Vec::new();
+    for at in [5_000, 5_001] {
+        match repo
+            .create(report("ngap-ung", 16.0, 108.0, at), keyless("app", "same"))
+            .await
+            .expect("create")
+        {
+            Created::New(id) => ids.push(id),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert_ne!(ids[0], ids[1], "{name}");
+    let stored = repo
+        .reports(ReportFilter {
+            ids: ids.clone(),
+            limit: 10,
+            ..ReportFilter::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(stored.len(), 2, "{name}: both kept");
 }
 
 async fn conformance(repo: FeedbackBackend, name: &str) {
@@ -356,7 +390,8 @@ async fn sqlite_feedback_conforms() {
     let db = support::sqlite().await;
     let repo = FeedbackBackend::beside(&db.backend).await.expect("open");
     conformance(repo.clone(), "sqlite").await;
-    concurrent_posts(repo, "sqlite").await;
+    concurrent_posts(repo.clone(), "sqlite").await;
+    keyless_posts(repo, "sqlite").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -364,7 +399,8 @@ async fn postgres_feedback_conforms() {
     let db = support::postgres().await;
     let repo = FeedbackBackend::beside(&db.backend).await.expect("open");
     conformance(repo.clone(), "postgres").await;
-    concurrent_posts(repo, "postgres").await;
+    concurrent_posts(repo.clone(), "postgres").await;
+    keyless_posts(repo, "postgres").await;
     // A second gateway on the same database finds the schema in place.
     FeedbackBackend::beside(&db.backend).await.expect("reopen");
 }
@@ -695,6 +731,56 @@ fn photos(gw: &Gateway) {
     ));
 }
 
+/// A client that follows GeoReport v2 alone posts a plain form with no `Idempotency-Key`
+/// (the spec has none): each post is a report of its own. A key that is sent must be usable.
+fn spec_only_posts(gw: &Gateway) {
+    let url = format!("http://{}/open311/v2/requests.json", gw.addr);
+    let form = format!(
+        "api_key={}&service_code=chieu-sang&lat=16.0544&long=108.2022&attribute%5Bproblem%5D=off&description=%C4%90%C3%A8n+t%E1%BA%AFt",
+        gw.app_key
+    );
+    let post = |headers: &[(&str, &str)]| {
+        support::request(
+            "POST",
+            &url,
+            &[
+                &[("content-type", "application/x-www-form-urlencoded")],
+                headers,
+            ]
+            .concat(),
+            Some(form.as_bytes()),
+        )
+    };
+    let id = |reply: &support::Reply| -> String {
+        assert_eq!(
+            reply.status,
+            201,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        let receipts: Vec<serde_json::Value> = reply.json();
+        receipts[0]["service_request_id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
+    };
+    let (first, second) = (id(&post(&[])), id(&post(&[])));
+    assert_ne!(first, second, "two posts without a key are two reports");
+    let stored = support::get(
+        &format!("http://{}/open311/v2/requests/{first}.json", gw.addr),
+        &[],
+    );
+    assert_eq!(stored.status, 200);
+    let stored: Vec<serde_json::Value> = stored.json();
+    assert_eq!(stored[0]["description"], "Đèn tắt");
+
+    let too_long = "k".repeat(129);
+    let refused = post(&[("idempotency-key", &too_long)]);
+    assert_eq!(refused.status, 400);
+    let errors: Vec<serde_json::Value> = refused.json();
+    assert_eq!(errors[0]["code"], 400);
+}
+
 /// Each format on a gateway of its own, so their reports do not meet.
 async fn run_contract(json: support::TestDatabase, xml: support::TestDatabase) {
     let (json, xml) = (gateway(json).await, gateway(xml).await);
@@ -702,6 +788,7 @@ async fn run_contract(json: support::TestDatabase, xml: support::TestDatabase) {
         contract(&json, Format::Json);
         contract(&xml, Format::Xml);
         photos(&json);
+        spec_only_posts(&json);
     })
     .await
     .expect("contract");
@@ -715,4 +802,45 @@ async fn sqlite_open311_contract() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_open311_contract() {
     run_contract(support::postgres().await, support::postgres().await).await;
+}
+
+/// Set by `cargo xtask test`: the Python with the independent Open311 client installed
+/// (`tests/open311-client`).
+const OPEN311_CLIENT_ENV: &str = "CIVIC_TEST_OPEN311_PYTHON";
+
+/// A GeoReport v2 client written elsewhere (PyPI's `georeport`) reads services, forms and
+/// reports in JSON and XML, and a plain form post as the spec describes is taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_independent_open311_client_reads_and_posts() {
+    let python = std::env::var(OPEN311_CLIENT_ENV).unwrap_or_else(|_| {
+        panic!("{OPEN311_CLIENT_ENV} is not set: run the tests with `cargo xtask test`, which installs the independent Open311 client")
+    });
+    let gw = gateway(support::sqlite().await).await;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/open311-client/check.py"
+    );
+    let root = format!("http://{}/open311/v2", gw.addr);
+    let key = gw.app_key.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .arg(root)
+            .env("GEOREPORT_API_KEY", key)
+            .output()
+            .expect("run the client")
+    })
+    .await
+    .expect("client");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        printed.contains("ok: two posts are two reports"),
+        "{printed}"
+    );
+    assert!(printed.contains("ok: xml: both listed"), "{printed}");
 }

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::util::{Result, cargo, output, root, run};
+use crate::util::{Result, cargo, output, root, run, target_dir};
 
 /// Debian 12 / Ubuntu packages: the webview and its WebDriver, a virtual display, the
 /// screenshot tool, a font with Vietnamese glyphs, the C toolchain for -sys crates, the
@@ -42,7 +42,43 @@ pub fn all() -> Result {
     wasm_bindgen_cli()?;
     tauri_driver()?;
     npm_packages()?;
+    open311_client()?;
     Ok(())
+}
+
+/// The independent Open311 client the gateway's suite posts and reads with
+/// (`tests/open311-client`: PyPI's `georeport` and `requests`, pinned), in a virtual
+/// environment of its own under `target/`, made again when its requirements change.
+pub fn open311_client() -> Result<std::path::PathBuf> {
+    let requirements = root().join("tests/open311-client/requirements.txt");
+    let venv = target_dir().join("open311-client");
+    let python = venv.join("bin/python");
+    let installed = venv.join("requirements.txt");
+    let wanted = std::fs::read(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    if python.exists() && std::fs::read(&installed).ok().as_ref() == Some(&wanted) {
+        return Ok(python);
+    }
+    let system = ["python3", "python"]
+        .into_iter()
+        .find(|p| output(Command::new(p).arg("--version")).is_some())
+        .ok_or("Python 3 is needed for the independent Open311 client; install python3 and python3-venv")?;
+    run(Command::new(system)
+        .args(["-m", "venv", "--clear"])
+        .arg(&venv))?;
+    run(Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&requirements))?;
+    std::fs::write(&installed, wanted)
+        .map_err(|e| format!("cannot write {}: {e}", installed.display()))?;
+    Ok(python)
 }
 
 /// The npm packages the tests use, at the versions in their committed lockfiles, run with

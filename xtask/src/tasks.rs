@@ -317,7 +317,8 @@ pub fn test() -> Result {
         .arg("test")
         .args(workspace)
         .env(POSTGRES_URL_ENV, &postgres.url)
-        .env("CIVIC_E2E_APP", &app);
+        .env("CIVIC_E2E_APP", &app)
+        .env(OPEN311_CLIENT_ENV, install::open311_client()?);
     let _display = if has_display() {
         None
     } else {
@@ -370,6 +371,8 @@ const SIGNING_KEY_ENV: &str = "CIVIC_SIGNING_KEY";
 const DEMO_SIGNING_KEY: &str = "board-key.pem";
 /// The app's client at the demo provider (`tests/idp/server.mjs`).
 const DEMO_CLIENT_ID: &str = "civic-app";
+/// The Python of the independent Open311 client's environment (see `install::open311_client`).
+const OPEN311_CLIENT_ENV: &str = "CIVIC_TEST_OPEN311_PYTHON";
 /// Where the gateway's tests find the throwaway PostgreSQL server.
 const POSTGRES_URL_ENV: &str = "CIVIC_TEST_DATABASE_URL";
 

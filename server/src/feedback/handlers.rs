@@ -32,7 +32,7 @@ use super::wire::{self, Format};
 use crate::client::Client;
 use crate::throttle::Throttle;
 
-/// The header every `POST requests` carries; the same key answers the same report.
+/// The header a `POST requests` may carry; the same key answers the same report.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// The spec's cap on a listing.
 const MAX_LISTED: u32 = 1_000;
@@ -478,13 +478,14 @@ async fn list_updates(
     ))
 }
 
-/// `POST requests.{fmt}`: a new report, form-encoded, with an API key and an `Idempotency-Key`.
+/// `POST requests.{fmt}`: a new report, form-encoded, with an API key and, optionally, an
+/// `Idempotency-Key` that makes a repeated post answer the report it made.
 #[utoipa::path(
     post,
     path = "/open311/v2/{document}",
     params(
         ("document" = String, Path, description = "`requests.json` or `requests.xml`"),
-        ("Idempotency-Key" = String, Header, description = "Unique per report; the same key and fields answer the same report"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Optional (not in GeoReport v2): unique per report; the same key and fields answer the same report"),
     ),
     request_body(content_type = "application/x-www-form-urlencoded", description = "GeoReport v2 fields: api_key, service_code, lat/long or address_string/address_id, attribute[CODE], description, media_url (up to four times: the first is the spec's), account_id"),
     responses(
@@ -512,16 +513,21 @@ async fn post_document(
         .posts
         .check(client.map(|Extension(Client(key))| key))
         .map_err(|wait| answer.throttled(wait))?;
-    let key = crate::http::header_text(&headers, IDEMPOTENCY_KEY)
-        .filter(|k| (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| {
-            answer.refuse(Problem::new(
+    // Optional: GeoReport v2 has no such header, so a client written to the spec alone posts
+    // without one (each post a new report). One that is sent must be usable.
+    let key = match crate::http::header_text(&headers, IDEMPOTENCY_KEY) {
+        None if !headers.contains_key(IDEMPOTENCY_KEY) => None,
+        Some(k) if (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            Some(k.to_owned())
+        }
+        _ => {
+            return Err(answer.refuse(Problem::new(
                 400,
-                "Thiếu khoá chống gửi trùng (Idempotency-Key).",
-                "Every post needs an Idempotency-Key header of 1–128 visible characters.",
-            ))
-        })?
-        .to_owned();
+                "Khoá chống gửi trùng (Idempotency-Key) không hợp lệ.",
+                "An Idempotency-Key must be 1–128 visible characters.",
+            )));
+        }
+    };
     let pairs = report::read_form(&body);
     let submission = report::check(&pairs, &state.catalogue).map_err(|p| answer.refuse(p))?;
     let app = authorize(

@@ -38,11 +38,13 @@ pub struct NewReport {
     pub expected_at: i64,
 }
 
-/// The poster's `Idempotency-Key`, scoped to the posting app, with what it was sent with.
+/// Who posted a report: the posting app and, when it sent one, its `Idempotency-Key` (scoped
+/// to that app), with what the key was sent with. GeoReport v2 has no such header, so a
+/// client following the spec alone posts without one and each post is a new report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     pub client: String,
-    pub key: String,
+    pub key: Option<String>,
     /// SHA-256 of the request's fields: the same key with other fields is refused.
     pub fingerprint: String,
 }

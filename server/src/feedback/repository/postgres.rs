@@ -85,24 +85,26 @@ impl FeedbackRepository for PostgresFeedback {
         let tx = client.transaction().await?;
         // Claim the key first: a concurrent post with the same key waits here for ours to
         // commit, then finds it.
-        let claimed = tx
-            .execute(
-                "INSERT INTO feedback_idempotency (client, key, fingerprint, report_id, created_at) VALUES ($1, $2, $3, NULL, $4) ON CONFLICT DO NOTHING",
-                &[&claim.client, &claim.key, &claim.fingerprint, &r.requested_at],
-            )
-            .await?;
-        if claimed == 0 {
-            let row = tx
-                .query_one(
-                    "SELECT fingerprint, report_id FROM feedback_idempotency WHERE client = $1 AND key = $2",
-                    &[&claim.client, &claim.key],
+        if let Some(key) = &claim.key {
+            let claimed = tx
+                .execute(
+                    "INSERT INTO feedback_idempotency (client, key, fingerprint, report_id, created_at) VALUES ($1, $2, $3, NULL, $4) ON CONFLICT DO NOTHING",
+                    &[&claim.client, key, &claim.fingerprint, &r.requested_at],
                 )
                 .await?;
-            let (fingerprint, id): (String, Option<i64>) = (row.get(0), row.get(1));
-            return Ok(match id {
-                Some(id) if fingerprint == claim.fingerprint => Created::Replayed(id),
-                _ => Created::KeyReused,
-            });
+            if claimed == 0 {
+                let row = tx
+                    .query_one(
+                        "SELECT fingerprint, report_id FROM feedback_idempotency WHERE client = $1 AND key = $2",
+                        &[&claim.client, key],
+                    )
+                    .await?;
+                let (fingerprint, id): (String, Option<i64>) = (row.get(0), row.get(1));
+                return Ok(match id {
+                    Some(id) if fingerprint == claim.fingerprint => Created::Replayed(id),
+                    _ => Created::KeyReused,
+                });
+            }
         }
         let id: i64 = tx
             .query_one(
@@ -125,11 +127,13 @@ impl FeedbackRepository for PostgresFeedback {
             )
             .await?
             .get(0);
-        tx.execute(
-            "UPDATE feedback_idempotency SET report_id = $3 WHERE client = $1 AND key = $2",
-            &[&claim.client, &claim.key, &id],
-        )
-        .await?;
+        if let Some(key) = &claim.key {
+            tx.execute(
+                "UPDATE feedback_idempotency SET report_id = $3 WHERE client = $1 AND key = $2",
+                &[&claim.client, key, &id],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(Created::New(id))
     }

@@ -101,10 +101,13 @@ impl FeedbackRepository for SqliteFeedback {
     async fn create(&self, report: NewReport, claim: Claim) -> Result<Created, RepoError> {
         self.db
             .write(move |tx| {
+                let Some(key) = &claim.key else {
+                    return Ok(Created::New(insert_report(tx, &report, &claim.client)?));
+                };
                 let seen: Option<(String, Option<i64>)> = tx
                     .query_row(
                         "SELECT fingerprint, report_id FROM feedback_idempotency WHERE client = ?1 AND key = ?2",
-                        params![claim.client, claim.key],
+                        params![claim.client, key],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )
                     .optional()?;
@@ -117,7 +120,7 @@ impl FeedbackRepository for SqliteFeedback {
                 let id = insert_report(tx, &report, &claim.client)?;
                 tx.execute(
                     "INSERT INTO feedback_idempotency (client, key, fingerprint, report_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![claim.client, claim.key, claim.fingerprint, id, report.requested_at],
+                    params![claim.client, key, claim.fingerprint, id, report.requested_at],
                 )?;
                 Ok(Created::New(id))
             })
