@@ -3,6 +3,7 @@
 
 mod files;
 mod format;
+mod hooks;
 mod i18n;
 mod ipc;
 mod pages;

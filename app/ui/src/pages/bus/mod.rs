@@ -12,8 +12,8 @@ use civic_types::bus::{Alert, BusOverview, Live, LiveData, StarKind, StopSummary
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
+use crate::hooks::{device_position, loaded, use_city_zone, use_each_round};
 use crate::i18n::{t, t_args};
-use crate::pages::feedback::{device_position, use_city_zone, use_sync_rounds};
 use crate::routes::Route;
 
 pub use plan::BusPlan;
@@ -142,19 +142,11 @@ fn StarButton(kind: StarKind, id: String, starred: bool, on_change: EventHandler
 /// The bus home.
 #[component]
 pub fn BusHome() -> Element {
-    let rounds = use_sync_rounds();
-    let overview = use_resource(move || {
-        let _ = rounds.read();
-        calls::overview()
-    });
-    let loaded = overview.read().clone();
+    let overview = use_each_round(calls::overview);
+    let answer = overview.read().clone();
     rsx! {
         h1 { {t("bus-heading")} }
-        match loaded {
-            None => rsx! { p { {t("bus-loading")} } },
-            Some(Err(error)) => rsx! { p { class: "error", role: "alert", {error.text()} } },
-            Some(Ok(overview)) => rsx! { Overview { overview } },
-        }
+        {loaded(answer, "bus-loading", |overview| rsx! { Overview { overview } })}
     }
 }
 

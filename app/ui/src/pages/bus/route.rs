@@ -6,8 +6,8 @@ use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
 use super::{AlertList, LiveLine, StarButton, calls};
+use crate::hooks::use_each_round;
 use crate::i18n::{t, t_args};
-use crate::pages::feedback::use_sync_rounds;
 use crate::routes::Route;
 
 /// The map's drawing size (SVG units); it scales to the page.
@@ -15,10 +15,8 @@ const MAP_SIZE: f64 = 1000.0;
 
 #[component]
 pub fn BusRoute(id: String) -> Element {
-    let rounds = use_sync_rounds();
     let route_id = id.clone();
-    let view = use_resource(move || {
-        let _ = rounds.read();
+    let view = use_each_round(move || {
         let route_id = route_id.clone();
         async move { calls::route(&route_id).await }
     });

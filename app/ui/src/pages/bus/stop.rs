@@ -5,16 +5,14 @@ use civic_types::bus::{Live, StarKind};
 use dioxus::prelude::*;
 
 use super::{LiveLine, StarButton, calls, live_text, service_clock};
+use crate::hooks::use_each_round;
 use crate::i18n::t;
-use crate::pages::feedback::use_sync_rounds;
 use crate::routes::Route;
 
 #[component]
 pub fn BusStop(id: String) -> Element {
-    let rounds = use_sync_rounds();
     let stop_id = id.clone();
-    let board = use_resource(move || {
-        let _ = rounds.read();
+    let board = use_each_round(move || {
         let stop_id = stop_id.clone();
         async move { calls::departures(&stop_id).await }
     });

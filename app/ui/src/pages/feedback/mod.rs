@@ -8,41 +8,16 @@ mod editor;
 mod place;
 mod report;
 
-use civic_types::{
-    feedback::{ReportState, ReportSummary, Status},
-    status::AppStatus,
-    sync::{SyncState, SyncStatus},
-};
+use civic_types::feedback::{ReportState, ReportSummary, Status};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
+use crate::hooks::{loaded, use_city_zone, use_each_round};
 use crate::i18n::{t, t_args};
-use crate::ipc::IpcError;
 use crate::routes::Route;
 
 pub use editor::ReportEditor;
-pub(crate) use place::device_position;
 pub use report::ReportPage;
-
-/// The city's clock for dates (the banner's status says which zone).
-pub(crate) fn use_city_zone() -> String {
-    let status = use_context::<Resource<Result<AppStatus, IpcError>>>();
-    match &*status.read() {
-        Some(Ok(status)) => status.sync.time_zone.clone(),
-        _ => "Asia/Ho_Chi_Minh".to_owned(),
-    }
-}
-
-/// Changes each time a sync round ends, so pages re-read what it may have changed.
-pub(crate) fn use_sync_rounds() -> Memo<Option<Option<i64>>> {
-    let live = use_context::<Signal<Option<SyncStatus>>>();
-    use_memo(move || {
-        live.read()
-            .as_ref()
-            .filter(|s| !matches!(s.state, SyncState::Syncing { .. }))
-            .map(|s| s.last_checked)
-    })
-}
 
 fn when(unix: i64, zone: &str) -> String {
     crate::format::local_time(unix, crate::i18n::LANG.read().code(), zone)
@@ -92,21 +67,14 @@ fn state_line(report: &ReportSummary, zone: &str) -> String {
 /// The resident's reports on this device, by where they are.
 #[component]
 pub fn FeedbackHome() -> Element {
-    let rounds = use_sync_rounds();
-    let mut overview = use_resource(move || {
-        let _ = rounds.read();
-        calls::overview()
-    });
+    let mut overview = use_each_round(calls::overview);
     let zone = use_city_zone();
     let mut retrying = use_signal(|| false);
     let mut retry_error = use_signal(|| None::<String>);
-    let loaded = overview.read().clone();
+    let answer = overview.read().clone();
     rsx! {
         h1 { {t("feedback-heading")} }
-        match loaded {
-            None => rsx! { p { {t("feedback-loading")} } },
-            Some(Err(error)) => rsx! { p { class: "error", role: "alert", {error.text()} } },
-            Some(Ok(overview_now)) => {
+        {loaded(answer, "feedback-loading", move |overview_now| {
                 let groups = [
                     (ReportState::Queued, "feedback-group-queued"),
                     (ReportState::NeedsFix, "feedback-group-needs-fix"),
@@ -168,8 +136,7 @@ pub fn FeedbackHome() -> Element {
                         }
                     }
                 }
-            }
-        }
+        })}
     }
 }
 
@@ -218,11 +185,7 @@ fn ReportItem(report: ReportSummary, zone: String) -> Element {
 /// after each sync round (the scheduler polls statuses while online).
 #[component]
 pub fn StatusNotice() -> Element {
-    let rounds = use_sync_rounds();
-    let overview = use_resource(move || {
-        let _ = rounds.read();
-        calls::overview()
-    });
+    let overview = use_each_round(calls::overview);
     let changed: Vec<ReportSummary> = match &*overview.read() {
         Some(Ok(o)) => o
             .reports

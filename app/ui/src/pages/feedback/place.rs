@@ -11,6 +11,7 @@ use fluent_bundle::FluentValue;
 use wasm_bindgen::JsCast;
 
 use super::calls;
+use crate::hooks::device_position;
 use crate::i18n::{t, t_args};
 
 /// Zoom steps: each halves the span shown.
@@ -139,23 +140,6 @@ fn CommuneButton(
             }
         }
     }
-}
-
-/// The device's position, if the system gives one (the resident may refuse).
-pub(crate) async fn device_position() -> Option<(f64, f64)> {
-    let geolocation = web_sys::window()?.navigator().geolocation().ok()?;
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        if geolocation
-            .get_current_position_with_error_callback(&resolve, Some(&reject))
-            .is_err()
-        {
-            let _ = reject.call0(&wasm_bindgen::JsValue::NULL);
-        }
-    });
-    let position = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
-    let coords = js_sys::Reflect::get(&position, &"coords".into()).ok()?;
-    let read = |name: &str| js_sys::Reflect::get(&coords, &name.into()).ok()?.as_f64();
-    Some((read("latitude")?, read("longitude")?))
 }
 
 /// The city's box as drawn: longitude scaled by the cosine of the middle latitude, so the

@@ -4,18 +4,15 @@ use civic_types::feedback::{ReportState, ReportView, ServiceDefinition};
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
-use super::{calls, state_line, status_label, use_city_zone, use_sync_rounds, when};
+use super::{calls, state_line, status_label, when};
+use crate::hooks::{use_city_zone, use_each_round};
 use crate::i18n::{t, t_args};
 use crate::routes::Route;
 
 #[component]
 pub fn ReportPage(id: i64) -> Element {
-    let rounds = use_sync_rounds();
     // Read again after each sync round: it may have been sent, or its status changed.
-    let view = use_resource(move || {
-        let _ = rounds.read();
-        calls::report(id)
-    });
+    let view = use_each_round(move || calls::report(id));
     let zone = use_city_zone();
     let mut retry_said = use_signal(|| None::<String>);
     let loaded = view.read().clone();

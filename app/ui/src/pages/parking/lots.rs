@@ -7,8 +7,8 @@ use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
 use super::{calls, kind_label, kind_of, kind_value, now, when};
+use crate::hooks::{device_position, use_city_zone, use_sync_rounds};
 use crate::i18n::{t, t_args};
-use crate::pages::feedback::{device_position, use_city_zone, use_sync_rounds};
 
 const MAP_SIZE: f64 = 600.0;
 

@@ -11,8 +11,8 @@ use civic_types::parking::{ParkingConfig, ParkingOverview, Session, VehicleKind}
 use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
+use crate::hooks::{loaded, use_city_zone, use_each_round};
 use crate::i18n::{t, t_args};
-use crate::pages::feedback::{use_city_zone, use_sync_rounds};
 use crate::routes::Route;
 
 pub use session::ParkingSession;
@@ -77,19 +77,11 @@ fn now() -> i64 {
 
 #[component]
 pub fn ParkingHome() -> Element {
-    let rounds = use_sync_rounds();
-    let overview = use_resource(move || {
-        let _ = rounds.read();
-        calls::overview()
-    });
-    let loaded = overview.read().clone();
+    let overview = use_each_round(calls::overview);
+    let answer = overview.read().clone();
     rsx! {
         h1 { {t("parking-heading")} }
-        match loaded {
-            None => rsx! { p { {t("parking-loading")} } },
-            Some(Err(error)) => rsx! { p { class: "error", role: "alert", {error.text()} } },
-            Some(Ok(overview)) => rsx! { Overview { overview } },
-        }
+        {loaded(answer, "parking-loading", |overview| rsx! { Overview { overview } })}
     }
 }
 

@@ -7,8 +7,8 @@ use dioxus::prelude::*;
 use fluent_bundle::FluentValue;
 
 use super::{calls, kind_label, now, when};
+use crate::hooks::{use_city_zone, use_sync_rounds};
 use crate::i18n::{t, t_args};
-use crate::pages::feedback::{use_city_zone, use_sync_rounds};
 use crate::routes::Route;
 
 pub fn payment_label(session: &Session) -> String {
