@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use civic_core::feedback::{Endpoint, Format, Outbox, Target};
 use civic_gateway::catalog::repository::Backend;
-use civic_gateway::feedback::handlers::issue_credential;
-use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend};
+use civic_gateway::feedback::handlers::APP;
+use civic_gateway::platform::credentials::CredentialStore;
 use civic_types::feedback::{ReportDraft, ReportPlace};
 use common::{load, ms, percentile, serve_for_load};
 
@@ -27,8 +27,10 @@ const UPLOAD_FOR: Duration = Duration::from_secs(8);
 const QUEUED: usize = 100;
 
 async fn start(backend: Backend) -> (SocketAddr, String) {
-    let feedback = FeedbackBackend::beside(&backend).await.expect("feedback");
-    let key = issue_credential(&feedback, CredentialKind::App, "bench")
+    let key = CredentialStore::open(&backend.database())
+        .await
+        .expect("credentials")
+        .issue(APP, "bench")
         .await
         .expect("key");
     (serve_for_load(backend, Default::default()).await, key)

@@ -49,7 +49,9 @@ async fn start(backend: Backend) -> SocketAddr {
         payment_secret: Some(SECRET.to_vec()),
         ..Default::default()
     };
-    let repo = ParkingBackend::beside(&backend).await.expect("parking");
+    let repo = ParkingBackend::open(&backend.database())
+        .await
+        .expect("parking");
     let mut random = Lcg(7);
     for n in 0..LOTS {
         repo.put_lot(Lot {

@@ -1,26 +1,21 @@
 //! `civic-gateway`: the backend a province or city runs for Civic.
 //!
-//! One folder per feature (`bus/`, `catalog/`, `city/`, `feedback/`, `parking/`), each with its handlers, service and, where
-//! it keeps data, a repository over SQLite and PostgreSQL with its SQL. [`http`] joins the
-//! features' routes into one router. Only repositories do database IO.
+//! One folder per feature (`bus/`, `catalog/`, `city/`, `feedback/`, `parking/`), each with
+//! its handlers, service and, where it keeps data, a repository over SQLite and PostgreSQL
+//! with its SQL, standing on [`platform`] (storage, HTTP answers, credentials, clients) and
+//! never on each other. [`http`] joins the features' routes into one router. Only
+//! repositories do database IO.
 
 pub mod bus;
 pub mod catalog;
 pub mod city;
-pub mod client;
 pub mod feedback;
 pub mod http;
 pub mod parking;
+pub mod platform;
 pub mod serve;
-pub mod storage;
-pub mod throttle;
 
 use std::net::SocketAddr;
-
-/// Lowercase hex: record digests, ETags, database epochs.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Serves the API for `backend` on a free loopback port, in the caller's tokio runtime: for
 /// other crates' tests and local demos. Abort the handle to take the gateway offline.

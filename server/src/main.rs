@@ -10,9 +10,8 @@ use civic_gateway::catalog::repository::{Backend, RepoError, Repository, Version
 use civic_gateway::catalog::{self, PublishError, Withdrawals};
 use civic_gateway::city::{self, CityError};
 use civic_gateway::feedback::catalogue::Catalogue;
-use civic_gateway::feedback::handlers::FeedbackState;
-use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend, FeedbackRepository};
 use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
+use civic_gateway::platform::credentials::{CredentialKind, CredentialStore, Credentials};
 use civic_types::parking::Lot;
 use clap::{Parser, Subcommand};
 
@@ -219,14 +218,19 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
             };
             let options = civic_gateway::http::Options {
                 bus,
+                feedback_services: Some(services),
                 payment_secret,
             };
-            serve(repo, addr, &city, trusted_proxies, services, options).await
+            serve(repo, addr, &city, trusted_proxies, options).await
         }
-        Command::ApiKey { action } => credentials(&repo, CredentialKind::App, action).await,
-        Command::StaffToken { action } => credentials(&repo, CredentialKind::Staff, action).await,
+        Command::ApiKey { action } => {
+            credentials(&repo, civic_gateway::feedback::handlers::APP, action).await
+        }
+        Command::StaffToken { action } => {
+            credentials(&repo, civic_gateway::feedback::handlers::STAFF, action).await
+        }
         Command::ParkingToken { action } => {
-            credentials(&repo, CredentialKind::ParkingOperator, action).await
+            credentials(&repo, civic_gateway::parking::OPERATOR, action).await
         }
         Command::ImportCatalog {
             file,
@@ -258,7 +262,7 @@ async fn run(cli: Cli) -> Result<(), GatewayError> {
         }
         Command::ImportLots { file } => {
             let lots = civic_gateway::parking::lots::read_file(&file)?;
-            let repo = ParkingBackend::beside(&repo).await?;
+            let repo = ParkingBackend::open(&repo.database()).await?;
             let count = lots.len();
             let now = civic_time::now_unix();
             for lot in lots {
@@ -298,18 +302,17 @@ async fn credentials(
     kind: CredentialKind,
     action: CredentialAction,
 ) -> Result<(), GatewayError> {
-    let feedback = FeedbackBackend::beside(repo).await?;
+    let store = CredentialStore::open(&repo.database()).await?;
     match action {
         CredentialAction::Add { name } => {
-            let secret =
-                civic_gateway::feedback::handlers::issue_credential(&feedback, kind, &name).await?;
+            let secret = store.issue(kind, &name).await?;
             // Shown once, to the operator who asked; the gateway keeps only its digest.
             println!("{secret}");
             Ok(())
         }
         CredentialAction::Revoke { name } => {
-            match feedback
-                .revoke_credential(kind, name.clone(), civic_time::now_unix())
+            match store
+                .revoke(kind, name.clone(), civic_time::now_unix())
                 .await?
             {
                 0 => Err(GatewayError::NoSuchName(name)),
@@ -337,7 +340,6 @@ async fn serve(
     addr: SocketAddr,
     city_path: &Path,
     trusted_proxies: Vec<std::net::IpAddr>,
-    services: Catalogue,
     options: civic_gateway::http::Options,
 ) -> Result<(), GatewayError> {
     let city = city::load(city_path)?;
@@ -357,19 +359,7 @@ async fn serve(
         .await?;
         print_published(published.as_ref());
     }
-    let feedback = FeedbackBackend::beside(&repo).await?;
-    civic_gateway::feedback::handlers::accept_profile_key(&feedback, &city).await?;
-    let parking = civic_gateway::parking::ParkingState::open(
-        &repo,
-        feedback.clone(),
-        &city,
-        options.payment_secret,
-    )
-    .await
-    .map_err(civic_gateway::http::StateError::from)?;
-    let feedback = FeedbackState::new(feedback, services, &city);
-    let state = civic_gateway::http::AppState::new(repo.clone(), feedback, parking, &city)?
-        .with_bus(options.bus);
+    let state = civic_gateway::http::AppState::open_with(repo.clone(), &city, options).await?;
     let (listener, local) = civic_gateway::serve::bind(addr)
         .await
         .map_err(|source| GatewayError::Listen { addr, source })?;
@@ -384,7 +374,7 @@ async fn serve(
         listener,
         civic_gateway::http::router(state),
         civic_gateway::serve::Limits {
-            trusted_proxies: civic_gateway::client::TrustedProxies::new(trusted_proxies),
+            trusted_proxies: civic_gateway::platform::client::TrustedProxies::new(trusted_proxies),
             ..civic_gateway::serve::Limits::default()
         },
         std::sync::Arc::clone(&refused),

@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
-use crate::client::{Client, ClientKey, TrustedProxies};
+use crate::platform::client::{Client, ClientKey, TrustedProxies};
 
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(10 * 60);

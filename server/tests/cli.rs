@@ -90,7 +90,9 @@ fn import_lots_stores_an_operators_car_parks_and_refuses_a_bad_file_whole() {
                 civic_gateway::catalog::repository::Backend::connect(&db.display().to_string())
                     .await
                     .expect("database");
-            let repo = ParkingBackend::beside(&catalog).await.expect("parking");
+            let repo = ParkingBackend::open(&catalog.database())
+                .await
+                .expect("parking");
             repo.lots(None).await.expect("lots")
         })
     };

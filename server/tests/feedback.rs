@@ -8,11 +8,12 @@ mod support;
 use std::net::SocketAddr;
 
 use civic_core::feedback::{Endpoint, Format, Near, Open311Error, RequestQuery, StatusFilter};
-use civic_gateway::feedback::handlers::issue_credential;
+use civic_gateway::feedback::handlers::{APP, STAFF};
 use civic_gateway::feedback::repository::{
-    Area, Claim, Created, CredentialKind, FeedbackBackend, FeedbackRepository, NewReport,
-    NewUpdate, ReportFilter, StoredMedia, UpdateFilter,
+    Area, Claim, Created, FeedbackBackend, FeedbackRepository, NewReport, NewUpdate, ReportFilter,
+    StoredMedia, UpdateFilter,
 };
+use civic_gateway::platform::credentials::CredentialStore;
 use civic_types::feedback::Status;
 
 fn report(service: &str, lat: f64, lon: f64, at: i64) -> NewReport {
@@ -318,37 +319,6 @@ async fn conformance(repo: FeedbackBackend, name: &str) {
         Some(photo)
     );
     assert_eq!(repo.media("b".repeat(64)).await.expect("get"), None);
-
-    // Credentials: found by digest and kind until revoked.
-    repo.add_credential(CredentialKind::App, "Civic app".into(), "d1".into(), 1)
-        .await
-        .expect("add");
-    assert_eq!(
-        repo.credential(CredentialKind::App, "d1".into())
-            .await
-            .expect("find")
-            .as_deref(),
-        Some("Civic app")
-    );
-    assert_eq!(
-        repo.credential(CredentialKind::Staff, "d1".into())
-            .await
-            .expect("find"),
-        None,
-        "{name}: an app key is no staff token"
-    );
-    assert_eq!(
-        repo.revoke_credential(CredentialKind::App, "Civic app".into(), 2)
-            .await
-            .expect("revoke"),
-        1
-    );
-    assert_eq!(
-        repo.credential(CredentialKind::App, "d1".into())
-            .await
-            .expect("find"),
-        None
-    );
 }
 
 /// The same key posted by many at once makes one report.
@@ -388,7 +358,9 @@ async fn concurrent_posts(repo: FeedbackBackend, name: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_feedback_conforms() {
     let db = support::sqlite().await;
-    let repo = FeedbackBackend::beside(&db.backend).await.expect("open");
+    let repo = FeedbackBackend::open(&db.backend.database())
+        .await
+        .expect("open");
     conformance(repo.clone(), "sqlite").await;
     concurrent_posts(repo.clone(), "sqlite").await;
     keyless_posts(repo, "sqlite").await;
@@ -397,12 +369,16 @@ async fn sqlite_feedback_conforms() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_feedback_conforms() {
     let db = support::postgres().await;
-    let repo = FeedbackBackend::beside(&db.backend).await.expect("open");
+    let repo = FeedbackBackend::open(&db.backend.database())
+        .await
+        .expect("open");
     conformance(repo.clone(), "postgres").await;
     concurrent_posts(repo.clone(), "postgres").await;
     keyless_posts(repo, "postgres").await;
     // A second gateway on the same database finds the schema in place.
-    FeedbackBackend::beside(&db.backend).await.expect("reopen");
+    FeedbackBackend::open(&db.backend.database())
+        .await
+        .expect("reopen");
 }
 
 /// A gateway on loopback with an app key and a staff token.
@@ -414,11 +390,12 @@ struct Gateway {
 }
 
 async fn gateway(db: support::TestDatabase) -> Gateway {
-    let feedback = FeedbackBackend::beside(&db.backend).await.expect("open");
-    let app_key = issue_credential(&feedback, CredentialKind::App, "Civic app")
+    let credentials = CredentialStore::open(&db.backend.database())
         .await
-        .expect("key");
-    let staff_token = issue_credential(&feedback, CredentialKind::Staff, "Đội chiếu sáng")
+        .expect("open");
+    let app_key = credentials.issue(APP, "Civic app").await.expect("key");
+    let staff_token = credentials
+        .issue(STAFF, "Đội chiếu sáng")
         .await
         .expect("token");
     Gateway {

@@ -163,7 +163,7 @@ async fn contract(backend: Backend, name: &str) {
                 (405, "method-not-allowed")
             );
             // A body over the limit, to a route that reads bodies, is refused unread.
-            let big = vec![b'x'; civic_gateway::http::MAX_BODY_BYTES + 1];
+            let big = vec![b'x'; civic_gateway::platform::http::MAX_BODY_BYTES + 1];
             let reply = request(
                 "POST",
                 &format!("{base}/open311/v2/requests.json"),

@@ -12,10 +12,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use civic_core::feedback::{Endpoint, Format, Outbox, Target};
-use civic_gateway::feedback::handlers::issue_credential;
-use civic_gateway::feedback::repository::{
-    CredentialKind, FeedbackBackend, FeedbackRepository, ReportFilter,
-};
+use civic_gateway::feedback::handlers::{APP, STAFF};
+use civic_gateway::feedback::repository::{FeedbackBackend, FeedbackRepository, ReportFilter};
+use civic_gateway::platform::credentials::CredentialStore;
 use civic_types::feedback::{ReportDraft, ReportPlace, ReportState};
 
 const CHILD_DIR: &str = "CIVIC_OUTBOX_CHILD_DIR";
@@ -76,6 +75,20 @@ fn target(endpoint: &str, key: &str) -> Target {
 
 /// The submitting process: sends every queued report until none is left, its clock jumping
 /// to each next attempt as the scheduler's sleep would (backoff costs no real time here).
+/// A new secret of `kind` on the test gateway's database.
+async fn issue(
+    db: &support::TestDatabase,
+    kind: civic_gateway::platform::credentials::CredentialKind,
+    name: &str,
+) -> String {
+    CredentialStore::open(&db.backend.database())
+        .await
+        .expect("credentials")
+        .issue(kind, name)
+        .await
+        .expect("issued")
+}
+
 #[test]
 #[ignore = "run by outbox_survives_sigkill as its child process"]
 fn outbox_child() {
@@ -149,11 +162,9 @@ fn gateway_database(
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let db = runtime.block_on(support::sqlite());
     let feedback = runtime
-        .block_on(FeedbackBackend::beside(&db.backend))
+        .block_on(FeedbackBackend::open(&db.backend.database()))
         .expect("feedback store");
-    let key = runtime
-        .block_on(issue_credential(&feedback, CredentialKind::App, app))
-        .expect("key");
+    let key = runtime.block_on(issue(&db, APP, app));
     (runtime, db, feedback, key)
 }
 
@@ -478,14 +489,8 @@ fn forms_are_kept_for_offline_and_due_dates_flag_overdue() {
 
 #[test]
 fn the_agencys_photos_are_kept_for_the_timeline() {
-    let (runtime, db, feedback, key) = gateway_database("app");
-    let staff = runtime
-        .block_on(issue_credential(
-            &feedback,
-            CredentialKind::Staff,
-            "Đội cây xanh",
-        ))
-        .expect("staff token");
+    let (runtime, db, _, key) = gateway_database("app");
+    let staff = runtime.block_on(issue(&db, STAFF, "Đội cây xanh"));
     let addr = runtime.block_on(support::serve(db.backend.clone()));
     let base = format!("http://{addr}/open311/v2");
     let up = target(&base, &key);

@@ -7,11 +7,11 @@
 
 mod support;
 
-use civic_gateway::feedback::repository::{CredentialKind, FeedbackBackend};
 use civic_gateway::parking::repository::{
     Bounds, NewSession, ParkingBackend, ParkingRepository, SessionWrite,
 };
 use civic_gateway::parking::webhook;
+use civic_gateway::platform::credentials::CredentialStore;
 use civic_types::parking::{
     Lot, LotState, NearbyLot, Occupancy, PaymentState, Reconciliation, SessionRecord,
     TransferNotice, TransferOutcome, VehicleKind,
@@ -370,7 +370,9 @@ async fn concurrent_transfers(repo: ParkingBackend, name: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_parking_conforms() {
     let db = support::sqlite().await;
-    let repo = ParkingBackend::beside(&db.backend).await.expect("open");
+    let repo = ParkingBackend::open(&db.backend.database())
+        .await
+        .expect("open");
     conformance(repo.clone(), "sqlite").await;
     concurrent_transfers(repo, "sqlite").await;
 }
@@ -378,10 +380,12 @@ async fn sqlite_parking_conforms() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_parking_conforms() {
     let db = support::postgres().await;
-    let repo = ParkingBackend::beside(&db.backend).await.expect("open");
+    let repo = ParkingBackend::open(&db.backend.database())
+        .await
+        .expect("open");
     conformance(repo.clone(), "postgres").await;
     concurrent_transfers(repo, "postgres").await;
-    ParkingBackend::beside(&db.backend)
+    ParkingBackend::open(&db.backend.database())
         .await
         .expect("a second gateway finds the schema");
 }
@@ -403,16 +407,13 @@ struct Gateway {
 }
 
 async fn gateway(db: support::TestDatabase) -> Gateway {
-    let credentials = FeedbackBackend::beside(&db.backend)
+    let credentials = CredentialStore::open(&db.backend.database())
         .await
         .expect("credentials");
-    let operator = civic_gateway::feedback::handlers::issue_credential(
-        &credentials,
-        CredentialKind::ParkingOperator,
-        "Công ty bãi xe",
-    )
-    .await
-    .expect("token");
+    let operator = credentials
+        .issue(civic_gateway::parking::OPERATOR, "Công ty bãi xe")
+        .await
+        .expect("token");
     let options = civic_gateway::http::Options {
         payment_secret: Some(SECRET.to_vec()),
         ..Default::default()

@@ -185,7 +185,7 @@ async fn a_report_written_offline_is_sent_and_followed() {
         .expect("the gateway's number");
 
     // The agency answers.
-    let feedback = FeedbackBackend::beside(&gateway.backend)
+    let feedback = FeedbackBackend::open(&gateway.backend.database())
         .await
         .expect("store");
     feedback

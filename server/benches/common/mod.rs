@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use civic_gateway::catalog::repository::Backend;
-use civic_gateway::client::TrustedProxies;
+use civic_gateway::platform::client::TrustedProxies;
 use civic_gateway::serve::{self, Limits};
 
 /// Đà Nẵng's profile, as shipped: the benchmarks' city.

@@ -17,7 +17,7 @@ use prost::Message;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::{Failure, respond, unchanged};
+use crate::platform::http::{Failure, respond, unchanged};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -58,7 +58,7 @@ struct Document {
 
 impl Document {
     fn new(bytes: Vec<u8>) -> Self {
-        let etag = crate::http::etag_of(&bytes);
+        let etag = crate::platform::http::etag_of(&bytes);
         Self {
             bytes: Bytes::from(bytes),
             etag,

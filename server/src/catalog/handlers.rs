@@ -16,10 +16,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::repository::{Backend, RepoError, Repository, StoredSnapshot};
-use super::service::{self, Coding, Effort};
-use crate::client::Client;
-use crate::http::{Failure, header_text, respond};
-use crate::throttle::Throttle;
+use super::service;
+use crate::platform::client::Client;
+use crate::platform::coding::{Coding, Effort};
+use crate::platform::http::{Failure, header_text, respond};
+use crate::platform::throttle::Throttle;
 
 /// Decompressed size above which a delta is not worth it: the client gets the snapshot.
 const DELTA_SHARE_OF_SNAPSHOT: i64 = 2; // i.e. delta > snapshot / 2
@@ -299,7 +300,7 @@ mod tests {
     use axum::response::IntoResponse;
 
     use super::*;
-    use crate::client::ClientKey;
+    use crate::platform::client::ClientKey;
 
     async fn body(response: Response) -> Bytes {
         axum::body::to_bytes(response.into_body(), usize::MAX)

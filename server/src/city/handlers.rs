@@ -10,8 +10,8 @@ use civic_types::city::CityProfile;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::catalog::service::Coding;
-use crate::http::{respond, unchanged};
+use crate::platform::coding::Coding;
+use crate::platform::http::{respond, unchanged};
 
 /// The profile as served: its JSON and the ETag that lets an unchanged profile cost a 304.
 #[derive(Debug, Clone)]
@@ -26,7 +26,7 @@ struct Encoded {
 impl CityDocument {
     pub fn new(city: &CityProfile) -> Result<Self, serde_json::Error> {
         let json = serde_json::to_vec(city)?;
-        let etag = crate::http::etag_of(&json);
+        let etag = crate::platform::http::etag_of(&json);
         Ok(Self(Arc::new(Encoded {
             json: Bytes::from(json),
             etag,

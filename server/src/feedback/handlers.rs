@@ -12,12 +12,11 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Extension, Multipart, Path, Query, State};
-use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HOST};
+use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use civic_types::city::CityProfile;
 use civic_types::feedback::{ServiceType, Status};
-use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,12 +24,14 @@ use super::catalogue::Catalogue;
 use super::media;
 use super::report::{self, Problem};
 use super::repository::{
-    Claim, Created, CredentialKind, FeedbackBackend, FeedbackRepository, NewUpdate, RepoError,
-    ReportFilter, StoredReport, StoredUpdate, UpdateFilter,
+    Claim, Created, FeedbackBackend, FeedbackRepository, NewUpdate, RepoError, ReportFilter,
+    StoredReport, StoredUpdate, UpdateFilter,
 };
 use super::wire::{self, Format};
-use crate::client::Client;
-use crate::throttle::Throttle;
+use crate::platform::client::Client;
+use crate::platform::credentials::{self, CredentialKind, CredentialStore, Credentials};
+use crate::platform::storage::Database;
+use crate::platform::throttle::Throttle;
 
 /// The header a `POST requests` may carry; the same key answers the same report.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -45,6 +46,7 @@ const MAX_RADIUS_M: f64 = 5_000.0;
 #[derive(Debug, Clone)]
 pub struct FeedbackState {
     pub repo: FeedbackBackend,
+    credentials: CredentialStore,
     catalogue: Arc<Catalogue>,
     zone: civic_time::TimeZone,
     agency: Arc<civic_types::city::LocalizedText>,
@@ -53,9 +55,15 @@ pub struct FeedbackState {
 }
 
 impl FeedbackState {
-    pub fn new(repo: FeedbackBackend, catalogue: Catalogue, city: &CityProfile) -> Self {
+    pub fn new(
+        repo: FeedbackBackend,
+        credentials: CredentialStore,
+        catalogue: Catalogue,
+        city: &CityProfile,
+    ) -> Self {
         Self {
             repo,
+            credentials,
             catalogue: Arc::new(catalogue),
             zone: civic_time::zone(&city.time_zone).unwrap_or_else(|_| civic_time::vietnam()),
             agency: Arc::new(city.name.clone()),
@@ -64,6 +72,20 @@ impl FeedbackState {
             posts: Throttle::new(200, Duration::from_millis(200)),
             uploads: Throttle::new(100, Duration::from_millis(500)),
         }
+    }
+}
+
+impl FeedbackState {
+    /// Feedback on the gateway's database, the city profile's app key accepted.
+    pub async fn open(
+        database: &Database,
+        credentials: CredentialStore,
+        catalogue: Catalogue,
+        city: &CityProfile,
+    ) -> Result<Self, RepoError> {
+        accept_profile_key(&credentials, city).await?;
+        let repo = FeedbackBackend::open(database).await?;
+        Ok(Self::new(repo, credentials, catalogue, city))
     }
 }
 
@@ -141,7 +163,7 @@ struct Answer {
 
 impl Answer {
     fn new(format: Format, headers: &HeaderMap) -> Self {
-        let english = crate::http::header_text(headers, ACCEPT_LANGUAGE)
+        let english = crate::platform::http::header_text(headers, ACCEPT_LANGUAGE)
             .and_then(|v| v.split(',').next())
             .is_some_and(|first| first.trim().to_ascii_lowercase().starts_with("en"));
         Self { format, english }
@@ -188,41 +210,27 @@ fn split(document: &str, headers: &HeaderMap) -> Result<(String, Answer), Refusa
     }
 }
 
-pub(crate) fn digest(secret: &str) -> String {
-    crate::hex(&Sha256::digest(secret.as_bytes()))
-}
-
-/// A new secret for an app or a staff member: 32 random bytes as hex. Only its digest is kept.
-pub async fn issue_credential(
-    repo: &FeedbackBackend,
-    kind: CredentialKind,
-    name: &str,
-) -> Result<String, RepoError> {
-    let secret = crate::storage::random_hex(32)?;
-    repo.add_credential(
-        kind,
-        name.to_owned(),
-        digest(&secret),
-        civic_time::now_unix(),
-    )
-    .await?;
-    Ok(secret)
-}
+/// Posting apps' API keys (`civic-gateway api-key add`; the city profile's own is accepted
+/// at start).
+pub const APP: CredentialKind = CredentialKind("app");
+/// Staff members' tokens, for status updates (`civic-gateway staff-token add`).
+pub const STAFF: CredentialKind = CredentialKind("staff");
 
 /// Accepts the app key the city profile publishes (`[feedback] api_key`), unless the
 /// operator revoked it.
 pub async fn accept_profile_key(
-    repo: &FeedbackBackend,
+    credentials: &CredentialStore,
     city: &CityProfile,
 ) -> Result<(), RepoError> {
     if let Some(feedback) = &city.feedback {
-        repo.add_credential(
-            CredentialKind::App,
-            "city profile".into(),
-            digest(&feedback.api_key),
-            civic_time::now_unix(),
-        )
-        .await?;
+        credentials
+            .add(
+                APP,
+                "city profile".into(),
+                credentials::digest(&feedback.api_key),
+                civic_time::now_unix(),
+            )
+            .await?;
     }
     Ok(())
 }
@@ -515,7 +523,7 @@ async fn post_document(
         .map_err(|wait| answer.throttled(wait))?;
     // Optional: GeoReport v2 has no such header, so a client written to the spec alone posts
     // without one (each post a new report). One that is sent must be usable.
-    let key = match crate::http::header_text(&headers, IDEMPOTENCY_KEY) {
+    let key = match crate::platform::http::header_text(&headers, IDEMPOTENCY_KEY) {
         None if !headers.contains_key(IDEMPOTENCY_KEY) => None,
         Some(k) if (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => {
             Some(k.to_owned())
@@ -530,13 +538,7 @@ async fn post_document(
     };
     let pairs = report::read_form(&body);
     let submission = report::check(&pairs, &state.catalogue).map_err(|p| answer.refuse(p))?;
-    let app = authorize(
-        &state,
-        answer,
-        CredentialKind::App,
-        submission.api_key.as_deref(),
-    )
-    .await?;
+    let app = authorize(&state, answer, APP, submission.api_key.as_deref()).await?;
     let now = civic_time::now_unix();
     let mut new = submission.report;
     new.requested_at = now;
@@ -607,26 +609,18 @@ async fn authorize(
     kind: CredentialKind,
     secret: Option<&str>,
 ) -> Result<String, Refusal> {
-    let forbidden = || {
-        answer.refuse(match kind {
-            CredentialKind::App => Problem::new(
-                403,
-                "Ứng dụng gửi phản ánh chưa được cấp khoá hợp lệ (api_key).",
-                "A valid api_key is required.",
-            ),
-            CredentialKind::Staff | CredentialKind::ParkingOperator => Problem::new(
-                403,
-                "Cần mã cán bộ hợp lệ.",
-                "A valid staff token is required (Authorization: Bearer …).",
-            ),
-        })
-    };
-    let Some(secret) = secret.filter(|s| s.len() <= 256) else {
-        return Err(forbidden());
-    };
-    match state.repo.credential(kind, digest(secret)).await {
+    match state.credentials.holder(kind, secret).await {
         Ok(Some(name)) => Ok(name),
-        Ok(None) => Err(forbidden()),
+        Ok(None) if kind == APP => Err(answer.refuse(Problem::new(
+            403,
+            "Ứng dụng gửi phản ánh chưa được cấp khoá hợp lệ (api_key).",
+            "A valid api_key is required.",
+        ))),
+        Ok(None) => Err(answer.refuse(Problem::new(
+            403,
+            "Cần mã cán bộ hợp lệ.",
+            "A valid staff token is required (Authorization: Bearer …).",
+        ))),
         Err(error) => Err(answer.storage(&error)),
     }
 }
@@ -764,10 +758,7 @@ async fn post_update(
         ("updates", Ok(id)) => id,
         _ => return Err(answer.not_found()),
     };
-    let token = crate::http::header_text(&headers, AUTHORIZATION)
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let staff = authorize(&state, answer, CredentialKind::Staff, token).await?;
+    let staff = authorize(&state, answer, STAFF, credentials::bearer(&headers)).await?;
     let pairs = report::read_form(&body);
     let field = |name: &str| param(&pairs, name).map(str::to_owned);
     let status = field("status")
@@ -854,7 +845,7 @@ async fn post_media(
             _ => {}
         }
     }
-    authorize(&state, answer, CredentialKind::App, api_key.as_deref()).await?;
+    authorize(&state, answer, APP, api_key.as_deref()).await?;
     let photo = photo.ok_or_else(unreadable)?;
     let photo = tokio::task::spawn_blocking(move || media::reencode(&photo))
         .await
@@ -885,7 +876,7 @@ async fn post_media(
 
 /// This gateway's address as the client reached it: https, except on loopback.
 fn base_url(headers: &HeaderMap) -> String {
-    let host = crate::http::header_text(headers, HOST)
+    let host = crate::platform::http::header_text(headers, HOST)
         .filter(|h| {
             !h.is_empty()
                 && h.bytes()

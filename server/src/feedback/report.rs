@@ -224,7 +224,7 @@ pub fn fingerprint(pairs: &[(String, String)]) -> String {
             hash.update(part.as_bytes());
         }
     }
-    crate::hex(&hash.finalize())
+    crate::platform::hex(&hash.finalize())
 }
 
 // One distance for the app's "similar reports nearby" and the gateway's query.

@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRef, Path, Query, State};
-use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::response::Response;
 use civic_types::error::ApiError;
@@ -19,9 +18,9 @@ use utoipa_axum::routes;
 use super::ParkingState;
 use super::repository::{Bounds, NewSession, ParkingRepository, SessionWrite};
 use super::webhook::{self, Refused};
-use crate::catalog::service::Coding;
-use crate::feedback::repository::{CredentialKind, FeedbackRepository};
-use crate::http::{Failure, etag_of, header_text, respond, unchanged};
+use crate::platform::coding::Coding;
+use crate::platform::credentials;
+use crate::platform::http::{Failure, etag_of, header_text, respond, unchanged};
 
 /// The widest "near" search: a city's centre and its edge.
 pub const MAX_RADIUS_M: f64 = 50_000.0;
@@ -56,17 +55,9 @@ async fn operator(state: &ParkingState, headers: &HeaderMap) -> Result<String, F
             "a valid car-park operator token is required (Authorization: Bearer …)",
         )
     };
-    let token = header_text(headers, AUTHORIZATION)
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 256)
-        .ok_or_else(forbidden)?;
     state
         .credentials
-        .credential(
-            CredentialKind::ParkingOperator,
-            crate::feedback::handlers::digest(token),
-        )
+        .holder(super::OPERATOR, credentials::bearer(headers))
         .await?
         .ok_or_else(forbidden)
 }

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use civic_parking::CheckedConfig;
 use civic_types::city::CityProfile;
 
-use crate::feedback::repository::FeedbackBackend;
+use crate::platform::credentials::{CredentialKind, CredentialStore};
+use crate::platform::storage::Database;
 use repository::ParkingBackend;
 
 /// The parking share of the gateway's state.
@@ -29,7 +30,7 @@ pub struct ParkingState {
     /// The bank connector's shared secret; `None`: payment notices are not taken.
     pub(crate) secret: Option<Arc<[u8]>>,
     /// Where operators' tokens are kept (with the gateway's other credentials).
-    pub(crate) credentials: FeedbackBackend,
+    pub(crate) credentials: CredentialStore,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,13 +46,17 @@ pub enum ParkingStateError {
     WeakSecret,
 }
 
+/// Car-park operators' tokens (`civic-gateway parking-token add`), for their car parks'
+/// figures and a day's reconciliation.
+pub const OPERATOR: CredentialKind = CredentialKind("parking-operator");
+
 /// The shortest webhook secret taken: a guessable one would let anyone mark sessions paid.
 pub const MIN_SECRET_BYTES: usize = 32;
 
 impl ParkingState {
     pub async fn open(
-        catalog: &crate::catalog::repository::Backend,
-        credentials: FeedbackBackend,
+        database: &Database,
+        credentials: CredentialStore,
         city: &CityProfile,
         secret: Option<Vec<u8>>,
     ) -> Result<Self, ParkingStateError> {
@@ -63,7 +68,7 @@ impl ParkingState {
             return Err(ParkingStateError::WeakSecret);
         }
         Ok(Self {
-            repo: ParkingBackend::beside(catalog).await?,
+            repo: ParkingBackend::open(database).await?,
             config,
             zone: jiff::tz::TimeZone::get(&city.time_zone)
                 .map_err(|_| ParkingStateError::Zone(city.time_zone.clone()))?,

@@ -29,7 +29,7 @@ pub enum Refused {
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!(
         "sha256={}",
-        crate::hex(&mac(secret, timestamp, body).finalize().into_bytes())
+        crate::platform::hex(&mac(secret, timestamp, body).finalize().into_bytes())
     )
 }
 

@@ -45,16 +45,12 @@ impl TestGateway {
 
     /// A new staff token for the gateway's Open311 staff endpoints.
     pub async fn staff_token(&self, name: &str) -> String {
-        let feedback = civic_gateway::feedback::repository::FeedbackBackend::beside(&self.backend)
+        civic_gateway::platform::credentials::CredentialStore::open(&self.backend.database())
             .await
-            .expect("the gateway's feedback store");
-        civic_gateway::feedback::handlers::issue_credential(
-            &feedback,
-            civic_gateway::feedback::repository::CredentialKind::Staff,
-            name,
-        )
-        .await
-        .expect("a staff token")
+            .expect("the gateway's credentials")
+            .issue(civic_gateway::feedback::handlers::STAFF, name)
+            .await
+            .expect("a staff token")
     }
 
     /// What a staff member's tool does: `POST requests/{id}/updates.json` with a new status
@@ -94,7 +90,7 @@ impl TestGateway {
     /// Adds a car park, as its operator would.
     pub async fn put_lot(&self, lot: civic_types::parking::Lot) {
         use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
-        ParkingBackend::beside(&self.backend)
+        ParkingBackend::open(&self.backend.database())
             .await
             .expect("the gateway's parking store")
             .put_lot(lot)
@@ -105,7 +101,7 @@ impl TestGateway {
     /// A parking session as the gateway holds it.
     pub async fn parking_session(&self, id: &str) -> Option<civic_types::parking::SessionRecord> {
         use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
-        ParkingBackend::beside(&self.backend)
+        ParkingBackend::open(&self.backend.database())
             .await
             .expect("the gateway's parking store")
             .session(id.to_owned())
@@ -187,6 +183,7 @@ pub async fn serve_with_bus(
     let options = civic_gateway::http::Options {
         bus: civic_gateway::bus::BusState::load(bus).expect("the bus files"),
         payment_secret: Some(PAYMENT_SECRET.to_vec()),
+        ..Default::default()
     };
     serve_with(procedures, data_date, profile, options).await
 }

@@ -16,7 +16,8 @@ pub mod sqlite;
 pub use postgres::PostgresRepo;
 pub use sqlite::SqliteRepo;
 
-pub use crate::storage::RepoError;
+pub use crate::platform::storage::RepoError;
+use crate::platform::storage::{Database, Dual, dual};
 
 /// The newest published version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,65 +113,54 @@ pub trait Repository: Clone + Send + Sync + 'static {
     fn versions(&self) -> impl Future<Output = Result<Vec<VersionInfo>, RepoError>> + Send;
 }
 
-/// The backend chosen at start-up (`--database`), so the HTTP layer is not generic.
-#[derive(Debug, Clone)]
-pub enum Backend {
-    Sqlite(SqliteRepo),
-    Postgres(PostgresRepo),
-}
+/// The catalog on the gateway's database: its SQLite file is the gateway's own.
+pub type Backend = Dual<SqliteRepo, PostgresRepo>;
 
 impl Backend {
-    /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite path
-    /// (`sqlite://` prefix optional).
+    pub async fn open(database: &Database) -> Result<Self, RepoError> {
+        database
+            .open(
+                None,
+                |path| async move { SqliteRepo::open(&path).await },
+                PostgresRepo::on,
+            )
+            .await
+    }
+
+    /// [`Database::connect`], then the catalog on it.
     pub async fn connect(database: &str) -> Result<Self, RepoError> {
-        if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-            Ok(Self::Postgres(PostgresRepo::connect(database).await?))
-        } else {
-            let path = database.strip_prefix("sqlite://").unwrap_or(database);
-            Ok(Self::Sqlite(
-                SqliteRepo::open(std::path::Path::new(path)).await?,
-            ))
-        }
+        Self::open(&Database::connect(database).await?).await
     }
 
-    pub fn kind(&self) -> &'static str {
+    /// The database this catalog is on, for the other features to open theirs.
+    pub fn database(&self) -> Database {
         match self {
-            Self::Sqlite(_) => "sqlite",
-            Self::Postgres(_) => "postgres",
+            Self::Sqlite(repo) => Database::Sqlite(repo.path().to_path_buf()),
+            Self::Postgres(repo) => Database::Postgres(repo.pool().clone()),
         }
     }
-}
-
-/// Calls the same method on whichever backend this is.
-macro_rules! on_backend {
-    ($self:ident, $repo:ident => $call:expr) => {
-        match $self {
-            Backend::Sqlite($repo) => $call,
-            Backend::Postgres($repo) => $call,
-        }
-    };
 }
 
 impl Repository for Backend {
     fn epoch(&self) -> &str {
-        on_backend!(self, r => r.epoch())
+        dual!(self, r => r.epoch())
     }
     async fn head(&self) -> Result<Option<Head>, RepoError> {
-        on_backend!(self, r => r.head().await)
+        dual!(self, r => r.head().await)
     }
     async fn snapshot(&self, version: i64) -> Result<Option<StoredSnapshot>, RepoError> {
-        on_backend!(self, r => r.snapshot(version).await)
+        dual!(self, r => r.snapshot(version).await)
     }
     async fn delta(&self, since: i64) -> Result<Option<Delta>, RepoError> {
-        on_backend!(self, r => r.delta(since).await)
+        dual!(self, r => r.delta(since).await)
     }
     async fn digests(&self) -> Result<HashMap<String, String>, RepoError> {
-        on_backend!(self, r => r.digests().await)
+        dual!(self, r => r.digests().await)
     }
     async fn publish(&self, plan: PublishPlan) -> Result<(), RepoError> {
-        on_backend!(self, r => r.publish(plan).await)
+        dual!(self, r => r.publish(plan).await)
     }
     async fn versions(&self) -> Result<Vec<VersionInfo>, RepoError> {
-        on_backend!(self, r => r.versions().await)
+        dual!(self, r => r.versions().await)
     }
 }

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use deadpool_postgres::{GenericClient, Pool};
 use tokio_postgres::IsolationLevel;
 
-use crate::storage::postgres::{self as storage, pool_error};
+use crate::platform::storage::postgres::{self as storage, pool_error};
 
 use super::{
     Delta, Head, PublishPlan, RecordChange, RepoError, Repository, StoredSnapshot, VersionInfo,
@@ -25,14 +25,14 @@ pub struct PostgresRepo {
 }
 
 impl PostgresRepo {
-    pub async fn connect(url: &str) -> Result<Self, RepoError> {
-        let pool = storage::pool(url).await?;
+    /// The catalog's tables in `pool`'s database, brought up to date.
+    pub async fn on(pool: Pool) -> Result<Self, RepoError> {
         storage::migrate(&pool, "gateway_schema", MIGRATIONS).await?;
         let client = pool.get().await.map_err(pool_error)?;
         client
             .execute(
                 "INSERT INTO gateway_meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING",
-                &[&crate::storage::random_hex(8)?],
+                &[&crate::platform::storage::random_hex(8)?],
             )
             .await?;
         let epoch: String = client

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use civic_db::Migrations;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::storage::sqlite::SqliteDb;
+use crate::platform::storage::sqlite::SqliteDb;
 
 use super::{
     Delta, Head, PublishPlan, RecordChange, RepoError, Repository, StoredSnapshot, VersionInfo,
@@ -34,7 +34,7 @@ impl SqliteRepo {
             .write(|tx| {
                 tx.execute(
                     "INSERT OR IGNORE INTO gateway_meta (key, value) VALUES ('epoch', ?1)",
-                    [crate::storage::random_hex(8)?],
+                    [crate::platform::storage::random_hex(8)?],
                 )?;
                 Ok(tx.query_row(
                     "SELECT value FROM gateway_meta WHERE key = 'epoch'",

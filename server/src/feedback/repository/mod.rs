@@ -1,4 +1,4 @@
-//! Where reports, staff updates, photos and credentials are kept: one
+//! Where reports, staff updates and photos are kept: one
 //! [`FeedbackRepository`] trait, the SQLite and PostgreSQL backends, one conformance suite
 //! (`tests/feedback_conformance.rs`). Every method is one transaction.
 //!
@@ -13,7 +13,8 @@ use civic_types::feedback::Status;
 pub mod postgres;
 pub mod sqlite;
 
-pub use crate::storage::RepoError;
+pub use crate::platform::storage::RepoError;
+use crate::platform::storage::{Database, Dual, dual};
 pub use postgres::PostgresFeedback;
 pub use sqlite::SqliteFeedback;
 
@@ -124,23 +125,6 @@ pub struct StoredMedia {
 
 /// Who may do what: apps post reports, staff change their status, car-park operators
 /// report occupancy and read the day's payments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredentialKind {
-    App,
-    Staff,
-    ParkingOperator,
-}
-
-impl CredentialKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::App => "app",
-            Self::Staff => "staff",
-            Self::ParkingOperator => "parking-operator",
-        }
-    }
-}
-
 pub trait FeedbackRepository: Clone + Send + Sync + 'static {
     /// Stores `report` unless `claim`'s key was used before.
     fn create(
@@ -179,31 +163,6 @@ pub trait FeedbackRepository: Clone + Send + Sync + 'static {
         &self,
         id: String,
     ) -> impl Future<Output = Result<Option<StoredMedia>, RepoError>> + Send;
-
-    /// Registers a credential by the SHA-256 of its secret; one already known (even revoked)
-    /// is left as it is.
-    fn add_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        digest: String,
-        at: i64,
-    ) -> impl Future<Output = Result<(), RepoError>> + Send;
-
-    /// The name of the live credential of `kind` with this digest.
-    fn credential(
-        &self,
-        kind: CredentialKind,
-        digest: String,
-    ) -> impl Future<Output = Result<Option<String>, RepoError>> + Send;
-
-    /// Revokes every live credential of `kind` named `name`; how many.
-    fn revoke_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        at: i64,
-    ) -> impl Future<Output = Result<u64, RepoError>> + Send;
 }
 
 /// A query parameter, bound the same way by both backends.
@@ -306,51 +265,33 @@ pub(crate) const UPDATE_COLUMNS: &str =
     "id, report_id, status, description, media_url, staff, updated_at";
 
 /// The backend the catalog uses, so one `--database` names both.
-#[derive(Debug, Clone)]
-pub enum FeedbackBackend {
-    Sqlite(SqliteFeedback),
-    Postgres(PostgresFeedback),
-}
+/// Feedback on the gateway's database, in a SQLite file of its own beside the gateway's.
+pub type FeedbackBackend = Dual<SqliteFeedback, PostgresFeedback>;
 
 impl FeedbackBackend {
-    /// Beside the catalog: in the same PostgreSQL database (its own tables and schema
-    /// version), or in a SQLite file next to the catalog's (`gateway.feedback.sqlite3`), so
-    /// a burst of reports never waits on a catalog publish for SQLite's one writer.
-    pub async fn beside(catalog: &crate::catalog::repository::Backend) -> Result<Self, RepoError> {
-        use crate::catalog::repository::Backend;
-        Ok(match catalog {
-            Backend::Sqlite(repo) => {
-                let path = repo.path().with_extension("feedback.sqlite3");
-                Self::Sqlite(SqliteFeedback::open(&path).await?)
-            }
-            Backend::Postgres(repo) => {
-                Self::Postgres(PostgresFeedback::connect(repo.pool().clone()).await?)
-            }
-        })
+    pub async fn open(database: &Database) -> Result<Self, RepoError> {
+        database
+            .open(
+                Some("feedback"),
+                |path| async move { SqliteFeedback::open(&path).await },
+                PostgresFeedback::connect,
+            )
+            .await
     }
-}
-
-macro_rules! on_backend {
-    ($self:ident, $repo:ident => $call:expr) => {
-        match $self {
-            FeedbackBackend::Sqlite($repo) => $call,
-            FeedbackBackend::Postgres($repo) => $call,
-        }
-    };
 }
 
 impl FeedbackRepository for FeedbackBackend {
     async fn create(&self, report: NewReport, claim: Claim) -> Result<Created, RepoError> {
-        on_backend!(self, r => r.create(report, claim).await)
+        dual!(self, r => r.create(report, claim).await)
     }
     async fn reports(&self, filter: ReportFilter) -> Result<Vec<StoredReport>, RepoError> {
-        on_backend!(self, r => r.reports(filter).await)
+        dual!(self, r => r.reports(filter).await)
     }
     async fn add_update(&self, update: NewUpdate) -> Result<Option<StoredUpdate>, RepoError> {
-        on_backend!(self, r => r.add_update(update).await)
+        dual!(self, r => r.add_update(update).await)
     }
     async fn updates(&self, filter: UpdateFilter) -> Result<Vec<StoredUpdate>, RepoError> {
-        on_backend!(self, r => r.updates(filter).await)
+        dual!(self, r => r.updates(filter).await)
     }
     async fn put_media(
         &self,
@@ -358,33 +299,9 @@ impl FeedbackRepository for FeedbackBackend {
         client: String,
         at: i64,
     ) -> Result<(), RepoError> {
-        on_backend!(self, r => r.put_media(media, client, at).await)
+        dual!(self, r => r.put_media(media, client, at).await)
     }
     async fn media(&self, id: String) -> Result<Option<StoredMedia>, RepoError> {
-        on_backend!(self, r => r.media(id).await)
-    }
-    async fn add_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        digest: String,
-        at: i64,
-    ) -> Result<(), RepoError> {
-        on_backend!(self, r => r.add_credential(kind, name, digest, at).await)
-    }
-    async fn credential(
-        &self,
-        kind: CredentialKind,
-        digest: String,
-    ) -> Result<Option<String>, RepoError> {
-        on_backend!(self, r => r.credential(kind, digest).await)
-    }
-    async fn revoke_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        at: i64,
-    ) -> Result<u64, RepoError> {
-        on_backend!(self, r => r.revoke_credential(kind, name, at).await)
+        dual!(self, r => r.media(id).await)
     }
 }

@@ -9,10 +9,10 @@ use tokio_postgres::types::ToSql;
 use civic_types::feedback::Status;
 
 use super::{
-    Claim, Created, CredentialKind, FeedbackRepository, NewReport, NewUpdate, Param, RepoError,
-    ReportFilter, StoredMedia, StoredReport, StoredUpdate, UpdateFilter,
+    Claim, Created, FeedbackRepository, NewReport, NewUpdate, Param, RepoError, ReportFilter,
+    StoredMedia, StoredReport, StoredUpdate, UpdateFilter,
 };
-use crate::storage::postgres::{self as storage, pool_error};
+use crate::platform::storage::postgres::{self as storage, pool_error};
 
 const MIGRATIONS: &[&str] = &[include_str!("../sql/postgres_001.sql")];
 
@@ -224,54 +224,5 @@ impl FeedbackRepository for PostgresFeedback {
             content_type: r.get(0),
             bytes: Bytes::from(r.get::<_, Vec<u8>>(1)),
         }))
-    }
-
-    async fn add_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        digest: String,
-        at: i64,
-    ) -> Result<(), RepoError> {
-        self.client()
-            .await?
-            .execute(
-                "INSERT INTO feedback_credentials (digest, kind, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO NOTHING",
-                &[&digest, &kind.as_str(), &name, &at],
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn credential(
-        &self,
-        kind: CredentialKind,
-        digest: String,
-    ) -> Result<Option<String>, RepoError> {
-        let row = self
-            .client()
-            .await?
-            .query_opt(
-                "SELECT name FROM feedback_credentials WHERE digest = $1 AND kind = $2 AND revoked_at IS NULL",
-                &[&digest, &kind.as_str()],
-            )
-            .await?;
-        Ok(row.map(|r| r.get(0)))
-    }
-
-    async fn revoke_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        at: i64,
-    ) -> Result<u64, RepoError> {
-        Ok(self
-            .client()
-            .await?
-            .execute(
-                "UPDATE feedback_credentials SET revoked_at = $3 WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
-                &[&kind.as_str(), &name, &at],
-            )
-            .await?)
     }
 }

@@ -9,10 +9,10 @@ use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 use civic_types::feedback::Status;
 
 use super::{
-    Claim, Created, CredentialKind, FeedbackRepository, NewReport, NewUpdate, Param, RepoError,
-    ReportFilter, StoredMedia, StoredReport, StoredUpdate, UpdateFilter,
+    Claim, Created, FeedbackRepository, NewReport, NewUpdate, Param, RepoError, ReportFilter,
+    StoredMedia, StoredReport, StoredUpdate, UpdateFilter,
 };
-use crate::storage::sqlite::SqliteDb;
+use crate::platform::storage::sqlite::SqliteDb;
 
 const MIGRATIONS: Migrations = Migrations(&[include_str!("../sql/sqlite_001.sql")]);
 
@@ -208,59 +208,6 @@ impl FeedbackRepository for SqliteFeedback {
                         content_type,
                         bytes: Bytes::from(bytes),
                     }))
-            })
-            .await
-    }
-
-    async fn add_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        digest: String,
-        at: i64,
-    ) -> Result<(), RepoError> {
-        self.db
-            .write(move |tx| {
-                tx.execute(
-                    "INSERT INTO feedback_credentials (digest, kind, name, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (digest) DO NOTHING",
-                    params![digest, kind.as_str(), name, at],
-                )?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn credential(
-        &self,
-        kind: CredentialKind,
-        digest: String,
-    ) -> Result<Option<String>, RepoError> {
-        self.db
-            .read(move |tx| {
-                Ok(tx
-                    .query_row(
-                        "SELECT name FROM feedback_credentials WHERE digest = ?1 AND kind = ?2 AND revoked_at IS NULL",
-                        params![digest, kind.as_str()],
-                        |r| r.get(0),
-                    )
-                    .optional()?)
-            })
-            .await
-    }
-
-    async fn revoke_credential(
-        &self,
-        kind: CredentialKind,
-        name: String,
-        at: i64,
-    ) -> Result<u64, RepoError> {
-        self.db
-            .write(move |tx| {
-                let revoked = tx.execute(
-                    "UPDATE feedback_credentials SET revoked_at = ?3 WHERE kind = ?1 AND name = ?2 AND revoked_at IS NULL",
-                    params![kind.as_str(), name, at],
-                )?;
-                Ok(u64::try_from(revoked).unwrap_or(u64::MAX))
             })
             .await
     }

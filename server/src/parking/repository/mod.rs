@@ -16,7 +16,8 @@ use civic_types::parking::{
 pub mod postgres;
 pub mod sqlite;
 
-pub use crate::storage::RepoError;
+pub use crate::platform::storage::RepoError;
+use crate::platform::storage::{Database, Dual, dual};
 pub use postgres::PostgresParking;
 pub use sqlite::SqliteParking;
 
@@ -204,42 +205,24 @@ pub(crate) fn from_db(amount: i64) -> u64 {
 }
 
 /// The backend the catalog uses, so one `--database` names both.
-#[derive(Debug, Clone)]
-pub enum ParkingBackend {
-    Sqlite(SqliteParking),
-    Postgres(PostgresParking),
-}
+/// Parking on the gateway's database, in a SQLite file of its own beside the gateway's.
+pub type ParkingBackend = Dual<SqliteParking, PostgresParking>;
 
 impl ParkingBackend {
-    /// Beside the catalog: in the same PostgreSQL database (its own tables and schema
-    /// version), or in a SQLite file next to the catalog's (`gateway.parking.sqlite3`), so
-    /// occupancy updates never wait on a catalog publish for SQLite's one writer.
-    pub async fn beside(catalog: &crate::catalog::repository::Backend) -> Result<Self, RepoError> {
-        use crate::catalog::repository::Backend;
-        Ok(match catalog {
-            Backend::Sqlite(repo) => {
-                let path = repo.path().with_extension("parking.sqlite3");
-                Self::Sqlite(SqliteParking::open(&path).await?)
-            }
-            Backend::Postgres(repo) => {
-                Self::Postgres(PostgresParking::connect(repo.pool().clone()).await?)
-            }
-        })
+    pub async fn open(database: &Database) -> Result<Self, RepoError> {
+        database
+            .open(
+                Some("parking"),
+                |path| async move { SqliteParking::open(&path).await },
+                PostgresParking::connect,
+            )
+            .await
     }
-}
-
-macro_rules! on_backend {
-    ($self:ident, $repo:ident => $call:expr) => {
-        match $self {
-            ParkingBackend::Sqlite($repo) => $call,
-            ParkingBackend::Postgres($repo) => $call,
-        }
-    };
 }
 
 impl ParkingRepository for ParkingBackend {
     async fn put_lot(&self, lot: Lot) -> Result<(), RepoError> {
-        on_backend!(self, r => r.put_lot(lot).await)
+        dual!(self, r => r.put_lot(lot).await)
     }
     async fn set_occupancy(
         &self,
@@ -247,16 +230,16 @@ impl ParkingRepository for ParkingBackend {
         occupancy: Occupancy,
         at: i64,
     ) -> Result<bool, RepoError> {
-        on_backend!(self, r => r.set_occupancy(id, occupancy, at).await)
+        dual!(self, r => r.set_occupancy(id, occupancy, at).await)
     }
     async fn lots(&self, bounds: Option<Bounds>) -> Result<Vec<Lot>, RepoError> {
-        on_backend!(self, r => r.lots(bounds).await)
+        dual!(self, r => r.lots(bounds).await)
     }
     async fn put_session(&self, session: NewSession) -> Result<SessionWrite, RepoError> {
-        on_backend!(self, r => r.put_session(session).await)
+        dual!(self, r => r.put_session(session).await)
     }
     async fn session(&self, id: String) -> Result<Option<SessionRecord>, RepoError> {
-        on_backend!(self, r => r.session(id).await)
+        dual!(self, r => r.session(id).await)
     }
     async fn claim_signature(
         &self,
@@ -264,7 +247,7 @@ impl ParkingRepository for ParkingBackend {
         at: i64,
         forget_before: i64,
     ) -> Result<bool, RepoError> {
-        on_backend!(self, r => r.claim_signature(signature, at, forget_before).await)
+        dual!(self, r => r.claim_signature(signature, at, forget_before).await)
     }
     async fn record_transfer(
         &self,
@@ -272,16 +255,16 @@ impl ParkingRepository for ParkingBackend {
         references: Vec<String>,
         at: i64,
     ) -> Result<TransferOutcome, RepoError> {
-        on_backend!(self, r => r.record_transfer(notice, references, at).await)
+        dual!(self, r => r.record_transfer(notice, references, at).await)
     }
     async fn sessions_between(&self, from: i64, to: i64) -> Result<Vec<SessionRecord>, RepoError> {
-        on_backend!(self, r => r.sessions_between(from, to).await)
+        dual!(self, r => r.sessions_between(from, to).await)
     }
     async fn unmatched_between(
         &self,
         from: i64,
         to: i64,
     ) -> Result<Vec<TransferNotice>, RepoError> {
-        on_backend!(self, r => r.unmatched_between(from, to).await)
+        dual!(self, r => r.unmatched_between(from, to).await)
     }
 }

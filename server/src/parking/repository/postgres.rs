@@ -13,7 +13,7 @@ use super::{
     SessionWrite, from_db, judge_change, kind_text, kinds_text, parse_kind, parse_kinds,
     parse_state, state_text, to_db, with_payment,
 };
-use crate::storage::postgres::{self as storage, pool_error};
+use crate::platform::storage::postgres::{self as storage, pool_error};
 
 const MIGRATIONS: &[&str] = &[include_str!("../sql/postgres_001.sql")];
 

@@ -14,7 +14,7 @@ use super::{
     SessionWrite, from_db, judge_change, kind_text, kinds_text, parse_kind, parse_kinds,
     parse_state, state_text, to_db, with_payment,
 };
-use crate::storage::sqlite::SqliteDb;
+use crate::platform::storage::sqlite::SqliteDb;
 
 const MIGRATIONS: Migrations = Migrations(&[include_str!("../sql/sqlite_001.sql")]);
 

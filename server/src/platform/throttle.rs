@@ -11,7 +11,7 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::client::ClientKey;
+use crate::platform::client::ClientKey;
 
 /// Checks between sweeps of clients whose allowance has fully refilled (they cost memory).
 const SWEEP_EVERY: u64 = 4096;
