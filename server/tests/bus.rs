@@ -74,7 +74,7 @@ async fn the_gateway_serves_the_timetable_and_replays_live_data() {
         // The two captures as one message: 19 trip updates and 14 vehicles.
         let (status, etag, message) = get(&format!("{address}/v1/bus/realtime"), None);
         assert_eq!(status, 200);
-        let live = civic_transit::Realtime::read([message.as_slice()]).expect("decodes");
+        let live = civic_bus::Realtime::read([message.as_slice()]).expect("decodes");
         assert_eq!(live.trip_counts(), (19, 0));
         assert_eq!(live.vehicles(None, None, 0).len(), 14);
         assert_eq!(live.timestamp, Some(1_699_405_559));

@@ -442,7 +442,7 @@ pub fn bench_parking() -> Result {
 }
 
 pub fn bench_bus() -> Result {
-    run_command(cargo().args(["bench", "-p", "civic-transit", "--bench", "bus"]))
+    run_command(cargo().args(["bench", "-p", "civic-bus", "--bench", "bus"]))
 }
 
 pub fn bench_abuse() -> Result {

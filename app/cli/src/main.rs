@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use civic_core::{Civic, paths};
-use civic_types::error::ErrorCode;
+use civic_types::error::{Coded, ErrorCode};
 use civic_types::status::Notice;
 use clap::{Parser, Subcommand};
 
+mod args;
 mod cmd;
 mod i18n;
 mod render;
@@ -135,8 +136,8 @@ fn error_code(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         civic_core::feedback::Open311Error,
         civic_core::feedback::FeedbackError,
         civic_core::feedback::PhotoError,
-        civic_core::transit::TransitError,
-        civic_core::transit::BusError,
+        civic_core::bus::TransitError,
+        civic_core::bus::BusError,
         civic_core::parking::ParkingError,
         civic_core::parking::ParkingFlowError,
     );

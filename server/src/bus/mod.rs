@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use civic_transit::{Feed, Realtime};
+use civic_bus::{Feed, Realtime};
 use prost::Message;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,7 +30,7 @@ pub enum BusError {
     #[error("{path}: {source}")]
     Refused {
         path: PathBuf,
-        source: civic_transit::TransitError,
+        source: civic_bus::TransitError,
     },
 }
 

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use civic_auth as auth;
+pub use civic_bus as bus;
 pub use civic_catalog as catalog;
 pub use civic_catalog::{CatalogError, CatalogStore, Opened, Snapshot};
 pub use civic_city as city;
@@ -24,7 +25,6 @@ pub use civic_qr as qr;
 pub use civic_sync as sync;
 pub use civic_text as text;
 pub use civic_time as time;
-pub use civic_transit as transit;
 pub use civic_types as types;
 pub use lookup::CatalogLookup;
 
@@ -56,10 +56,12 @@ pub enum CoreError {
     #[error(transparent)]
     Feedback(#[from] civic_feedback::FeedbackError),
     #[error(transparent)]
-    Bus(#[from] civic_transit::BusError),
+    Bus(#[from] civic_bus::BusError),
     #[error(transparent)]
     Parking(#[from] civic_parking::ParkingFlowError),
 }
+
+use civic_types::error::Coded as _;
 
 impl CoreError {
     pub fn code(&self) -> civic_types::error::ErrorCode {
@@ -82,7 +84,7 @@ pub struct Civic {
     city: Arc<City>,
     catalog: Arc<Catalog>,
     feedback: Arc<FeedbackSync>,
-    bus: Arc<civic_transit::Bus>,
+    bus: Arc<civic_bus::Bus>,
     parking: Arc<civic_parking::Parking>,
     scheduler: Scheduler,
     notices: Vec<Notice>,
@@ -110,9 +112,9 @@ impl Civic {
         let gateway = address.map(|a| Gateway::new(&a)).transpose()?;
         let outbox = Arc::new(Outbox::open(&data_dir.join(paths::FEEDBACK_FILE))?);
         let feedback = Arc::new(FeedbackSync::new(outbox, Arc::clone(&city)));
-        let bus = Arc::new(civic_transit::Bus::new(
-            civic_transit::BusStore::open(&data_dir.join(paths::BUS_FILE))
-                .map_err(civic_transit::BusError::from)?,
+        let bus = Arc::new(civic_bus::Bus::new(
+            civic_bus::BusStore::open(&data_dir.join(paths::BUS_FILE))
+                .map_err(civic_bus::BusError::from)?,
         ));
         let parking_rules = Arc::clone(&city);
         let parking = Arc::new(civic_parking::Parking::new(
@@ -163,7 +165,7 @@ impl Civic {
     }
 
     /// The city's buses: timetable, live data, stars, journeys (all offline but the sync).
-    pub fn bus(&self) -> &civic_transit::Bus {
+    pub fn bus(&self) -> &civic_bus::Bus {
         &self.bus
     }
 

@@ -47,8 +47,8 @@ pub enum ParkingFlowError {
     NothingToPay,
 }
 
-impl ParkingFlowError {
-    pub fn code(&self) -> ErrorCode {
+impl civic_types::error::Coded for ParkingFlowError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Store(_) => ErrorCode::Storage,
             Self::Rules(e) => e.code(),

@@ -201,6 +201,12 @@ impl ErrorCode {
     }
 }
 
+/// An error a front end shows by its code (the message from Fluent), its `Display` kept for
+/// the log: what lets one generic call path serve every feature's flows.
+pub trait Coded: std::error::Error {
+    fn code(&self) -> ErrorCode;
+}
+
 /// A failed command or operation, as it crosses IPC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {

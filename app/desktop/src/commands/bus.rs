@@ -1,22 +1,12 @@
 //! City bus: the bus pages' calls. All answer from the device; opening a page that shows
 //! live data asks the scheduler for live data every 30 s while it stays open.
 
-use civic_core::transit::BusError;
 use civic_types::bus::{BusOverview, Departures, Plan, RouteView, StarKind, StopSummary};
-use tauri::Manager;
 
-use super::{CommandError, blocking, failed};
-use crate::AppState;
+use super::{CommandError, with_civic};
 
 /// Stops offered per list.
 const STOP_CHOICES: usize = 12;
-
-async fn with_civic<T: Send + 'static>(
-    app: tauri::AppHandle,
-    f: impl FnOnce(&civic_core::Civic) -> Result<T, BusError> + Send + 'static,
-) -> Result<T, CommandError> {
-    blocking(move || f(&app.state::<AppState>().civic).map_err(|e| failed(e.code(), e))).await
-}
 
 fn now() -> i64 {
     civic_core::time::now_unix()

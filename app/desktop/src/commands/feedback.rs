@@ -2,7 +2,6 @@
 //! sending happens in the sync scheduler, woken when a report is queued.
 
 use civic_core::auth::Vault;
-use civic_core::feedback::FeedbackError;
 use civic_types::{
     error::ErrorCode,
     feedback::{
@@ -10,22 +9,12 @@ use civic_types::{
         ReportDraft, ReportView, ServiceDefinition, ServiceRequest, SimilarReport,
     },
 };
-use tauri::Manager;
 
-use super::{CommandError, blocking, failed};
+use super::{CommandError, failed, with_civic};
 use crate::AppState;
 
 /// Communes offered per search.
 const COMMUNE_CHOICES: usize = 8;
-
-/// Runs `f` on the core off the async runtime (photos are decoded, the network asked),
-/// its failure sent as its code.
-async fn with_civic<T: Send + 'static>(
-    app: tauri::AppHandle,
-    f: impl FnOnce(&civic_core::Civic) -> Result<T, FeedbackError> + Send + 'static,
-) -> Result<T, CommandError> {
-    blocking(move || f(&app.state::<AppState>().civic).map_err(|e| failed(e.code(), e))).await
-}
 
 #[tauri::command]
 pub async fn feedback_overview(app: tauri::AppHandle) -> Result<FeedbackOverview, CommandError> {

@@ -11,7 +11,10 @@ pub mod qr;
 pub mod status;
 pub mod sync;
 
-use civic_types::error::{ErrorCode, Failure};
+use civic_types::error::{Coded, ErrorCode, Failure};
+use tauri::Manager;
+
+use crate::AppState;
 
 /// What the UI receives when a command fails: a code it translates, and the core's detail
 /// for the log.
@@ -30,6 +33,15 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| failed(ErrorCode::Internal, e))?
+}
+
+/// Runs `f` on the core off the async runtime (photos are decoded, the network asked), its
+/// failure sent as its code: every feature's flows are called this way.
+async fn with_civic<T: Send + 'static, E: Coded>(
+    app: tauri::AppHandle,
+    f: impl FnOnce(&civic_core::Civic) -> Result<T, E> + Send + 'static,
+) -> Result<T, CommandError> {
+    blocking(move || f(&app.state::<AppState>().civic).map_err(|e| failed(e.code(), e))).await
 }
 
 /// In each feature's module: its functions carry the names the UI invokes.

@@ -5,20 +5,11 @@ use civic_core::parking::ParkingFlowError;
 use civic_types::parking::{
     Fee, LotsNear, ParkingOverview, PaymentCode, Session, SessionUpload, VehicleKind,
 };
-use tauri::Manager;
 
-use super::{CommandError, blocking, failed};
-use crate::AppState;
+use super::{CommandError, with_civic};
 
 /// How far around a point car parks are listed, metres.
 const LOTS_RADIUS_M: f64 = 5_000.0;
-
-async fn with_civic<T: Send + 'static>(
-    app: tauri::AppHandle,
-    f: impl FnOnce(&civic_core::Civic) -> Result<T, ParkingFlowError> + Send + 'static,
-) -> Result<T, CommandError> {
-    blocking(move || f(&app.state::<AppState>().civic).map_err(|e| failed(e.code(), e))).await
-}
 
 /// Runs a change to a session, then has the scheduler send it.
 async fn changing(
@@ -28,7 +19,7 @@ async fn changing(
     with_civic(app, move |civic| {
         let session = f(civic)?;
         civic.scheduler().wake();
-        Ok(session)
+        Ok::<_, ParkingFlowError>(session)
     })
     .await
 }

@@ -26,8 +26,8 @@ pub enum FeedbackError {
     NotEditable(i64),
 }
 
-impl FeedbackError {
-    pub fn code(&self) -> ErrorCode {
+impl civic_types::error::Coded for FeedbackError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Store(_) | Self::Open(_) | Self::MoveAside(_) => ErrorCode::Storage,
             Self::Photo(error) => error.code(),

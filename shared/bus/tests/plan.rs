@@ -2,10 +2,10 @@
 //! with the same semantics, and each journey checked leg by leg.
 #![allow(clippy::expect_used)]
 
+use civic_bus::csa::{Connections, earliest_arrival};
+use civic_bus::raptor::{self, DayTimetable, Leg, MAX_WALK_M, haversine_m};
+use civic_bus::{Feed, plan_journeys};
 use civic_test_support::Lcg;
-use civic_transit::csa::{Connections, earliest_arrival};
-use civic_transit::raptor::{self, DayTimetable, Leg, MAX_WALK_M, haversine_m};
-use civic_transit::{Feed, plan_journeys};
 
 fn feed(path: &str) -> Feed {
     let path = civic_test_support::shared_data().join(path);

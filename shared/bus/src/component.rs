@@ -38,8 +38,8 @@ pub enum BusError {
     NoTimetable,
 }
 
-impl BusError {
-    pub fn code(&self) -> civic_types::error::ErrorCode {
+impl civic_types::error::Coded for BusError {
+    fn code(&self) -> civic_types::error::ErrorCode {
         use civic_types::error::ErrorCode;
         match self {
             Self::Store(_) => ErrorCode::Storage,

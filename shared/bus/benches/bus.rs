@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
+use civic_bus::Feed;
+use civic_bus::csa::{Connections, earliest_arrival};
+use civic_bus::raptor::{self, DayTimetable};
 use civic_test_support::Lcg;
-use civic_transit::Feed;
-use civic_transit::csa::{Connections, earliest_arrival};
-use civic_transit::raptor::{self, DayTimetable};
 
 /// The peak resident memory of this process so far (Linux), in MiB.
 fn peak_mib() -> f64 {

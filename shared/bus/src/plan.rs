@@ -1,28 +1,8 @@
-//! `civic-transit`: the city's buses from its GTFS feed. `gtfs` reads a feed (a zip of CSV
-//! files) into a [`Feed`]: stops, routes, trips and every stop time in compact form, with
-//! a report of the rows it could not use; a feed that is not a readable zip, or lacks a
-//! file the spec requires, is refused whole. `calendar` says which services run on a day;
-//! `departures` lists a stop's next departures, times counted as GTFS counts them (from
-//! noon minus 12 hours of the service day, in the feed's own time zone).
+//! Journeys between two stops: the service day's routing table (the next day's, late at
+//! night, when the departure's has no journey left), RAPTOR's Pareto set, each leg in the
+//! words the pages show.
 
-mod calendar;
-mod component;
-pub mod csa;
-mod departures;
-mod error;
-pub mod gtfs;
-pub mod raptor;
-pub mod realtime;
-pub mod routes;
-pub mod store;
-
-pub use calendar::Calendar;
-pub use component::{Bus, BusError, FEED_PATH, LIVE_PATH};
-pub use departures::{Departure, departures, route_name};
-pub use error::TransitError;
-pub use gtfs::{Feed, ImportReport, Progress, Rejected, Route, Stop, StopTime, Trip};
-pub use realtime::Realtime;
-pub use store::{BusStore, StoreError};
+use crate::{Feed, TransitError, raptor, route_name};
 
 /// Journeys from stop `from` to stop `to` (GTFS ids) leaving at `depart` (Unix seconds),
 /// on that day's timetable in the feed's zone: the Pareto set over (arrival, rides).

@@ -2,7 +2,7 @@
 //! matching static feeds) and on messages written here for what the captures lack.
 #![allow(clippy::expect_used)]
 
-use civic_transit::{Feed, Realtime, TransitError, departures};
+use civic_bus::{Feed, Realtime, TransitError, departures};
 use civic_types::bus::{Live, LiveData};
 use gtfs_realtime::trip_update::{StopTimeEvent, StopTimeUpdate};
 use gtfs_realtime::{FeedEntity, FeedHeader, FeedMessage, TripDescriptor, TripUpdate};

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use civic_transit::{Feed, TransitError, departures};
+use civic_bus::{Feed, TransitError, departures};
 
 fn shared(path: &str) -> Vec<u8> {
     let path = civic_test_support::shared_data().join(path);
@@ -217,14 +217,14 @@ proptest::proptest! {
     #[test]
     fn times_read_back(h in 0u32..48, m in 0u32..60, s in 0u32..60) {
         proptest::prop_assert_eq!(
-            civic_transit::gtfs::parse_time(&format!("{h}:{m:02}:{s:02}")),
+            civic_bus::gtfs::parse_time(&format!("{h}:{m:02}:{s:02}")),
             Some(h * 3600 + m * 60 + s)
         );
     }
 
     #[test]
     fn any_text_as_a_time_is_refused_or_read(text in ".{0,12}") {
-        let _ = civic_transit::gtfs::parse_time(&text);
+        let _ = civic_bus::gtfs::parse_time(&text);
     }
 }
 
@@ -265,7 +265,7 @@ proptest::proptest! {
     /// A simplified line keeps its ends and is made of the line's own points, never more.
     #[test]
     fn simplified_lines_stay_close(points in proptest::collection::vec((16.0f64..16.1, 108.1f64..108.3), 2..60)) {
-        let line = civic_transit::routes::simplify(&points, 8.0);
+        let line = civic_bus::routes::simplify(&points, 8.0);
         proptest::prop_assert!(line.len() <= points.len());
         proptest::prop_assert_eq!(line.first(), points.first());
         proptest::prop_assert_eq!(line.last(), points.last());
