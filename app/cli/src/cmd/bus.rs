@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use civic_core::transit::{Feed, ImportReport, Progress, Realtime};
+use civic_core::bus::{Feed, ImportReport, Progress, Realtime};
 use civic_core::types::bus::{Live, LiveData};
 
 use crate::Failure;
@@ -35,8 +35,8 @@ pub enum Command {
     Import { file: PathBuf },
     /// Stops held on this device: near a point (LAT,LON) or by name (accents optional).
     Stops {
-        #[arg(long, value_name = "LAT,LON")]
-        near: Option<String>,
+        #[arg(long, value_name = "LAT,LON", value_parser = crate::args::point)]
+        near: Option<(f64, f64)>,
         #[arg(long)]
         search: Option<String>,
         #[arg(long)]
@@ -112,10 +112,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
         Command::Stops { near, search, json } => {
             let civic = crate::open(data_dir, None)?;
             let stops = match (near, search) {
-                (Some(point), None) => {
-                    let (lat, lon) = self::point(&point)?;
-                    civic.bus().nearby(lat, lon, 20)?
-                }
+                (Some((lat, lon)), None) => civic.bus().nearby(lat, lon, 20)?,
                 (None, Some(query)) => civic.bus().search(&query, 20)?,
                 _ => {
                     return Err(
@@ -154,7 +151,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
             let (feed, _) = read(&feed)?;
             let from = moment(&at, &feed)?;
             let live = read_realtime(&realtime)?;
-            let board = civic_core::transit::departures(&feed, &stop, from, limit, live.as_ref())?;
+            let board = civic_core::bus::departures(&feed, &stop, from, limit, live.as_ref())?;
             if json {
                 serde_json::to_writer(&mut *out, &board)?;
                 writeln!(out)?;
@@ -202,7 +199,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
         } => {
             let (feed, _) = read(&feed)?;
             let leave = moment(&depart, &feed)?;
-            let plan = civic_core::transit::plan_journeys(&feed, &from, &to, leave)?;
+            let plan = civic_core::bus::plan_journeys(&feed, &from, &to, leave)?;
             if json {
                 serde_json::to_writer(&mut *out, &plan)?;
                 writeln!(out)?;
@@ -297,14 +294,4 @@ fn clock_signed(seconds: i32) -> String {
     } else {
         clock(seconds.unsigned_abs())
     }
-}
-
-/// `LAT,LON` in decimal degrees.
-pub fn point(text: &str) -> Result<(f64, f64), Failure> {
-    text.split_once(',')
-        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
-        .filter(|(lat, lon): &(f64, f64)| {
-            (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)
-        })
-        .ok_or_else(|| format!("“{text}” không phải LAT,LON (expected LAT,LON)").into())
 }

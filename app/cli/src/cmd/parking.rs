@@ -36,8 +36,8 @@ pub enum Command {
     /// Car parks near a point with their free spaces, from the list last synced.
     Lots {
         /// LAT,LON in decimal degrees.
-        #[arg(long, value_name = "LAT,LON")]
-        near: String,
+        #[arg(long, value_name = "LAT,LON", value_parser = crate::args::point)]
+        near: (f64, f64),
         /// Metres.
         #[arg(long, default_value_t = 2_000.0)]
         radius: f64,
@@ -144,7 +144,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
             kind,
             json,
         } => {
-            let (lat, lon) = crate::cmd::bus::point(&near)?;
+            let (lat, lon) = near;
             let civic = open()?;
             let found =
                 civic

@@ -46,7 +46,7 @@ pub enum Command {
         #[arg(long)]
         service: String,
         /// LAT,LON in decimal degrees.
-        #[arg(long, value_parser = lat_lon)]
+        #[arg(long, value_parser = crate::args::point)]
         at: (f64, f64),
         #[arg(long)]
         gateway: Option<String>,
@@ -64,7 +64,7 @@ pub struct NewArgs {
     #[arg(long)]
     description: Option<String>,
     /// Where: LAT,LON in decimal degrees.
-    #[arg(long, value_parser = lat_lon)]
+    #[arg(long, value_parser = crate::args::point)]
     at: Option<(f64, f64)>,
     /// Where, as an address.
     #[arg(long)]
@@ -87,19 +87,6 @@ pub struct NewArgs {
     /// Keep it as a draft; do not queue it.
     #[arg(long)]
     draft: bool,
-}
-
-fn lat_lon(text: &str) -> Result<(f64, f64), String> {
-    let (lat, lon) = text
-        .split_once(',')
-        .ok_or_else(|| "expected LAT,LON".to_owned())?;
-    let parse = |t: &str| t.trim().parse::<f64>().map_err(|e| e.to_string());
-    let (lat, lon) = (parse(lat)?, parse(lon)?);
-    if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
-        Ok((lat, lon))
-    } else {
-        Err("latitude or longitude out of range".into())
-    }
 }
 
 fn answer(text: &str) -> Result<(String, String), String> {
