@@ -43,34 +43,18 @@ impl Lang {
         }
     }
 
-    /// The language's messages, one Fluent file per feature (the tidy test checks that
-    /// every file in `assets/locales/<lang>/` is listed here).
+    /// The language's messages: every Fluent file of its folder, one per feature (found
+    /// by `build.rs`).
     fn sources(self) -> &'static [&'static str] {
         match self {
-            Lang::Vi => &[
-                include_str!("../../../assets/locales/vi/app.ftl"),
-                include_str!("../../../assets/locales/vi/sync.ftl"),
-                include_str!("../../../assets/locales/vi/catalog.ftl"),
-                include_str!("../../../assets/locales/vi/qr.ftl"),
-                include_str!("../../../assets/locales/vi/auth.ftl"),
-                include_str!("../../../assets/locales/vi/feedback.ftl"),
-                include_str!("../../../assets/locales/vi/bus.ftl"),
-                include_str!("../../../assets/locales/vi/parking.ftl"),
-                include_str!("../../../assets/locales/vi/errors.ftl"),
-            ],
-            Lang::En => &[
-                include_str!("../../../assets/locales/en/app.ftl"),
-                include_str!("../../../assets/locales/en/sync.ftl"),
-                include_str!("../../../assets/locales/en/catalog.ftl"),
-                include_str!("../../../assets/locales/en/qr.ftl"),
-                include_str!("../../../assets/locales/en/auth.ftl"),
-                include_str!("../../../assets/locales/en/feedback.ftl"),
-                include_str!("../../../assets/locales/en/bus.ftl"),
-                include_str!("../../../assets/locales/en/parking.ftl"),
-                include_str!("../../../assets/locales/en/errors.ftl"),
-            ],
+            Lang::Vi => locales::VI,
+            Lang::En => locales::EN,
         }
     }
+}
+
+mod locales {
+    include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 }
 
 pub static LANG: GlobalSignal<Lang> = Signal::global(|| Lang::Vi);
