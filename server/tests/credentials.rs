@@ -5,61 +5,37 @@
 mod support;
 
 use civic_gateway::feedback::handlers::{APP, STAFF};
-use civic_gateway::platform::credentials::{self, CredentialStore, Credentials};
+use civic_gateway::platform::credentials::{self, CredentialKind, CredentialStore, Credentials};
 use civic_gateway::platform::storage::Database;
 
+/// The name behind digest `digest` as a live credential of `kind`.
+async fn holder(store: &CredentialStore, kind: CredentialKind, digest: &str) -> Option<String> {
+    store.holder_of(kind, digest.into()).await.expect("find")
+}
+
 async fn conformance(store: CredentialStore, name: &str) {
-    // Found by digest and kind until revoked.
-    store
-        .add(APP, "Civic app".into(), "d1".into(), 1)
-        .await
-        .expect("add");
-    assert_eq!(
+    // Found by digest and kind until revoked; an existing digest is left as it is.
+    for (kind, holder_name, at) in [(APP, "Civic app", 1), (STAFF, "someone else", 2)] {
         store
-            .holder_of(APP, "d1".into())
+            .add(kind, holder_name.into(), "d1".into(), at)
             .await
-            .expect("find")
-            .as_deref(),
+            .expect("add");
+    }
+    assert_eq!(
+        holder(&store, APP, "d1").await.as_deref(),
         Some("Civic app"),
         "{name}"
     );
     assert_eq!(
-        store.holder_of(STAFF, "d1".into()).await.expect("find"),
+        holder(&store, STAFF, "d1").await,
         None,
         "{name}: an app key is no staff token"
     );
-    // An existing digest is left as it is.
-    store
-        .add(STAFF, "someone else".into(), "d1".into(), 2)
-        .await
-        .expect("add again");
+    let revoke = |at| store.revoke(APP, "Civic app".into(), at);
+    assert_eq!(revoke(3).await.expect("revoke"), 1, "{name}");
+    assert_eq!(holder(&store, APP, "d1").await, None, "{name}");
     assert_eq!(
-        store
-            .holder_of(APP, "d1".into())
-            .await
-            .expect("find")
-            .as_deref(),
-        Some("Civic app"),
-        "{name}"
-    );
-    assert_eq!(
-        store
-            .revoke(APP, "Civic app".into(), 3)
-            .await
-            .expect("revoke"),
-        1,
-        "{name}"
-    );
-    assert_eq!(
-        store.holder_of(APP, "d1".into()).await.expect("find"),
-        None,
-        "{name}"
-    );
-    assert_eq!(
-        store
-            .revoke(APP, "Civic app".into(), 4)
-            .await
-            .expect("revoke"),
+        revoke(4).await.expect("revoke"),
         0,
         "{name}: nothing left to revoke"
     );
@@ -67,28 +43,22 @@ async fn conformance(store: CredentialStore, name: &str) {
     // Issued secrets: shown once, found by the secret itself, never by its digest.
     let secret = store.issue(STAFF, "Đội cây xanh").await.expect("issue");
     assert_eq!(secret.len(), 64, "{name}");
-    assert_eq!(
-        store
-            .holder(STAFF, Some(&secret))
-            .await
-            .expect("holder")
-            .as_deref(),
-        Some("Đội cây xanh"),
-        "{name}"
-    );
     let digest = credentials::digest(&secret);
-    for wrong in [None, Some(""), Some(digest.as_str()), Some("x")] {
+    let long = "k".repeat(credentials::MAX_SECRET_LEN + 1);
+    for (given, expected) in [
+        (Some(secret.as_str()), Some("Đội cây xanh")),
+        (None, None),
+        (Some(""), None),
+        (Some(digest.as_str()), None),
+        (Some("x"), None),
+        (Some(long.as_str()), None),
+    ] {
         assert_eq!(
-            store.holder(STAFF, wrong).await.expect("holder"),
-            None,
-            "{name}: {wrong:?}"
+            store.holder(STAFF, given).await.expect("holder").as_deref(),
+            expected,
+            "{name}: {given:?}"
         );
     }
-    let long = "k".repeat(credentials::MAX_SECRET_LEN + 1);
-    assert_eq!(
-        store.holder(STAFF, Some(&long)).await.expect("holder"),
-        None
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,28 +126,17 @@ async fn credentials_issued_before_the_move_keep_working() {
             .await
             .expect("open");
         assert_eq!(
-            store
-                .holder_of(APP, "app-digest".into())
-                .await
-                .expect("find")
-                .as_deref(),
+            holder(&store, APP, "app-digest").await.as_deref(),
             Some("Civic app"),
             "{name}"
         );
         assert_eq!(
-            store
-                .holder_of(STAFF, "staff-digest".into())
-                .await
-                .expect("find")
-                .as_deref(),
+            holder(&store, STAFF, "staff-digest").await.as_deref(),
             Some("Đội chiếu sáng"),
             "{name}"
         );
         assert_eq!(
-            store
-                .holder_of(STAFF, "revoked-digest".into())
-                .await
-                .expect("find"),
+            holder(&store, STAFF, "revoked-digest").await,
             None,
             "{name}: a revocation carries over"
         );
@@ -193,10 +152,7 @@ async fn credentials_issued_before_the_move_keep_working() {
             .await
             .expect("reopen");
         assert_eq!(
-            reopened
-                .holder_of(APP, "app-digest".into())
-                .await
-                .expect("find"),
+            holder(&reopened, APP, "app-digest").await,
             None,
             "{name}: carried over once, not again"
         );
