@@ -278,12 +278,10 @@ impl Parking {
         let Some(config) = (self.config)() else {
             return Ok(Vec::new());
         };
-        let ahead = i64::from(config.reminder_minutes) * 60;
         let mut due = Vec::new();
         for stored in self.store.sessions(false, HISTORY)? {
             let s = stored.session;
-            let soon = s.stopped_at.is_none() && s.ends_at > now && s.ends_at - now <= ahead;
-            if soon && self.store.mark_reminded(&s.id)? {
+            if s.ending_soon(now, config.reminder_minutes) && self.store.mark_reminded(&s.id)? {
                 due.push(s);
             }
         }

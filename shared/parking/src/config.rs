@@ -93,12 +93,9 @@ impl CheckedConfig {
 
     /// The kinds a zone takes: its list, else every kind its tariff prices.
     pub fn kinds(&self, zone: &str) -> Result<Vec<VehicleKind>, ParkingError> {
-        let (zone, tariff) = self.zone(zone)?;
-        Ok(if zone.kinds.is_empty() {
-            tariff.kinds()
-        } else {
-            zone.kinds.clone()
-        })
+        self.config
+            .zone_kinds(zone)
+            .ok_or_else(|| ParkingError::UnknownZone(zone.to_owned()))
     }
 
     /// Checks a session against the city's rules and computes its fee: the plate reads,

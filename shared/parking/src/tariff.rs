@@ -122,13 +122,6 @@ impl CheckedTariff {
         self.rates.contains_key(&kind)
     }
 
-    /// The kinds it prices, in a fixed order.
-    pub fn kinds(&self) -> Vec<VehicleKind> {
-        let mut kinds: Vec<VehicleKind> = self.rates.keys().copied().collect();
-        kinds.sort();
-        kinds
-    }
-
     /// The zone the tariff's times are in.
     pub fn zone(&self) -> &TimeZone {
         &self.zone

@@ -119,6 +119,36 @@ fn a_reminder_is_given_once_before_the_end() {
     );
 }
 
+/// "Ending soon" is one rule for the reminder and the page: running, and ending within the
+/// reminder time, its last instant included.
+#[test]
+fn a_session_ends_soon_within_the_reminder_time_while_it_runs() {
+    let p = parking();
+    let s = p
+        .start(
+            "43A-123.45",
+            "vo-nguyen-giap",
+            VehicleKind::Car,
+            30,
+            at(9, 0),
+        )
+        .expect("started");
+    for (now, soon) in [
+        (at(9, 19), false),
+        (at(9, 20), true),
+        (at(9, 29), true),
+        (at(9, 30), false),
+        (at(9, 45), false),
+    ] {
+        assert_eq!(s.ending_soon(now, 10), soon, "{now}");
+    }
+    let stopped = p.stop(&s.id, at(9, 25)).expect("stopped");
+    assert!(
+        !stopped.ending_soon(at(9, 26), 10),
+        "a stopped session ends no more"
+    );
+}
+
 #[test]
 fn without_street_parking_nothing_starts() {
     let p = Parking::new(

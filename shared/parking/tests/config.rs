@@ -130,3 +130,21 @@ fn overlaps_are_half_open() {
     assert!(!overlaps((0, 10), (10, 20)));
     assert!(!overlaps((10, 20), (0, 10)));
 }
+
+/// One rule for what a zone takes, on the shared type the pages read and here alike: its own
+/// list, else every kind its tariff prices.
+#[test]
+fn a_zone_takes_its_own_kinds_else_every_kind_its_tariff_prices() {
+    use VehicleKind::{Bicycle, Car, LargeCar, Motorbike};
+    let da_nang = city("da-nang");
+    assert_eq!(da_nang.kinds("bach-dang").expect("zone"), [Motorbike, Car]);
+    // Trần Phú lists none: Decision 155's tariff prices all four kinds.
+    assert_eq!(
+        da_nang.kinds("tran-phu").expect("zone"),
+        [Bicycle, Motorbike, Car, LargeCar]
+    );
+    assert!(matches!(
+        da_nang.kinds("no-such-zone"),
+        Err(ParkingError::UnknownZone(_))
+    ));
+}

@@ -136,6 +136,28 @@ fn default_reminder_minutes() -> u32 {
     10
 }
 
+impl ParkingConfig {
+    /// The kinds zone `zone` takes: its own list, else every kind its tariff prices, in
+    /// order; `None` when there is no such zone. The one rule the app's pages, its checks
+    /// before writing and the gateway's apply.
+    #[must_use]
+    pub fn zone_kinds(&self, zone: &str) -> Option<Vec<VehicleKind>> {
+        let zone = self.zones.iter().find(|z| z.id == zone)?;
+        if !zone.kinds.is_empty() {
+            return Some(zone.kinds.clone());
+        }
+        let mut kinds: Vec<VehicleKind> = self
+            .tariffs
+            .iter()
+            .find(|t| t.id == zone.tariff)
+            .map(|t| t.rates.iter().map(|r| r.vehicle).collect())
+            .unwrap_or_default();
+        kinds.sort();
+        kinds.dedup();
+        Some(kinds)
+    }
+}
+
 /// A bank account on the NAPAS 247 network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -388,6 +410,15 @@ pub struct Session {
 }
 
 impl Session {
+    /// Running and ending within `reminder_minutes` of `now`: when the driver is reminded,
+    /// and the page says "sắp hết giờ".
+    #[must_use]
+    pub fn ending_soon(&self, now: i64, reminder_minutes: u32) -> bool {
+        self.stopped_at.is_none()
+            && self.ends_at > now
+            && self.ends_at - now <= i64::from(reminder_minutes) * 60
+    }
+
     /// How its payment stands as a Fluent message (`parking.ftl`) with the amounts, in
     /// đồng, that its messages take: `received`, `missing`, `extra`.
     #[must_use]

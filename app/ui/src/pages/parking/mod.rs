@@ -46,31 +46,6 @@ fn kind_of(value: &str) -> Option<VehicleKind> {
     .find(|k| kind_value(*k) == value)
 }
 
-/// The kinds a zone takes: its list, else every kind its tariff prices.
-fn zone_kinds(config: &ParkingConfig, zone: &str) -> Vec<VehicleKind> {
-    let Some(zone) = config.zones.iter().find(|z| z.id == zone) else {
-        return Vec::new();
-    };
-    if !zone.kinds.is_empty() {
-        return zone.kinds.clone();
-    }
-    let mut kinds: Vec<VehicleKind> = config
-        .tariffs
-        .iter()
-        .find(|t| t.id == zone.tariff)
-        .map(|t| t.rates.iter().map(|r| r.vehicle).collect())
-        .unwrap_or_default();
-    kinds.sort();
-    kinds
-}
-
-/// Running, or about to: whether the driver should be told it ends soon.
-fn ending_soon(session: &Session, now: i64, reminder_minutes: u32) -> bool {
-    session.stopped_at.is_none()
-        && session.ends_at > now
-        && session.ends_at - now <= i64::from(reminder_minutes) * 60
-}
-
 fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
@@ -101,7 +76,7 @@ fn Overview(overview: ParkingOverview) -> Element {
                 p { class: "hint", id: "parking-active-none", {t("parking-active-none")} }
             }
             for session in overview.active.clone() {
-                if ending_soon(&session, now, config.reminder_minutes) {
+                if session.ending_soon(now, config.reminder_minutes) {
                     p { key: "soon-{session.id}", class: "notice", role: "status",
                         {t_args("parking-ending-soon", &[
                             ("plate", FluentValue::from(session.plate.clone())),
@@ -149,7 +124,7 @@ fn SessionList(sessions: Vec<Session>, list_id: String) -> Element {
 
 /// The kind chosen, or the zone's first when the zone does not take it.
 fn chosen_kind(config: &ParkingConfig, zone: &str, kind: VehicleKind) -> VehicleKind {
-    let kinds = zone_kinds(config, zone);
+    let kinds = config.zone_kinds(zone).unwrap_or_default();
     if kinds.contains(&kind) {
         kind
     } else {
@@ -173,7 +148,7 @@ fn StartForm(config: ParkingConfig) -> Element {
     let mut kind = use_signal(|| VehicleKind::Motorbike);
     let mut minutes = use_signal(|| 60_u32);
     let mut error = use_signal(|| None::<String>);
-    let kinds = zone_kinds(&config, &zone());
+    let kinds = config.zone_kinds(&zone()).unwrap_or_default();
     let rules = config.clone();
     let quote = use_resource(move || {
         let kind = chosen_kind(&rules, &zone(), kind());
