@@ -55,27 +55,6 @@ pub struct FeedbackState {
 }
 
 impl FeedbackState {
-    pub fn new(
-        repo: FeedbackBackend,
-        credentials: CredentialStore,
-        catalogue: Catalogue,
-        city: &CityProfile,
-    ) -> Self {
-        Self {
-            repo,
-            credentials,
-            catalogue: Arc::new(catalogue),
-            zone: civic_time::zone(&city.time_zone).unwrap_or_else(|_| civic_time::vietnam()),
-            agency: Arc::new(city.name.clone()),
-            // Per address: many residents share one carrier-grade NAT address, and a helper
-            // at a commune office files many reports; a script filing thousands is slowed.
-            posts: Throttle::new(200, Duration::from_millis(200)),
-            uploads: Throttle::new(100, Duration::from_millis(500)),
-        }
-    }
-}
-
-impl FeedbackState {
     /// Feedback on the gateway's database, the city profile's app key accepted.
     pub async fn open(
         database: &Database,
@@ -84,8 +63,17 @@ impl FeedbackState {
         city: &CityProfile,
     ) -> Result<Self, RepoError> {
         accept_profile_key(&credentials, city).await?;
-        let repo = FeedbackBackend::open(database).await?;
-        Ok(Self::new(repo, credentials, catalogue, city))
+        Ok(Self {
+            repo: FeedbackBackend::open(database).await?,
+            credentials,
+            catalogue: Arc::new(catalogue),
+            zone: civic_time::zone(&city.time_zone).unwrap_or_else(|_| civic_time::vietnam()),
+            agency: Arc::new(city.name.clone()),
+            // Per address: many residents share one carrier-grade NAT address, and a helper
+            // at a commune office files many reports; a script filing thousands is slowed.
+            posts: Throttle::new(200, Duration::from_millis(200)),
+            uploads: Throttle::new(100, Duration::from_millis(500)),
+        })
     }
 }
 
@@ -218,7 +206,7 @@ pub const STAFF: CredentialKind = CredentialKind("staff");
 
 /// Accepts the app key the city profile publishes (`[feedback] api_key`), unless the
 /// operator revoked it.
-pub async fn accept_profile_key(
+async fn accept_profile_key(
     credentials: &CredentialStore,
     city: &CityProfile,
 ) -> Result<(), RepoError> {

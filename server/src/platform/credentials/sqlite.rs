@@ -23,12 +23,22 @@ impl SqliteCredentials {
     /// working and every revocation stays.
     pub async fn open(path: &Path) -> Result<Self, RepoError> {
         let db = SqliteDb::open(path, MIGRATIONS).await?;
+        // Only a table still empty can take them: later starts skip the second connection.
+        let empty = db
+            .read(|tx| {
+                Ok(
+                    tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM credentials)", [], |r| {
+                        r.get::<_, bool>(0)
+                    })?,
+                )
+            })
+            .await?;
         let earlier = path
             .file_name()
             .and_then(|n| n.to_str())
             .and_then(|n| n.strip_suffix(".credentials.sqlite3"))
             .map(|stem| path.with_file_name(format!("{stem}.feedback.sqlite3")))
-            .filter(|earlier| earlier.is_file());
+            .filter(|earlier| empty && earlier.is_file());
         if let Some(earlier) = earlier {
             let path = path.to_path_buf();
             tokio::task::spawn_blocking(move || take_earlier(&path, &earlier))
@@ -39,7 +49,8 @@ impl SqliteCredentials {
     }
 }
 
-/// Copies `earlier`'s `feedback_credentials` into the empty table at `path`, in one
+/// Copies `earlier`'s `feedback_credentials` into the table at `path` if it is still empty
+/// (checked again inside the transaction: two gateways may start at once), in one
 /// transaction (ATTACH must come before it).
 fn take_earlier(path: &Path, earlier: &Path) -> Result<(), RepoError> {
     let mut conn = rusqlite::Connection::open(path)?;
