@@ -4,7 +4,7 @@
 //! in one transaction, so a crash mid-write leaves the old one whole.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -44,35 +44,31 @@ pub struct LiveRecord {
 
 #[derive(Debug)]
 pub struct BusStore {
-    conn: Mutex<Connection>,
+    db: civic_db::Store,
 }
 
 impl BusStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         Ok(Self {
-            conn: Mutex::new(MIGRATIONS.open(path)?),
+            db: civic_db::Store::open(MIGRATIONS, path)?,
         })
     }
 
     pub fn open_in_memory() -> Result<Self, StoreError> {
         Ok(Self {
-            conn: Mutex::new(MIGRATIONS.open_in_memory()?),
+            db: civic_db::Store::in_memory(MIGRATIONS)?,
         })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.db.conn()
     }
 
     fn write<T>(
         &self,
         apply: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let out = apply(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        Ok(self.db.write(apply)?)
     }
 
     /// Replaces the timetable with `zip`, already read as `feed`.

@@ -5,23 +5,23 @@
 //! writes (writes take a `&Transaction`), `search` for queries, `sync` (checkpoint, fetch,
 //! apply), `component` (the store behind its lock, the flows front ends call).
 
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 mod component;
 pub mod import;
 pub mod lexicon;
 mod search;
 pub mod snapshot;
 mod store;
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 mod sync;
 
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 pub use component::Catalog;
 pub use search::GOOD_COVERAGE;
 pub use snapshot::{Snapshot, SnapshotError};
 pub use store::PORTAL_PROCEDURE_URL;
 pub use store::{CatalogError, CatalogStore, Opened};
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 pub use sync::{Checkpoint, Fetched, LegacyCity, fetch};
 
 use civic_db::Migrations;

@@ -5,11 +5,11 @@ use civic_types::{
     search::{FacetValue, Facets},
     status::{CatalogSource, CatalogStatus, Notice},
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::search::{IndexRow, SearchIndex, SearchText};
 use crate::{MIGRATIONS, Snapshot, SnapshotError};
-use civic_db::OpenError;
+use civic_db::{OpenError, Store};
 use civic_text::fold;
 
 /// Where the national portal shows a procedure, followed by its own id.
@@ -26,8 +26,6 @@ pub enum CatalogError {
     Sqlite(#[from] rusqlite::Error),
     #[error("a stored procedure record is damaged: {0}")]
     Record(#[from] serde_json::Error),
-    #[error("cannot move the damaged catalog aside: {0}")]
-    MoveAside(std::io::Error),
 }
 
 impl CatalogError {
@@ -40,7 +38,7 @@ impl CatalogError {
 /// The offline catalog: one SQLite connection (one writer), WAL.
 #[derive(Debug)]
 pub struct CatalogStore {
-    pub(super) conn: Connection,
+    pub(super) db: Store,
     /// Derived from `procedures` and `procedure_text`; rebuilt whenever the catalog changes.
     pub(super) index: SearchIndex,
 }
@@ -60,18 +58,13 @@ impl CatalogStore {
     /// deleted) and rebuilt from the bundled snapshot; a file from a newer app is refused.
     pub fn open(path: &Path) -> Result<Opened, CatalogError> {
         let mut notices = Vec::new();
-        let conn = match MIGRATIONS.open(path) {
-            Ok(conn) => conn,
-            Err(OpenError::Corrupt(error)) => {
-                tracing::warn!(%error, path = %path.display(), "catalog damaged; rebuilding from the bundled snapshot");
-                civic_db::move_aside(path).map_err(CatalogError::MoveAside)?;
-                notices.push(Notice::CatalogRebuilt);
-                MIGRATIONS.open(path)?
-            }
-            Err(other) => return Err(other.into()),
-        };
+        let renewed = Store::open_or_renew(MIGRATIONS, path)?;
+        if let Some(aside) = &renewed.damaged_kept_at {
+            tracing::warn!(aside = %aside.display(), "catalog damaged; rebuilding from the bundled snapshot");
+            notices.push(Notice::CatalogRebuilt);
+        }
         let mut store = Self {
-            conn,
+            db: renewed.store,
             index: SearchIndex::default(),
         };
         store.load_bundled_if_newer()?;
@@ -83,10 +76,10 @@ impl CatalogStore {
     /// An in-memory catalog holding `snapshot`: for tests and benchmarks.
     pub fn in_memory(snapshot: &Snapshot) -> Result<Self, CatalogError> {
         let mut store = Self {
-            conn: MIGRATIONS.open_in_memory()?,
+            db: Store::in_memory(MIGRATIONS)?,
             index: SearchIndex::default(),
         };
-        let tx = store.conn.transaction()?;
+        let tx = store.db.conn_mut().transaction()?;
         replace_all(&tx, snapshot, CatalogSource::Bundled)?;
         tx.commit()?;
         store.reindex()?;
@@ -95,7 +88,8 @@ impl CatalogStore {
 
     /// Rebuilds the in-memory search index from the stored catalog.
     pub(super) fn reindex(&mut self) -> Result<(), CatalogError> {
-        let mut stmt = self.conn.prepare(
+        let conn = self.db.conn();
+        let mut stmt = conn.prepare(
             "SELECT p.id, p.name, t.results, t.documents, t.agencies, t.abbreviations, t.resident \
              FROM procedures p JOIN procedure_text t ON t.procedure_id = p.id ORDER BY p.id",
         )?;
@@ -112,6 +106,7 @@ impl CatalogStore {
         })?;
         let rows: Vec<IndexRow> = rows.collect::<Result<_, _>>()?;
         drop(stmt);
+        drop(conn);
         self.index = SearchIndex::build(rows);
         Ok(())
     }
@@ -125,7 +120,8 @@ impl CatalogStore {
     /// from an older app version), once.
     fn fill_search_text(&mut self) -> Result<(), CatalogError> {
         let missing: Vec<(i64, String)> = {
-            let mut stmt = self.conn.prepare(
+            let conn = self.db.conn();
+            let mut stmt = conn.prepare(
                 "SELECT id, record FROM procedures WHERE id NOT IN (SELECT procedure_id FROM procedure_text)",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -134,7 +130,7 @@ impl CatalogStore {
         if missing.is_empty() {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.db.conn_mut().transaction()?;
         for (id, record) in missing {
             let procedure: Procedure = serde_json::from_str(&record)?;
             insert_search_text(&tx, id, &SearchText::of(&procedure))?;
@@ -155,7 +151,7 @@ impl CatalogStore {
         };
         if stale {
             let bundled = Snapshot::bundled()?;
-            let tx = self.conn.transaction()?;
+            let tx = self.db.conn_mut().transaction()?;
             replace_all(&tx, &bundled, CatalogSource::Bundled)?;
             tx.commit()?;
         }
@@ -164,7 +160,8 @@ impl CatalogStore {
 
     pub(super) fn meta(&self, key: &str) -> Result<Option<String>, CatalogError> {
         Ok(self
-            .conn
+            .db
+            .conn()
             .query_row(
                 "SELECT value FROM catalog_meta WHERE key = ?1",
                 [key],
@@ -175,7 +172,8 @@ impl CatalogStore {
 
     pub fn get(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
         let record: Option<String> = self
-            .conn
+            .db
+            .conn()
             .query_row(
                 "SELECT record FROM procedures WHERE code = ?1",
                 [code.trim()],
@@ -189,7 +187,8 @@ impl CatalogStore {
     pub fn code_for_portal_id(&self, id: &str) -> Result<Option<String>, CatalogError> {
         let url = format!("{PORTAL_PROCEDURE_URL}{}", id.to_ascii_lowercase());
         Ok(self
-            .conn
+            .db
+            .conn()
             .query_row(
                 "SELECT code FROM procedures WHERE json_extract(record, '$.portal_url') = ?1",
                 [url],
@@ -199,9 +198,10 @@ impl CatalogStore {
     }
 
     pub fn status(&self) -> Result<CatalogStatus, CatalogError> {
-        let procedures: u32 = self
-            .conn
-            .query_row("SELECT count(*) FROM procedures", [], |r| r.get(0))?;
+        let procedures: u32 =
+            self.db
+                .conn()
+                .query_row("SELECT count(*) FROM procedures", [], |r| r.get(0))?;
         let source = match self.meta(META_SOURCE)?.as_deref() {
             Some("synced") => CatalogSource::Synced,
             _ => CatalogSource::Bundled,
@@ -215,7 +215,8 @@ impl CatalogStore {
 
     pub fn facets(&self) -> Result<Facets, CatalogError> {
         let values = |sql: &str| -> Result<Vec<FacetValue>, CatalogError> {
-            let mut stmt = self.conn.prepare(sql)?;
+            let conn = self.db.conn();
+            let mut stmt = conn.prepare(sql)?;
             let rows = stmt.query_map([], |r| {
                 Ok(FacetValue {
                     value: r.get(0)?,

@@ -116,7 +116,7 @@ impl CatalogStore {
     }
 
     pub fn forget_legacy_city(&mut self) -> Result<(), CatalogError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.db.conn_mut().transaction()?;
         set_or_clear(&tx, LEGACY_CITY, None)?;
         set_or_clear(&tx, LEGACY_CITY_ETAG, None)?;
         tx.commit()?;
@@ -132,7 +132,7 @@ impl CatalogStore {
         now: i64,
     ) -> Result<SyncReport, SyncError> {
         let held = self.checkpoint(gateway).map_err(SyncError::store)?;
-        let tx = self.conn.transaction().map_err(SyncError::store)?;
+        let tx = self.db.conn_mut().transaction().map_err(SyncError::store)?;
         let mut report = SyncReport::unchanged(fetched.as_ref().map_or(0, |f| f.bytes));
         let catalog_changed = fetched.is_some();
         if let Some(catalog) = fetched {

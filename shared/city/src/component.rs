@@ -45,9 +45,9 @@ impl City {
 
     /// Writes `held` in one transaction, then remembers it.
     fn keep(&self, held: Held) -> Result<(), CityError> {
-        // A panic while holding the lock cannot leave the store half-written: writes are
-        // transactions.
-        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        // Held across the write and the copy so that two writers leave them agreeing. A panic
+        // while holding it cannot leave the store half-written: writes are transactions.
+        let store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
         store.write(|tx| put(tx, &held))?;
         *self.held.write().unwrap_or_else(PoisonError::into_inner) = Some(held);
         Ok(())

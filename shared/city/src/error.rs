@@ -7,6 +7,4 @@ pub enum CityError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the stored city profile is damaged: {0}")]
     Record(#[from] serde_json::Error),
-    #[error("cannot move the damaged city profile aside: {0}")]
-    MoveAside(std::io::Error),
 }

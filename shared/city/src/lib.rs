@@ -6,17 +6,17 @@
 //! Shape: `error`, `store` (+ `sql/`; writes take a `&Transaction`), `component` (the flows:
 //! reading the profile, its part in a sync round), `validate` (the profile's rules).
 
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 mod component;
 mod error;
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 mod store;
 mod validate;
 
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 pub use component::{City, DEFAULT_MAX_AGE_HOURS, DEFAULT_SYNC_INTERVAL};
 pub use error::CityError;
-#[cfg(feature = "sync")]
+#[cfg(feature = "app")]
 pub use store::{CityStore, Held};
 pub use validate::{issuer_problem, parse_public_key, problem};
 

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use civic_db::{Migrations, OpenError};
+use civic_db::{Migrations, Store};
 use civic_types::city::CityProfile;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::CityError;
 
@@ -23,34 +23,30 @@ pub struct Held {
 
 #[derive(Debug)]
 pub struct CityStore {
-    conn: Connection,
+    db: Store,
 }
 
 impl CityStore {
     /// Opens the profile database at `path`. A damaged file is moved aside (kept) and a new
     /// one made: the profile comes again with the next sync. A newer schema is refused.
     pub fn open(path: &Path) -> Result<Self, CityError> {
-        let conn = match MIGRATIONS.open(path) {
-            Ok(conn) => conn,
-            Err(OpenError::Corrupt(error)) => {
-                tracing::warn!(%error, path = %path.display(), "city profile damaged; starting afresh");
-                civic_db::move_aside(path).map_err(CityError::MoveAside)?;
-                MIGRATIONS.open(path)?
-            }
-            Err(other) => return Err(other.into()),
-        };
-        Ok(Self { conn })
+        let renewed = Store::open_or_renew(MIGRATIONS, path)?;
+        if let Some(aside) = &renewed.damaged_kept_at {
+            tracing::warn!(aside = %aside.display(), "city profile damaged; starting afresh");
+        }
+        Ok(Self { db: renewed.store })
     }
 
     pub fn in_memory() -> Result<Self, CityError> {
         Ok(Self {
-            conn: MIGRATIONS.open_in_memory()?,
+            db: Store::in_memory(MIGRATIONS)?,
         })
     }
 
     pub fn held(&self) -> Result<Option<Held>, CityError> {
         let row = self
-            .conn
+            .db
+            .conn()
             .query_row(
                 "SELECT gateway, profile, etag, last_checked FROM city_profile WHERE id = 1",
                 [],
@@ -77,13 +73,10 @@ impl CityStore {
 
     /// Runs `write` in one transaction, committed only if it succeeds.
     pub fn write<T>(
-        &mut self,
+        &self,
         write: impl FnOnce(&Transaction<'_>) -> Result<T, CityError>,
     ) -> Result<T, CityError> {
-        let tx = self.conn.transaction()?;
-        let value = write(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        self.db.write(write)
     }
 }
 

@@ -1,11 +1,14 @@
-//! SQLite plumbing shared by every component: open with WAL, migrate by `PRAGMA user_version`.
+//! SQLite plumbing shared by every component: open with WAL, migrate by `PRAGMA user_version`,
+//! and [`Store`], the one connection-and-write-transaction type every component's store holds.
 //!
 //! Invariants: all upgrades run in one transaction (a failed upgrade leaves the old schema);
-//! a database written by a newer app version is refused, never downgraded.
+//! a database written by a newer app version is refused, never downgraded; a damaged file is
+//! moved aside, never deleted.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Transaction};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -18,6 +21,8 @@ pub enum OpenError {
     Corrupt(rusqlite::Error),
     #[error("cannot open the database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("cannot move the damaged database aside: {0}")]
+    MoveAside(std::io::Error),
 }
 
 impl OpenError {
@@ -45,6 +50,84 @@ pub fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
         }
     }
     Ok(aside)
+}
+
+/// One component's SQLite file: one connection (one writer), each change one transaction.
+/// Shared between threads; a panic while the lock was held leaves SQLite's own state
+/// consistent (an unfinished transaction rolls back), so a poisoned lock is taken over.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+/// A store, and where its damaged predecessor was put when it had to be made afresh.
+#[derive(Debug)]
+pub struct Renewed {
+    pub store: Store,
+    pub damaged_kept_at: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) the file at `path`; a damaged file is an error.
+    pub fn open(migrations: Migrations, path: &Path) -> Result<Self, OpenError> {
+        Ok(Self::from(migrations.open(path)?))
+    }
+
+    /// Opens the file at `path`; a damaged one is moved aside (kept for support) and a fresh
+    /// one made, for stores whose data can come again (from a sync or the bundled snapshot).
+    pub fn open_or_renew(migrations: Migrations, path: &Path) -> Result<Renewed, OpenError> {
+        match migrations.open(path) {
+            Ok(conn) => Ok(Renewed {
+                store: Self::from(conn),
+                damaged_kept_at: None,
+            }),
+            Err(OpenError::Corrupt(_)) => {
+                let aside = move_aside(path).map_err(OpenError::MoveAside)?;
+                Ok(Renewed {
+                    store: Self::from(migrations.open(path)?),
+                    damaged_kept_at: Some(aside),
+                })
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    pub fn in_memory(migrations: Migrations) -> Result<Self, OpenError> {
+        Ok(Self::from(migrations.open_in_memory()?))
+    }
+
+    /// The connection, for reads (and for a caller that needs a transaction of its own).
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The connection without locking, for an owner that holds the store exclusively (a
+    /// borrow the compiler checks, where a second lock would deadlock).
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        self.conn.get_mut().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `apply` in one write transaction, committed only when it returns `Ok`.
+    /// IMMEDIATE: the file's write lock is taken up front, so what `apply` reads is what it
+    /// replaces even when another process (the CLI beside the app) shares the file.
+    pub fn write<T, E: From<rusqlite::Error>>(
+        &self,
+        apply: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = apply(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+impl From<Connection> for Store {
+    fn from(conn: Connection) -> Self {
+        Self {
+            conn: Mutex::new(conn),
+        }
+    }
 }
 
 /// Ordered schema steps: step `i` upgrades `user_version` `i` to `i + 1`.
@@ -179,6 +262,50 @@ mod tests {
             }
         ));
         assert!(err.to_string().contains("newer version"));
+    }
+
+    #[test]
+    fn a_write_that_fails_leaves_nothing_behind() {
+        let store = Store::in_memory(STEPS).expect("store");
+        let failed: Result<(), rusqlite::Error> = store.write(|tx| {
+            tx.execute("INSERT INTO a (x, y) VALUES (1, 'kept?')", [])?;
+            tx.execute("INSERT INTO nowhere VALUES (1)", [])?;
+            Ok(())
+        });
+        assert!(failed.is_err());
+        store
+            .write(|tx| tx.execute("INSERT INTO a (x, y) VALUES (2, 'kept')", []))
+            .expect("a later write");
+        let rows: Vec<i64> = store
+            .conn()
+            .prepare("SELECT x FROM a")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(rows, [2]);
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_aside_and_a_fresh_one_made() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.sqlite3");
+        let garbage = vec![0x42u8; 8192];
+        std::fs::write(&path, &garbage).expect("write");
+        assert!(matches!(
+            Store::open(STEPS, &path),
+            Err(OpenError::Corrupt(_))
+        ));
+        let renewed = Store::open_or_renew(STEPS, &path).expect("renewed");
+        let aside = renewed.damaged_kept_at.expect("moved aside");
+        assert_eq!(std::fs::read(&aside).expect("kept"), garbage);
+        renewed
+            .store
+            .write(|tx| tx.execute("INSERT INTO a (x, y) VALUES (1, 'new')", []))
+            .expect("the fresh file takes writes");
+        let again = Store::open_or_renew(STEPS, &path).expect("reopened");
+        assert!(again.damaged_kept_at.is_none(), "a sound file stays");
     }
 
     #[test]

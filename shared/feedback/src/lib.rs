@@ -4,22 +4,22 @@
 //! against arbitrary input and tested on real recorded answers. `endpoint` asks an endpoint
 //! over HTTP and hands the answers to `open311`. `places` is the offline commune picker.
 
-#[cfg(feature = "client")]
+#[cfg(feature = "app")]
 pub mod endpoint;
 mod error;
 pub mod form;
 pub mod geo;
 pub mod open311;
-#[cfg(feature = "client")]
+#[cfg(feature = "app")]
 pub mod outbox;
 pub mod photo;
 pub mod places;
 
-#[cfg(feature = "client")]
+#[cfg(feature = "app")]
 pub use endpoint::{Endpoint, Near, RequestQuery, StatusFilter};
 pub use error::Open311Error;
 pub use open311::Format;
-#[cfg(feature = "client")]
+#[cfg(feature = "app")]
 pub use outbox::{FeedbackError, FeedbackSync, Outbox, SIMILAR_WITHIN_M, SendRound, Target};
 pub use photo::{Photo, PhotoError};
 pub use places::{Place, Places};

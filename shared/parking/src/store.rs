@@ -3,7 +3,7 @@
 //! writer; each change is one transaction.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use civic_types::parking::{Lot, Session};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -24,7 +24,7 @@ pub enum StoreError {
 
 #[derive(Debug)]
 pub struct ParkingStore {
-    conn: Mutex<Connection>,
+    db: civic_db::Store,
 }
 
 /// A session with what the store knows of it besides.
@@ -39,18 +39,18 @@ pub struct StoredSession {
 impl ParkingStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         Ok(Self {
-            conn: Mutex::new(MIGRATIONS.open(path)?),
+            db: civic_db::Store::open(MIGRATIONS, path)?,
         })
     }
 
     pub fn open_in_memory() -> Result<Self, StoreError> {
         Ok(Self {
-            conn: Mutex::new(MIGRATIONS.open_in_memory()?),
+            db: civic_db::Store::in_memory(MIGRATIONS)?,
         })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.db.conn()
     }
 
     /// Runs `apply` in one write transaction.
@@ -58,11 +58,7 @@ impl ParkingStore {
         &self,
         apply: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let out = apply(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        self.db.write(apply)
     }
 
     /// Replaces the car parks held with the gateway's list, received at `now` with `etag`.

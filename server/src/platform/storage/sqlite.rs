@@ -17,7 +17,7 @@ pub struct SqliteDb {
 #[derive(Debug)]
 struct Inner {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: civic_db::Store,
     /// Idle read connections; a call takes one (or opens one) and puts it back.
     readers: Mutex<Vec<Connection>>,
 }
@@ -27,11 +27,11 @@ impl SqliteDb {
     pub async fn open(path: &Path, migrations: Migrations) -> Result<Self, RepoError> {
         let path = path.to_path_buf();
         blocking(move || {
-            let writer = migrations.open(&path)?;
+            let writer = civic_db::Store::open(migrations, &path)?;
             Ok(Self {
                 inner: Arc::new(Inner {
                     path,
-                    writer: Mutex::new(writer),
+                    writer,
                     readers: Mutex::new(Vec::new()),
                 }),
             })
@@ -81,15 +81,7 @@ impl SqliteDb {
         F: FnOnce(&Transaction<'_>) -> Result<T, RepoError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        blocking(move || {
-            let mut writer = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);
-            // IMMEDIATE: take the write lock up front, so what `f` reads is what it replaces.
-            let tx = writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })
-        .await
+        blocking(move || inner.writer.write(f)).await
     }
 }
 

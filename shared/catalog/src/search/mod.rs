@@ -131,7 +131,8 @@ impl CatalogStore {
             return Ok(None);
         }
         let (filter_sql, values) = filter_clause(filters, 0);
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let conn = self.db.conn();
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT p.id FROM procedures p WHERE 1 = 1 {filter_sql}"
         ))?;
         let ids = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0))?;
@@ -160,11 +161,14 @@ impl CatalogStore {
         );
         let sql = sql.replacen("?2", &format!("?{}", values.len() + 1), 1);
         values.push(Value::Text(base.clone()));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?))
-        })?;
-        let rows: Vec<(i64, bool)> = rows.collect::<Result<_, _>>()?;
+        let rows: Vec<(i64, bool)> = {
+            let conn = self.db.conn();
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
         let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
         let mut hits = self.hits(&ids)?;
         for (hit, (_, exact)) in hits.iter_mut().zip(&rows) {
@@ -188,9 +192,12 @@ impl CatalogStore {
         let sql = format!(
             "SELECT p.id FROM procedures p WHERE 1 = 1 {filter_sql} ORDER BY p.name_folded LIMIT {limit}"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let ids = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0))?;
-        let ids: Vec<i64> = ids.collect::<Result<_, _>>()?;
+        let ids: Vec<i64> = {
+            let conn = self.db.conn();
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let ids = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0))?;
+            ids.collect::<Result<_, _>>()?
+        };
         self.hits(&ids)
     }
 
@@ -200,7 +207,8 @@ impl CatalogStore {
             return Ok(Vec::new());
         }
         let wanted = serde_json::to_string(ids)?;
-        let mut stmt = self.conn.prepare_cached(
+        let conn = self.db.conn();
+        let mut stmt = conn.prepare_cached(
             "SELECT p.id, p.code, p.name, p.field, \
                (SELECT group_concat(l.level, char(31)) FROM procedure_levels l WHERE l.procedure_id = p.id) \
              FROM procedures p WHERE p.id IN (SELECT value FROM json_each(?1))",
@@ -328,7 +336,8 @@ impl CatalogStore {
         for ranked in self.index.rank(&query, None, limit) {
             let row_id = self.index.docs[ranked.doc as usize].row_id;
             let name: String = self
-                .conn
+                .db
+                .conn()
                 .query_row(
                     "SELECT code || ' ' || name FROM procedures WHERE id = ?1",
                     [row_id],

@@ -10,8 +10,6 @@ pub enum FeedbackError {
     Store(#[from] rusqlite::Error),
     #[error(transparent)]
     Open(#[from] civic_db::OpenError),
-    #[error("the reports file was damaged and could not be moved aside: {0}")]
-    MoveAside(std::io::Error),
     #[error(transparent)]
     Photo(#[from] PhotoError),
     #[error(transparent)]
@@ -29,7 +27,7 @@ pub enum FeedbackError {
 impl civic_types::error::Coded for FeedbackError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::Store(_) | Self::Open(_) | Self::MoveAside(_) => ErrorCode::Storage,
+            Self::Store(_) | Self::Open(_) => ErrorCode::Storage,
             Self::Photo(error) => error.code(),
             Self::Open311(error) => error.code(),
             Self::Incomplete(_) | Self::Unanswered(_) | Self::NotEditable(_) => {

@@ -16,7 +16,7 @@ mod error;
 mod store;
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use civic_types::feedback::{
     AttachedPhoto, ReportDetail, ReportDraft, ReportState, ReportSummary, RequestUpdate, Service,
@@ -136,30 +136,26 @@ pub struct SendRound {
 
 #[derive(Debug)]
 pub struct Outbox {
-    conn: Mutex<Connection>,
+    db: civic_db::Store,
 }
 
 impl Outbox {
     /// Opens the reports file at `path` (created if needed; a newer schema is refused).
     pub fn open(path: &Path) -> Result<Self, FeedbackError> {
         Ok(Self {
-            conn: Mutex::new(store::open(path)?),
+            db: store::open(path)?,
         })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.db.conn()
     }
 
     fn write<T>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, FeedbackError>,
     ) -> Result<T, FeedbackError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        self.db.write(f)
     }
 
     /// Writes a new draft; `account_id` is the signed-in resident's eID subject (`None`:

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use civic_db::{Migrations, OpenError};
+use civic_db::Migrations;
 use civic_types::feedback::{
     Open311Error, ReportDraft, ReportPlace, ReportState, ReportSummary, RequestUpdate, Service,
     ServiceDefinition, Status,
@@ -18,17 +18,13 @@ const MIGRATIONS: Migrations = Migrations(&[
     include_str!("sql/003_update_photos.sql"),
 ]);
 
-pub(crate) fn open(path: &Path) -> Result<Connection, FeedbackError> {
-    match MIGRATIONS.open(path) {
-        Ok(conn) => Ok(conn),
-        Err(OpenError::Corrupt(error)) => {
-            // Kept beside, never deleted: a helper can still recover drafts from it.
-            tracing::error!(%error, path = %path.display(), "reports file damaged; moved aside");
-            civic_db::move_aside(path).map_err(FeedbackError::MoveAside)?;
-            Ok(MIGRATIONS.open(path)?)
-        }
-        Err(other) => Err(other.into()),
+pub(crate) fn open(path: &Path) -> Result<civic_db::Store, FeedbackError> {
+    let renewed = civic_db::Store::open_or_renew(MIGRATIONS, path)?;
+    if let Some(aside) = &renewed.damaged_kept_at {
+        // Kept beside, never deleted: a helper can still recover drafts from it.
+        tracing::error!(aside = %aside.display(), "reports file damaged; moved aside");
     }
+    Ok(renewed.store)
 }
 
 fn state_of(text: &str) -> ReportState {
