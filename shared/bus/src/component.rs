@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use civic_sync::{Answer, Freshness, Gateway, SyncComponent, SyncError};
+use civic_sync::{Answer, Freshness, Gateway, Link, SyncComponent, SyncError};
 use civic_types::bus::{
     BusOverview, Departures, LiveData, Plan, RouteView, StarKind, StarredStop, StopSummary,
     Timetable,
@@ -17,6 +17,8 @@ use crate::realtime::Realtime;
 use crate::store::{BusStore, StoreError};
 
 /// Where the gateway serves the city's timetable and its live data.
+/// The file the component keeps in the data folder: the timetable, live data, stars.
+pub const BUS_FILE: &str = "bus.sqlite3";
 pub const FEED_PATH: &str = "/v1/bus/gtfs.zip";
 pub const LIVE_PATH: &str = "/v1/bus/realtime";
 /// A timetable the gateway has not confirmed for this long is shown as possibly out of date.
@@ -75,12 +77,19 @@ pub struct Bus {
     live_asked: Mutex<i64>,
     /// The live message held, decoded once (from the store on first use, then at each fetch).
     live: Mutex<Option<Arc<Realtime>>>,
+    link: Link,
 }
 
 impl Bus {
-    pub fn new(store: BusStore) -> Self {
+    /// Opens the component's file in `data_dir`.
+    pub fn open(data_dir: &std::path::Path, link: Link) -> Result<Self, BusError> {
+        Ok(Self::new(BusStore::open(&data_dir.join(BUS_FILE))?, link))
+    }
+
+    pub fn new(store: BusStore, link: Link) -> Self {
         Self {
             store,
+            link,
             loaded: Mutex::new(None),
             watching: Mutex::new(0),
             live_asked: Mutex::new(0),
@@ -134,6 +143,14 @@ impl Bus {
                 .map(Arc::new);
         }
         Ok(slot.clone())
+    }
+
+    /// A bus page is open: live data is fetched every 30 s while it stays open (a round is
+    /// asked for now when live data is due).
+    pub fn keep_live(&self) {
+        if self.watch(civic_time::now_unix()) {
+            self.link.wake();
+        }
     }
 
     /// A page showing live data is open until `now` + two minutes: rounds come every 30 s.

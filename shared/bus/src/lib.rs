@@ -25,7 +25,7 @@ pub mod store;
 
 pub use calendar::Calendar;
 #[cfg(feature = "app")]
-pub use component::{Bus, BusError, FEED_PATH, LIVE_PATH};
+pub use component::{BUS_FILE, Bus, BusError, FEED_PATH, LIVE_PATH};
 pub use departures::{Departure, departures, route_name};
 pub use error::TransitError;
 pub use gtfs::{Feed, ImportReport, Progress, Rejected, Route, Stop, StopTime, Trip};

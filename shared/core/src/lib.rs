@@ -30,9 +30,9 @@ pub use lookup::CatalogLookup;
 
 use civic_catalog::Catalog;
 use civic_city::{City, CityError, CityStore, Held};
-use civic_feedback::{FeedbackError, FeedbackSync, Outbox, SendRound, Target};
+use civic_feedback::Feedback;
 use civic_qr::{Board, BoardError, BoardSigner, ImageSource, ScanError, Trust};
-use civic_sync::{Gateway, Scheduler, SyncComponent, SyncError};
+use civic_sync::{Gateway, Link, Scheduler, SyncComponent, SyncError};
 use civic_types::{
     qr::ScanReport,
     status::{AppStatus, Feature, Notice},
@@ -83,7 +83,7 @@ pub struct Civic {
     data_dir: PathBuf,
     city: Arc<City>,
     catalog: Arc<Catalog>,
-    feedback: Arc<FeedbackSync>,
+    feedback: Arc<Feedback>,
     bus: Arc<civic_bus::Bus>,
     parking: Arc<civic_parking::Parking>,
     scheduler: Scheduler,
@@ -109,19 +109,14 @@ impl Civic {
             Some(address) => Some(address.to_owned()),
             None => city.gateway(),
         };
-        let gateway = address.map(|a| Gateway::new(&a)).transpose()?;
-        let outbox = Arc::new(Outbox::open(&data_dir.join(paths::FEEDBACK_FILE))?);
-        let feedback = Arc::new(FeedbackSync::new(outbox, Arc::clone(&city)));
-        let bus = Arc::new(civic_bus::Bus::new(
-            civic_bus::BusStore::open(&data_dir.join(paths::BUS_FILE))
-                .map_err(civic_bus::BusError::from)?,
-        ));
+        let link = Link::new(address.map(|a| Gateway::new(&a)).transpose()?);
+        let feedback = Arc::new(Feedback::open(data_dir, Arc::clone(&city), link.clone())?);
+        let bus = Arc::new(civic_bus::Bus::open(data_dir, link.clone())?);
         let parking_rules = Arc::clone(&city);
-        let parking = Arc::new(civic_parking::Parking::new(
-            civic_parking::ParkingStore::open(&data_dir.join(paths::PARKING_FILE))
-                .map_err(civic_parking::ParkingFlowError::from)?,
+        let parking = Arc::new(civic_parking::Parking::open(
+            data_dir,
             Arc::new(move || parking_rules.profile().and_then(|p| p.parking)),
-        ));
+        )?);
         // The city profile first: the others read it.
         let components: Vec<Arc<dyn SyncComponent>> = vec![
             Arc::clone(&city) as _,
@@ -137,7 +132,7 @@ impl Civic {
             feedback,
             bus,
             parking,
-            scheduler: Scheduler::new(gateway, components),
+            scheduler: Scheduler::new(link, components),
             notices: opened.notices,
         })
     }
@@ -159,8 +154,8 @@ impl Civic {
         &self.catalog
     }
 
-    /// Residents' reports: the outbox and where it sends.
-    pub fn feedback(&self) -> &FeedbackSync {
+    /// Residents' reports: the outbox, where it sends, and the flows of the feedback pages.
+    pub fn feedback(&self) -> &Feedback {
         &self.feedback
     }
 
@@ -175,140 +170,11 @@ impl Civic {
         &self.parking
     }
 
-    /// A bus page is open: live data is fetched every 30 s while it stays open.
-    pub fn watch_buses(&self) {
-        if self.bus.watch(civic_time::now_unix()) {
-            self.scheduler.wake();
-        }
-    }
-
-    /// Where reports go now, per the city profile (`None`: no gateway, or the city takes none).
-    pub fn report_target(&self) -> Option<Result<Target, FeedbackError>> {
-        let gateway = self.scheduler.gateway()?;
-        self.feedback.target(gateway.address())
-    }
-
-    /// The eID subject a new report is filed under: the signed-in resident's (from the
-    /// keyring, no network), else `None` (anonymous).
+    /// The eID subject a new report is filed under, a flow across sign-in and feedback: the
+    /// signed-in resident's (from the keyring, no network), else `None` (anonymous).
     pub fn report_account(&self, vault: civic_auth::Vault) -> Option<String> {
         let session = self.auth(vault).ok()?.session().ok()??;
         Some(session.subject)
-    }
-
-    /// Puts a finished draft in the queue and wakes the scheduler to send it now.
-    pub fn queue_report(&self, id: i64) -> Result<(), FeedbackError> {
-        self.feedback.outbox().queue(id)?;
-        self.scheduler.wake();
-        Ok(())
-    }
-
-    /// Sends what is due and refreshes statuses now, outside the scheduler's rhythm (the
-    /// CLI's `feedback send`). `None` when reports have nowhere to go.
-    pub fn send_reports(&self) -> Option<Result<(SendRound, Vec<i64>), FeedbackError>> {
-        let target = match self.report_target()? {
-            Ok(target) => target,
-            Err(error) => return Some(Err(error)),
-        };
-        let now = civic_time::now_unix();
-        let outbox = self.feedback.outbox();
-        Some(outbox.send_due(&target, now).and_then(|round| {
-            let changed = outbox.refresh(&target, self.feedback.account().as_deref(), now)?;
-            Ok((round, changed))
-        }))
-    }
-
-    /// Open reports of `service_code` near a point, with their photos, for "similar
-    /// reports nearby" before filing: needs the network (`Offline` without it).
-    pub fn similar_reports(
-        &self,
-        service_code: &str,
-        lat: f64,
-        lon: f64,
-    ) -> Result<Vec<civic_types::feedback::SimilarReport>, FeedbackError> {
-        self.report_target()
-            .ok_or(FeedbackError::Incomplete(
-                "the city takes no reports through the app",
-            ))??
-            .similar(service_code, lat, lon)
-    }
-
-    /// What the feedback page opens with, from this device alone.
-    pub fn feedback_overview(
-        &self,
-        vault: civic_auth::Vault,
-    ) -> Result<civic_types::feedback::FeedbackOverview, FeedbackError> {
-        let outbox = self.feedback.outbox();
-        let profile = self.city.profile();
-        Ok(civic_types::feedback::FeedbackOverview {
-            accepting: matches!(self.report_target(), Some(Ok(_))),
-            signed_in: self.report_account(vault).is_some(),
-            services: outbox.services()?,
-            reports: outbox.reports(civic_time::now_unix())?,
-            due_working_days: profile
-                .as_ref()
-                .and_then(|p| p.feedback.as_ref())
-                .map_or(3, |f| f.due_working_days),
-            map: profile.and_then(|p| p.map),
-        })
-    }
-
-    /// Report `id` with its photos; its new status (if any) counts as seen.
-    pub fn open_report(&self, id: i64) -> Result<civic_types::feedback::ReportView, FeedbackError> {
-        let outbox = self.feedback.outbox();
-        let detail = outbox.report(id, civic_time::now_unix())?;
-        if detail.summary.status_changed {
-            outbox.mark_seen(id)?;
-        }
-        Ok(civic_types::feedback::ReportView {
-            photos: outbox.photo_previews(id)?,
-            update_photos: outbox.update_photos(id)?,
-            detail,
-        })
-    }
-
-    /// Communes matching what the resident typed, best first (offline); the city's own
-    /// come before same-named ones elsewhere (there is a Xã Hải Châu in Nghệ An too).
-    pub fn communes(&self, query: &str, limit: usize) -> Vec<civic_types::feedback::CommuneChoice> {
-        /// Matches looked at before the city's own are put first.
-        const LOOKED_AT: usize = 64;
-        let Ok(places) = civic_feedback::Places::bundled() else {
-            return Vec::new();
-        };
-        let province = self.city.profile().map(|p| p.province_code);
-        let mut found = places.search(query, LOOKED_AT.max(limit));
-        // Stable: within each group the search's order stays.
-        found.sort_by_key(|p| Some(&p.province_code) != province.as_ref());
-        found
-            .into_iter()
-            .take(limit)
-            .map(|p| civic_types::feedback::CommuneChoice {
-                code: p.code.clone(),
-                name: p.full_name(),
-            })
-            .collect()
-    }
-
-    /// Every waiting report tried again now (the resident pressed "send now"), however long
-    /// its backoff had left.
-    pub fn retry_reports(&self) -> Result<usize, FeedbackError> {
-        let count = self.feedback.outbox().retry_now(civic_time::now_unix())?;
-        self.scheduler.wake();
-        Ok(count)
-    }
-
-    /// Follows another resident's report instead of filing a duplicate (the draft
-    /// `instead_of`, if any, is dropped); the followed report's number here.
-    pub fn follow_report(
-        &self,
-        request: &civic_types::feedback::ServiceRequest,
-        instead_of: Option<i64>,
-    ) -> Result<i64, FeedbackError> {
-        let outbox = self.feedback.outbox();
-        let id = outbox.follow(request, &self.city.time_zone(), civic_time::now_unix())?;
-        if let Some(draft) = instead_of {
-            outbox.discard(draft)?;
-        }
-        Ok(id)
     }
 
     pub fn scheduler(&self) -> &Scheduler {

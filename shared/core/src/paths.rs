@@ -5,12 +5,6 @@ use std::path::PathBuf;
 /// Overrides the data directory (tests, the WebDriver suite, portable installs).
 pub const DATA_DIR_ENV: &str = "CIVIC_DATA_DIR";
 pub const CATALOG_FILE: &str = "catalog.sqlite3";
-/// The feedback outbox: drafts, queued and sent reports, their photos.
-pub const FEEDBACK_FILE: &str = "feedback.sqlite3";
-/// The city's bus timetable, live data and the resident's starred stops and routes.
-pub const BUS_FILE: &str = "bus.sqlite3";
-/// The city's car parks as last received and the resident's parking sessions.
-pub const PARKING_FILE: &str = "parking.sqlite3";
 /// The private key that signs this helper's QR boards (`civic qr keygen`), owner-readable only.
 pub const SIGNING_KEY_FILE: &str = "qr-signing-key.pem";
 

@@ -20,6 +20,8 @@ pub use endpoint::{Endpoint, Near, RequestQuery, StatusFilter};
 pub use error::Open311Error;
 pub use open311::Format;
 #[cfg(feature = "app")]
-pub use outbox::{FeedbackError, FeedbackSync, Outbox, SIMILAR_WITHIN_M, SendRound, Target};
+pub use outbox::{
+    FEEDBACK_FILE, Feedback, FeedbackError, Outbox, SIMILAR_WITHIN_M, Saved, SendRound, Target,
+};
 pub use photo::{Photo, PhotoError};
 pub use places::{Place, Places};

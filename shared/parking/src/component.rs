@@ -17,6 +17,8 @@ use civic_types::sync::SyncReport;
 use crate::store::{ParkingStore, StoreError, StoredSession};
 use crate::{CheckedConfig, ParkingError, reference};
 
+/// The file the component keeps in the data folder: car parks as last received, sessions.
+pub const PARKING_FILE: &str = "parking.sqlite3";
 pub const LOTS_PATH: &str = "/v1/parking/lots";
 /// Free spaces change by the minute: a list older than this is shown as possibly changed.
 pub const LOTS_STALE_AFTER: i64 = 15 * 60;
@@ -80,6 +82,17 @@ impl std::fmt::Debug for Parking {
 }
 
 impl Parking {
+    /// Opens the component's file in `data_dir`; the city's rules come from `config`.
+    pub fn open(
+        data_dir: &std::path::Path,
+        config: ConfigSource,
+    ) -> Result<Self, ParkingFlowError> {
+        Ok(Self::new(
+            ParkingStore::open(&data_dir.join(PARKING_FILE))?,
+            config,
+        ))
+    }
+
     pub fn new(store: ParkingStore, config: ConfigSource) -> Self {
         Self {
             store,

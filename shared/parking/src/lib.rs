@@ -20,7 +20,7 @@ pub mod tariff;
 pub mod vietqr;
 
 #[cfg(feature = "app")]
-pub use component::{Parking, ParkingFlowError};
+pub use component::{PARKING_FILE, Parking, ParkingFlowError};
 pub use config::{CheckedConfig, CheckedSession};
 pub use error::ParkingError;
 pub use plate::Plate;

@@ -8,9 +8,11 @@
 mod client;
 mod component;
 mod error;
+mod link;
 mod scheduler;
 
 pub use client::{Answer, Gateway, query_escape, secure_client};
 pub use component::{Freshness, SyncComponent};
 pub use error::SyncError;
+pub use link::Link;
 pub use scheduler::{ComponentSync, OFFLINE_RETRY, Scheduler};

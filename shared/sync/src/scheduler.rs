@@ -2,12 +2,12 @@
 //! once at start, then every interval, and when someone asks. The desktop host and the CLI
 //! run this same code.
 
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use civic_types::sync::{ComponentSyncStatus, SyncReport, SyncState};
 
-use crate::{Gateway, SyncComponent, SyncError};
+use crate::{Gateway, Link, SyncComponent, SyncError};
 
 /// After failing to reach the gateway, try again sooner: rural coverage comes and goes.
 pub const OFFLINE_RETRY: Duration = Duration::from_secs(5 * 60);
@@ -31,35 +31,31 @@ struct Live {
 
 #[derive(Debug)]
 pub struct Scheduler {
-    gateway: Option<Gateway>,
+    link: Link,
     components: Vec<Arc<dyn SyncComponent>>,
     live: Mutex<Live>,
     /// Serialises rounds: the timer and the button must not race.
     running: Mutex<()>,
-    /// Set by [`Scheduler::wake`]: the sleeping loop starts a round at once.
-    woken: Mutex<bool>,
-    wake_up: Condvar,
 }
 
 impl Scheduler {
     /// `components` sync in this order (the city profile first: the others read it).
-    pub fn new(gateway: Option<Gateway>, components: Vec<Arc<dyn SyncComponent>>) -> Self {
+    /// `link` is the one the components were given.
+    pub fn new(link: Link, components: Vec<Arc<dyn SyncComponent>>) -> Self {
         let live = Live {
             round: SyncState::Idle,
             components: vec![SyncState::Idle; components.len()],
         };
         Self {
-            gateway,
+            link,
             components,
             live: Mutex::new(live),
             running: Mutex::new(()),
-            woken: Mutex::new(false),
-            wake_up: Condvar::new(),
         }
     }
 
     pub fn gateway(&self) -> Option<&Gateway> {
-        self.gateway.as_ref()
+        self.link.gateway()
     }
 
     /// The round's live state (idle, syncing with progress, offline, failed).
@@ -110,7 +106,7 @@ impl Scheduler {
         now: &dyn Fn() -> i64,
         changed: &dyn Fn(),
     ) -> Option<Result<Vec<ComponentSync>, SyncError>> {
-        let gateway = self.gateway.as_ref()?;
+        let gateway = self.link.gateway()?;
         let _running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         let mut done = Vec::with_capacity(self.components.len());
         let mut failure: Option<(SyncError, SyncState)> = None;
@@ -198,17 +194,11 @@ impl Scheduler {
 
     /// Starts a round now in a sleeping [`Scheduler::run`] loop (a report was just queued).
     pub fn wake(&self) {
-        *self.woken.lock().unwrap_or_else(PoisonError::into_inner) = true;
-        self.wake_up.notify_all();
+        self.link.wake();
     }
 
     fn sleep(&self, wait: Duration) {
-        let woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
-        let (mut woken, _) = self
-            .wake_up
-            .wait_timeout_while(woken, wait, |woken| !*woken)
-            .unwrap_or_else(PoisonError::into_inner);
-        *woken = false;
+        self.link.sleep(wait);
     }
 }
 
@@ -266,7 +256,7 @@ mod tests {
         };
         let (catalog, outbox) = (component("catalog", true), component("outbox", false));
         let scheduler = Scheduler::new(
-            Some(Gateway::new("http://127.0.0.1:9").unwrap()),
+            Link::new(Some(Gateway::new("http://127.0.0.1:9").unwrap())),
             vec![Arc::clone(&catalog) as _, Arc::clone(&outbox) as _],
         );
         let round = scheduler.sync_once(&|| 0, &|| {}).unwrap();

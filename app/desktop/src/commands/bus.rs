@@ -18,7 +18,7 @@ pub async fn bus_overview(
     language: String,
 ) -> Result<BusOverview, CommandError> {
     with_civic(app, move |civic| {
-        civic.watch_buses();
+        civic.bus().keep_live();
         civic.bus().overview(now(), &language)
     })
     .await
@@ -47,7 +47,7 @@ pub async fn bus_departures(
     stop_id: String,
 ) -> Result<Departures, CommandError> {
     with_civic(app, move |civic| {
-        civic.watch_buses();
+        civic.bus().keep_live();
         civic.bus().departures(&stop_id, now(), STOP_CHOICES)
     })
     .await
@@ -60,7 +60,7 @@ pub async fn bus_route(
     language: String,
 ) -> Result<RouteView, CommandError> {
     with_civic(app, move |civic| {
-        civic.watch_buses();
+        civic.bus().keep_live();
         civic.bus().route(&route_id, now(), &language)
     })
     .await

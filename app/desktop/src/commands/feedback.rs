@@ -18,7 +18,12 @@ const COMMUNE_CHOICES: usize = 8;
 
 #[tauri::command]
 pub async fn feedback_overview(app: tauri::AppHandle) -> Result<FeedbackOverview, CommandError> {
-    with_civic(app, |civic| civic.feedback_overview(Vault::app())).await
+    with_civic(app, |civic| {
+        civic
+            .feedback()
+            .overview(civic.report_account(Vault::app()).is_some())
+    })
+    .await
 }
 
 #[tauri::command]
@@ -34,7 +39,7 @@ pub async fn feedback_form(
 
 #[tauri::command]
 pub async fn feedback_report(app: tauri::AppHandle, id: i64) -> Result<ReportView, CommandError> {
-    with_civic(app, move |civic| civic.open_report(id)).await
+    with_civic(app, move |civic| civic.feedback().open_report(id)).await
 }
 
 /// Writes a new draft (`id` null), filed under the signed-in account unless `anonymous`,
@@ -47,18 +52,10 @@ pub async fn feedback_save_draft(
     anonymous: bool,
 ) -> Result<i64, CommandError> {
     with_civic(app, move |civic| {
-        let outbox = civic.feedback().outbox();
-        match id {
-            Some(id) => outbox.edit_draft(id, &draft).map(|()| id),
-            None => {
-                let account = if anonymous {
-                    None
-                } else {
-                    civic.report_account(Vault::app())
-                };
-                outbox.write_draft(&draft, account.as_deref(), civic_core::time::now_unix())
-            }
-        }
+        let signed_in_as = civic.report_account(Vault::app());
+        civic
+            .feedback()
+            .save_draft(id, &draft, signed_in_as, anonymous)
     })
     .await
 }
@@ -111,7 +108,7 @@ pub async fn feedback_remove_photo(
 
 #[tauri::command]
 pub async fn feedback_queue(app: tauri::AppHandle, id: i64) -> Result<(), CommandError> {
-    with_civic(app, move |civic| civic.queue_report(id)).await
+    with_civic(app, move |civic| civic.feedback().queue(id)).await
 }
 
 #[tauri::command]
@@ -121,7 +118,7 @@ pub async fn feedback_discard(app: tauri::AppHandle, id: i64) -> Result<(), Comm
 
 #[tauri::command]
 pub async fn feedback_retry(app: tauri::AppHandle) -> Result<usize, CommandError> {
-    with_civic(app, civic_core::Civic::retry_reports).await
+    with_civic(app, |civic| civic.feedback().retry()).await
 }
 
 #[tauri::command]
@@ -132,7 +129,7 @@ pub async fn feedback_similar(
     lon: f64,
 ) -> Result<Vec<SimilarReport>, CommandError> {
     with_civic(app, move |civic| {
-        civic.similar_reports(&service_code, lat, lon)
+        civic.feedback().similar(&service_code, lat, lon)
     })
     .await
 }
@@ -143,12 +140,12 @@ pub async fn feedback_follow(
     request: ServiceRequest,
     draft: Option<i64>,
 ) -> Result<i64, CommandError> {
-    with_civic(app, move |civic| civic.follow_report(&request, draft)).await
+    with_civic(app, move |civic| civic.feedback().follow(&request, draft)).await
 }
 
 #[tauri::command]
 pub fn feedback_communes(state: tauri::State<'_, AppState>, query: String) -> Vec<CommuneChoice> {
-    state.civic.communes(&query, COMMUNE_CHOICES)
+    state.civic.feedback().communes(&query, COMMUNE_CHOICES)
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use civic_types::feedback::{
 };
 use rusqlite::Connection;
 
-pub use component::FeedbackSync;
+pub use component::{FEEDBACK_FILE, Feedback, Saved};
 pub use error::FeedbackError;
 
 use crate::endpoint::Endpoint;

@@ -123,7 +123,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
         }
         Command::Show { id, json } => {
             let civic = crate::open(data_dir, None)?;
-            let detail = civic.open_report(id)?.detail;
+            let detail = civic.feedback().open_report(id)?.detail;
             if json {
                 serde_json::to_writer(&mut *out, &detail)?;
                 writeln!(out)?;
@@ -155,7 +155,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
             civic
                 .feedback()
                 .set_account(civic.report_account(Vault::app()));
-            let Some(result) = civic.send_reports() else {
+            let Some(result) = civic.feedback().send_now() else {
                 return Err(no_target());
             };
             let (round, changed) = result?;
@@ -179,10 +179,10 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
             gateway,
         } => {
             let civic = crate::open(data_dir, gateway.as_deref())?;
-            if civic.report_target().is_none() {
+            if civic.feedback().current_target().is_none() {
                 return Err(no_target());
             }
-            let similar = civic.similar_reports(&service, lat, lon)?;
+            let similar = civic.feedback().similar(&service, lat, lon)?;
             if similar.is_empty() {
                 writeln!(
                     out,
@@ -271,6 +271,7 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
     };
     if let Some(typed) = &args.commune {
         let best = civic
+            .feedback()
             .communes(typed, 1)
             .into_iter()
             .next()
@@ -298,21 +299,19 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
         place,
         attributes: args.answers,
     };
-    let account = if args.anonymous {
-        None
-    } else {
-        civic.report_account(Vault::app())
-    };
+    let saved =
+        civic
+            .feedback()
+            .new_draft(&draft, civic.report_account(Vault::app()), args.anonymous)?;
+    let id = saved.id;
     let outbox = civic.feedback().outbox();
-    let now = civic_core::time::now_unix();
-    let id = outbox.write_draft(&draft, account.as_deref(), now)?;
     for (i, path) in args.photos.iter().enumerate() {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         // With consent, the first photo's place becomes the report's if it has none.
         outbox.attach_photo(id, &bytes, args.photo_place && i == 0)?;
     }
     if !args.draft
-        && let Err(error) = civic.queue_report(id)
+        && let Err(error) = civic.feedback().queue(id)
     {
         // Nothing is lost: the report stays a draft to complete.
         writeln!(
@@ -321,7 +320,7 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
         )?;
         return Err(error.into());
     }
-    let who = if account.is_some() {
+    let who = if saved.under_account {
         "gắn với tài khoản định danh (signed in)"
     } else {
         "ẩn danh (anonymous)"
