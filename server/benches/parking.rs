@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use civic_gateway::catalog::repository::Backend;
 use civic_gateway::parking::repository::{NewSession, ParkingBackend, ParkingRepository};
-use civic_gateway::parking::webhook;
 use civic_parking::CheckedTariff;
+use civic_payment::notice as webhook;
 use civic_types::parking::{
     Lot, LotState, PaymentState, SessionRecord, TransferNotice, VehicleKind,
 };

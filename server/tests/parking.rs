@@ -10,8 +10,8 @@ mod support;
 use civic_gateway::parking::repository::{
     Bounds, NewSession, ParkingBackend, ParkingRepository, SessionWrite,
 };
-use civic_gateway::parking::webhook;
 use civic_gateway::platform::credentials::CredentialStore;
+use civic_payment::notice as webhook;
 use civic_types::parking::{
     Lot, LotState, NearbyLot, Occupancy, PaymentState, Reconciliation, SessionRecord,
     TransferNotice, TransferOutcome, VehicleKind,

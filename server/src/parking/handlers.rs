@@ -17,10 +17,10 @@ use utoipa_axum::routes;
 
 use super::ParkingState;
 use super::repository::{Bounds, NewSession, ParkingRepository, SessionWrite};
-use super::webhook::{self, Refused};
 use crate::platform::coding::Coding;
 use crate::platform::credentials;
 use crate::platform::http::{Failure, etag_of, header_text, respond, unchanged};
+use civic_payment::notice::{self as webhook, Refused};
 
 /// The widest "near" search: a city's centre and its edge.
 pub const MAX_RADIUS_M: f64 = 50_000.0;

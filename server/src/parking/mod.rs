@@ -2,14 +2,14 @@
 //! updated by operators with their own token), street-parking sessions sent by the app
 //! (checked against the city profile's zones and tariffs, the fee computed here), the bank
 //! connector's signed payment notices matched to sessions by reference and amount, and a
-//! day's reconciliation. `webhook` (signatures), `handlers`, `lots` (a car park's rules,
+//! day's reconciliation. Signatures and references are the payment platform's
+//! (`civic_payment::notice`, `civic_parking::reference`). `handlers`, `lots` (a car park's rules,
 //! the operator's file), `repository` (SQLite and PostgreSQL, one conformance suite) with
 //! its `sql/`.
 
 pub mod handlers;
 pub mod lots;
 pub mod repository;
-pub mod webhook;
 
 use std::sync::Arc;
 

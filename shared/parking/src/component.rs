@@ -277,8 +277,8 @@ impl Parking {
         };
         Ok(PaymentCode {
             session: session.id,
-            payload: transfer.payload()?,
-            svg: transfer.svg(256)?,
+            payload: transfer.payload().map_err(ParkingError::from)?,
+            svg: transfer.svg(256).map_err(ParkingError::from)?,
             amount,
             reference: session.reference,
             payee: config.payee,

@@ -16,6 +16,12 @@ pub enum ParkingError {
     UnknownZone(String),
 }
 
+impl From<civic_payment::PaymentError> for ParkingError {
+    fn from(error: civic_payment::PaymentError) -> Self {
+        Self::Payment(error.to_string())
+    }
+}
+
 impl ParkingError {
     pub fn code(&self) -> civic_types::error::ErrorCode {
         use civic_types::error::ErrorCode;

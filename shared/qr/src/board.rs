@@ -297,11 +297,11 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 }
 
 /// Modules of white around a QR code, as the standard asks.
-pub const QUIET_ZONE: usize = 4;
+const QUIET_ZONE: usize = 4;
 
 /// A QR code's dark modules as one SVG path (runs along each row), offset by the quiet
 /// zone, and the modules across including it.
-pub fn dark_modules(code: &QrCode) -> (String, usize) {
+fn dark_modules(code: &QrCode) -> (String, usize) {
     let width = code.width();
     let colors = code.to_colors();
     let mut path = String::new();

@@ -15,7 +15,7 @@ use civic_types::{
     qr::{ScanKind, ScanReport, ScannedCode, SignatureCheck, SignedBy},
 };
 
-pub use board::{Board, BoardCode, MAX_BOARD_CODES, QUIET_ZONE, board_link, dark_modules};
+pub use board::{Board, BoardCode, MAX_BOARD_CODES, board_link};
 pub use decode::{MAX_SIDE, decode_camera_image, decode_frame, decode_image, decode_luma};
 pub use error::{BoardError, DecodeError, KeyError, LookupError};
 pub use payload::{Classified, MAX_TEXT, Target, classify, split_procedure_code};

@@ -115,7 +115,7 @@ impl TestGateway {
         let url = format!("{}/v1/parking/payments", self.url);
         let body = serde_json::to_vec(notice).expect("JSON");
         let timestamp = civic_time::now_unix();
-        let signature = civic_gateway::parking::webhook::sign(PAYMENT_SECRET, timestamp, &body);
+        let signature = civic_payment::notice::sign(PAYMENT_SECRET, timestamp, &body);
         tokio::task::spawn_blocking(move || {
             ureq::Agent::config_builder()
                 .http_status_as_error(false)

@@ -1,4 +1,5 @@
-//! The bank connector's payment notices: each carries `X-Civic-Timestamp` (Unix seconds) and
+//! Signed bank notices: what a city's bank connector tells the gateway about a transfer
+//! received. Each carries `X-Civic-Timestamp` (Unix seconds) and
 //! `X-Civic-Signature` (`sha256=` and the hex HMAC-SHA256, under the operator's shared
 //! secret, of the timestamp, a dot and the raw body). A notice is taken only when the
 //! signature verifies, the timestamp is within [`WINDOW`] of the gateway's clock, and that
@@ -29,7 +30,7 @@ pub enum Refused {
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!(
         "sha256={}",
-        crate::platform::hex(&mac(secret, timestamp, body).finalize().into_bytes())
+        hex(&mac(secret, timestamp, body).finalize().into_bytes())
     )
 }
 
@@ -68,6 +69,14 @@ pub fn verify(
         return Err(Refused::Stale);
     }
     Ok(hex.to_ascii_lowercase())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {

@@ -1,15 +1,16 @@
 //! VietQR: the bank-transfer QR code every Vietnamese bank app scans (EMVCo
 //! merchant-presented mode, NAPAS 247 "QRIBFTTA": transfer to an account). One payment, so
 //! the code is dynamic (`01` = `12`) and carries the amount and, as the note banks show
-//! with the transfer, the session's reference, by which the payment is matched.
+//! with the transfer, the reference by which the payment is matched (a parking session's
+//! today, a dossier's fee next).
 //!
 //! Each field is ID, two-digit length, value; the CRC-16/CCITT-FALSE runs over everything
 //! up to and including `6304`.
 
-#[cfg(feature = "app")]
+#[cfg(feature = "render")]
 use qrcode::{EcLevel, QrCode};
 
-use crate::ParkingError;
+use crate::PaymentError;
 
 /// NAPAS's application identifier in field 38.
 const NAPAS_GUID: &str = "A000000727";
@@ -44,8 +45,8 @@ pub fn checksum(text: &str) -> String {
 }
 
 impl Transfer {
-    fn check(&self) -> Result<(), ParkingError> {
-        let refuse = |what: &str| Err(ParkingError::Payment(what.to_owned()));
+    fn check(&self) -> Result<(), PaymentError> {
+        let refuse = |what: &str| Err(PaymentError::Invalid(what.to_owned()));
         if self.bin.len() != 6 || !self.bin.bytes().all(|b| b.is_ascii_digit()) {
             return refuse("the bank's BIN is six digits");
         }
@@ -71,7 +72,7 @@ impl Transfer {
     }
 
     /// The text the QR code holds.
-    pub fn payload(&self) -> Result<String, ParkingError> {
+    pub fn payload(&self) -> Result<String, PaymentError> {
         self.check()?;
         let beneficiary = field("00", &self.bin) + &field("01", &self.account);
         let merchant =
@@ -92,45 +93,43 @@ impl Transfer {
         Ok(text)
     }
 
-    #[cfg(feature = "app")]
+    #[cfg(feature = "render")]
     /// The QR code of [`Transfer::payload`].
-    pub fn code(&self) -> Result<QrCode, ParkingError> {
+    pub fn code(&self) -> Result<QrCode, PaymentError> {
         QrCode::with_error_correction_level(self.payload()?.as_bytes(), EcLevel::M)
-            .map_err(|e| ParkingError::Payment(e.to_string()))
+            .map_err(|e| PaymentError::Render(e.to_string()))
     }
 
-    #[cfg(feature = "app")]
+    #[cfg(feature = "render")]
     /// As a PNG, `module` pixels a module, with the four-module quiet zone banks expect.
-    pub fn png(&self, module: u32) -> Result<Vec<u8>, ParkingError> {
-        let code = self.code()?;
-        let width = code.width();
-        let colors = code.to_colors();
-        let side = u32::try_from(width + 2 * civic_qr::QUIET_ZONE).unwrap_or(u32::MAX);
-        let quiet = u32::try_from(civic_qr::QUIET_ZONE).unwrap_or(0);
-        let image = image::GrayImage::from_fn(side * module, side * module, |x, y| {
-            // The module under the pixel, counted inside the quiet zone.
-            let (mx, my) = ((x / module) as usize, (y / module) as usize);
-            let inside = quiet as usize..quiet as usize + width;
-            let dark = inside.contains(&mx)
-                && inside.contains(&my)
-                && colors[(my - quiet as usize) * width + (mx - quiet as usize)]
-                    == qrcode::Color::Dark;
-            image::Luma([if dark { 0 } else { 255 }])
-        });
+    pub fn png(&self, module: u32) -> Result<Vec<u8>, PaymentError> {
+        let image = self
+            .code()?
+            .render::<image::Luma<u8>>()
+            .module_dimensions(module, module)
+            .quiet_zone(true)
+            .build();
         let mut png = Vec::new();
         image
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .map_err(|e| ParkingError::Payment(e.to_string()))?;
+            .map_err(|e| PaymentError::Render(e.to_string()))?;
         Ok(png)
     }
 
-    #[cfg(feature = "app")]
-    /// As an SVG document `size` units wide.
-    pub fn svg(&self, size: u32) -> Result<String, ParkingError> {
-        let code = self.code()?;
-        let (path, modules) = civic_qr::dark_modules(&code);
-        Ok(format!(
-            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {modules} {modules}"><rect width="{modules}" height="{modules}" fill="#fff"/><path d="{path}" fill="#000" shape-rendering="crispEdges"/></svg>"##
-        ))
+    #[cfg(feature = "render")]
+    /// As an SVG document at least `size` units wide, with the quiet zone.
+    pub fn svg(&self, size: u32) -> Result<String, PaymentError> {
+        use qrcode::render::svg;
+        let document = self
+            .code()?
+            .render::<svg::Color<'_>>()
+            .min_dimensions(size, size)
+            .quiet_zone(true)
+            .dark_color(svg::Color("#000"))
+            .light_color(svg::Color("#fff"))
+            .build();
+        // Without the XML declaration, so the same text is a file, a data URL or inline SVG.
+        let start = document.find("<svg").unwrap_or(0);
+        Ok(document[start..].to_owned())
     }
 }
