@@ -5,14 +5,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use civic_catalog::Snapshot;
-use civic_gateway::catalog::repository::{Backend, RepoError, Repository, VersionInfo};
-use civic_gateway::catalog::{self, PublishError, Withdrawals};
-use civic_gateway::city::{self, CityError};
-use civic_gateway::feedback::catalogue::Catalogue;
-use civic_gateway::parking::repository::{ParkingBackend, ParkingRepository};
-use civic_gateway::platform::credentials::{CredentialKind, CredentialStore, Credentials};
-use civic_types::parking::Lot;
+use civic_gateway::platform::admin::AdminError;
+use civic_gateway::platform::storage::Database;
+use civic_gateway::{bus, catalog, city, feedback, parking};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -30,6 +25,7 @@ struct Cli {
     command: Command,
 }
 
+/// `serve`, then each feature's own subcommands (its `admin.rs`).
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the HTTP API. An empty catalog is first seeded from the snapshot built into
@@ -44,99 +40,19 @@ enum Command {
         /// `X-Forwarded-For` names the client for per-client limits. Anyone else's is ignored.
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
-        /// The kinds of feedback report this city takes (TOML, the shape of
-        /// assets/feedback/services.toml; default: that file, built in).
-        #[arg(long, value_name = "FILE")]
-        feedback_services: Option<PathBuf>,
-        /// The city's bus timetable (a GTFS zip), served at /v1/bus/gtfs.zip.
-        #[arg(long, value_name = "ZIP")]
-        bus_gtfs: Option<PathBuf>,
-        /// Live bus data to replay at /v1/bus/realtime: GTFS-Realtime captures (trip
-        /// updates, vehicle positions, alerts), merged into one message; repeatable.
-        #[arg(long, value_name = "FILE")]
-        bus_realtime: Vec<PathBuf>,
-        /// A file holding the bank connector's shared secret (32 bytes or more), under
-        /// which payment notices are signed; without it /v1/parking/payments refuses them.
-        /// A file, so the secret never appears on a command line.
-        #[arg(long, value_name = "FILE")]
-        payment_secret_file: Option<PathBuf>,
+        #[command(flatten)]
+        feedback: feedback::admin::FeedbackArgs,
+        #[command(flatten)]
+        bus: bus::admin::BusArgs,
+        #[command(flatten)]
+        parking: parking::admin::ParkingArgs,
     },
-    /// Publish a new catalog version from a portal scrape (JSON lines, `.gz` allowed).
-    ImportCatalog {
-        file: PathBuf,
-        /// Date of the data, ISO 8601 (default: today, UTC).
-        #[arg(long)]
-        data_date: Option<String>,
-        /// Publish even if it withdraws a large part of the catalog (more than a tenth):
-        /// without this such an import is refused as most likely truncated, and apps
-        /// refuse such an update unless the gateway says it was confirmed.
-        #[arg(long)]
-        confirm_withdrawals: bool,
-    },
-    /// List the published catalog versions, newest first.
-    Versions,
-    /// Add or replace the city's car parks from a file (TOML, `[[lots]]` tables as
-    /// assets/parking/da-nang-lots.toml); operators then report occupancy over HTTP.
-    ImportLots { file: PathBuf },
-    /// API keys of the apps that post feedback reports (Open311 `api_key`).
-    ApiKey {
-        #[command(subcommand)]
-        action: CredentialAction,
-    },
-    /// Staff tokens, for changing a report's status (`Authorization: Bearer …`).
-    StaffToken {
-        #[command(subcommand)]
-        action: CredentialAction,
-    },
-    /// Car-park operators' tokens, for reporting occupancy and reading the day's payments
-    /// (`Authorization: Bearer …`).
-    ParkingToken {
-        #[command(subcommand)]
-        action: CredentialAction,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum CredentialAction {
-    /// Issue a new secret for NAME and print it once; only its digest is kept.
-    Add { name: String },
-    /// Revoke every secret issued to NAME.
-    Revoke { name: String },
-}
-
-#[derive(Debug, thiserror::Error)]
-enum GatewayError {
-    #[error(transparent)]
-    Repo(#[from] RepoError),
-    #[error(transparent)]
-    Publish(#[from] PublishError),
-    #[error(transparent)]
-    City(#[from] CityError),
-    #[error(transparent)]
-    Import(#[from] civic_catalog::import::ImportError),
-    #[error(transparent)]
-    Snapshot(#[from] civic_catalog::SnapshotError),
-    #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("cannot encode the city profile: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("`{0}` is not an ISO date (YYYY-MM-DD)")]
-    BadDate(String),
-    #[error(transparent)]
-    State(#[from] civic_gateway::http::StateError),
-    #[error(transparent)]
-    Lots(#[from] civic_gateway::parking::lots::LotsFileError),
-    #[error(transparent)]
-    Services(#[from] civic_gateway::feedback::catalogue::CatalogueError),
-    #[error("nothing was issued to `{0}`")]
-    NoSuchName(String),
-    #[error(transparent)]
-    Bus(#[from] civic_gateway::bus::BusError),
+    #[command(flatten)]
+    Catalog(catalog::admin::Command),
+    #[command(flatten)]
+    Feedback(feedback::admin::Command),
+    #[command(flatten)]
+    Parking(parking::admin::Command),
 }
 
 fn main() -> ExitCode {
@@ -167,7 +83,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn default_database() -> Result<String, GatewayError> {
+fn default_database() -> std::io::Result<String> {
     let dir = std::env::var_os("CIVIC_GATEWAY_DATA_DIR")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
@@ -179,194 +95,62 @@ fn default_database() -> Result<String, GatewayError> {
     Ok(dir.join("gateway.sqlite3").display().to_string())
 }
 
-async fn run(cli: Cli) -> Result<(), GatewayError> {
+async fn run(cli: Cli) -> Result<(), AdminError> {
     let database = match cli.database {
         Some(database) => database,
         None => default_database()?,
     };
-    let repo = Backend::connect(&database).await?;
-    match cli.command {
+    let database = Database::connect(&database).await?;
+    let said = match cli.command {
         Command::Serve {
             addr,
             city,
             trusted_proxies,
-            feedback_services,
-            bus_gtfs,
-            bus_realtime,
-            payment_secret_file,
+            feedback,
+            bus,
+            parking,
         } => {
-            let services = match feedback_services {
-                Some(path) => Catalogue::load(&path)?,
-                None => Catalogue::bundled()?,
-            };
-            let bus = civic_gateway::bus::BusState::load(&civic_gateway::bus::BusFiles {
-                gtfs: bus_gtfs,
-                realtime: bus_realtime,
-            })?;
-            let payment_secret = match payment_secret_file {
-                Some(path) => Some(
-                    std::fs::read(&path)
-                        .map(|s| s.trim_ascii().to_vec())
-                        .map_err(|e| {
-                            GatewayError::Io(std::io::Error::new(
-                                e.kind(),
-                                format!("{}: {e}", path.display()),
-                            ))
-                        })?,
-                ),
-                None => None,
-            };
             let options = civic_gateway::http::Options {
-                bus,
-                feedback_services: Some(services),
-                payment_secret,
+                bus: bus.load()?,
+                feedback_services: Some(feedback.load()?),
+                payment_secret: parking.secret()?,
             };
-            serve(repo, addr, &city, trusted_proxies, options).await
+            return serve(database, addr, &city, trusted_proxies, options).await;
         }
-        Command::ApiKey { action } => {
-            credentials(&repo, civic_gateway::feedback::handlers::APP, action).await
-        }
-        Command::StaffToken { action } => {
-            credentials(&repo, civic_gateway::feedback::handlers::STAFF, action).await
-        }
-        Command::ParkingToken { action } => {
-            credentials(&repo, civic_gateway::parking::OPERATOR, action).await
-        }
-        Command::ImportCatalog {
-            file,
-            data_date,
-            confirm_withdrawals,
-        } => {
-            let data_date = match data_date {
-                Some(date) if civic_time::is_iso_date(&date) => date,
-                Some(date) => return Err(GatewayError::BadDate(date)),
-                None => civic_time::today(&civic_time::vietnam()),
-            };
-            let (procedures, report) = civic_catalog::import::import_file(&file)?;
-            print!("{report}");
-            let withdrawals = if confirm_withdrawals {
-                Withdrawals::Confirmed
-            } else {
-                Withdrawals::Guarded
-            };
-            let published = catalog::publish(
-                &repo,
-                procedures,
-                data_date,
-                civic_time::now_unix(),
-                withdrawals,
-            )
-            .await?;
-            print_published(published.as_ref());
-            Ok(())
-        }
-        Command::ImportLots { file } => {
-            let lots = civic_gateway::parking::lots::read_file(&file)?;
-            let repo = ParkingBackend::open(&repo.database()).await?;
-            let count = lots.len();
-            let now = civic_time::now_unix();
-            for lot in lots {
-                repo.put_lot(Lot {
-                    updated: now,
-                    ..lot
-                })
-                .await?;
-            }
-            println!("{count} car park(s) stored");
-            Ok(())
-        }
-        Command::Versions => {
-            for v in repo.versions().await? {
-                println!(
-                    "version {}: data {} · published {} · +{} ~{} -{}{}",
-                    v.version,
-                    v.data_date,
-                    civic_time::date_in(v.published_at, &civic_time::vietnam()),
-                    v.added,
-                    v.changed,
-                    v.removed,
-                    if v.withdrawals_confirmed {
-                        " (withdrawals confirmed)"
-                    } else {
-                        ""
-                    }
-                );
-            }
-            Ok(())
-        }
-    }
-}
-
-async fn credentials(
-    repo: &Backend,
-    kind: CredentialKind,
-    action: CredentialAction,
-) -> Result<(), GatewayError> {
-    let store = CredentialStore::open(&repo.database()).await?;
-    match action {
-        CredentialAction::Add { name } => {
-            let secret = store.issue(kind, &name).await?;
-            // Shown once, to the operator who asked; the gateway keeps only its digest.
-            println!("{secret}");
-            Ok(())
-        }
-        CredentialAction::Revoke { name } => {
-            match store
-                .revoke(kind, name.clone(), civic_time::now_unix())
+        Command::Catalog(command) => {
+            command
+                .run(&catalog::repository::Backend::open(&database).await?)
                 .await?
-            {
-                0 => Err(GatewayError::NoSuchName(name)),
-                n => {
-                    println!("revoked {n} secret(s) of {name}");
-                    Ok(())
-                }
-            }
         }
+        Command::Feedback(command) => command.run(&database).await?,
+        Command::Parking(command) => command.run(&database).await?,
+    };
+    if !said.is_empty() {
+        println!("{said}");
     }
-}
-
-fn print_published(published: Option<&VersionInfo>) {
-    match published {
-        Some(v) => println!(
-            "published catalog version {} (data {}): {} added, {} changed, {} withdrawn",
-            v.version, v.data_date, v.added, v.changed, v.removed
-        ),
-        None => println!("the catalog is unchanged; no new version"),
-    }
+    Ok(())
 }
 
 async fn serve(
-    repo: Backend,
+    database: Database,
     addr: SocketAddr,
     city_path: &Path,
     trusted_proxies: Vec<std::net::IpAddr>,
     options: civic_gateway::http::Options,
-) -> Result<(), GatewayError> {
+) -> Result<(), AdminError> {
     let city = city::load(city_path)?;
-    if repo.head().await?.is_none() {
-        let bundled = Snapshot::bundled()?;
-        tracing::info!(
-            procedures = bundled.procedures.len(),
-            "empty catalog: seeding from the bundled snapshot"
-        );
-        let published = catalog::publish(
-            &repo,
-            bundled.procedures,
-            bundled.data_date,
-            civic_time::now_unix(),
-            Withdrawals::Guarded,
-        )
-        .await?;
-        print_published(published.as_ref());
+    let repo = catalog::repository::Backend::open(&database).await?;
+    if let Some(seeded) = catalog::admin::seed_if_empty(&repo).await? {
+        println!("{seeded}");
     }
-    let state = civic_gateway::http::AppState::open_with(repo.clone(), &city, options).await?;
+    let state = civic_gateway::http::AppState::open_with(repo, &city, options).await?;
     let (listener, local) = civic_gateway::serve::bind(addr)
         .await
-        .map_err(|source| GatewayError::Listen { addr, source })?;
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
     // The first line on stdout: scripts and tests read the port from it.
     println!(
         "civic-gateway listening on http://{local} ({} database, city {})",
-        repo.kind(),
+        database.kind(),
         city.id
     );
     let refused = std::sync::Arc::default();
@@ -409,4 +193,44 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = interrupt.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Clap checks the whole command line only when a subcommand is built; this builds them
+    /// all, so features' arguments that clash fail here rather than at an operator's prompt.
+    #[test]
+    fn every_feature_s_arguments_fit_together() {
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "civic-gateway",
+            "serve",
+            "--city",
+            "city.toml",
+            "--bus-gtfs",
+            "feed.zip",
+            "--payment-secret-file",
+            "secret",
+        ])
+        .expect("serve parses");
+        let Command::Serve { bus, parking, .. } = cli.command else {
+            panic!("not serve: {:?}", cli.command);
+        };
+        assert_eq!(bus.bus_gtfs, Some(PathBuf::from("feed.zip")));
+        assert_eq!(parking.payment_secret_file, Some(PathBuf::from("secret")));
+        for admin in [
+            &["versions"][..],
+            &["import-lots", "lots.toml"],
+            &["api-key", "add", "app"],
+            &["staff-token", "revoke", "ward"],
+            &["parking-token", "add", "lot-1"],
+        ] {
+            let line = std::iter::once("civic-gateway").chain(admin.iter().copied());
+            assert!(Cli::try_parse_from(line).is_ok(), "{admin:?}");
+        }
+    }
 }

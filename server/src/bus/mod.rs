@@ -4,6 +4,8 @@
 //! (merged into one message), the stand-in for a city's AVL system. Both are checked when
 //! the gateway starts: a feed the app would refuse is refused here first.
 
+pub mod admin;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

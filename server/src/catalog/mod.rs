@@ -2,6 +2,7 @@
 //! cursors, ETags, encodings) → `repository` (the [`repository::Repository`] trait; SQLite and
 //! PostgreSQL backends, one conformance suite) with its `sql/` migrations.
 
+pub mod admin;
 pub mod handlers;
 pub mod repository;
 pub mod service;

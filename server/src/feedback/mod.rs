@@ -5,6 +5,7 @@
 //! re-encoded), `wire` (the spec's shapes in both formats), `handlers`, and `repository`
 //! (SQLite and PostgreSQL, one conformance suite) with its `sql/`.
 
+pub mod admin;
 pub mod catalogue;
 pub mod handlers;
 pub mod media;

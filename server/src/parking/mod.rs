@@ -7,6 +7,7 @@
 //! the operator's file), `repository` (SQLite and PostgreSQL, one conformance suite) with
 //! its `sql/`.
 
+pub mod admin;
 pub mod handlers;
 pub mod lots;
 pub mod repository;

@@ -4,6 +4,7 @@
 //! credentials, clients and their rations. Platform modules import no feature; features
 //! import the platform, never each other (`xtask/tests/tidy.rs` checks both).
 
+pub mod admin;
 pub mod client;
 pub mod coding;
 pub mod credentials;

@@ -35,6 +35,13 @@ impl Database {
         }
     }
 
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
     /// A feature's repository on this database: `sqlite` opens the feature's file (the
     /// gateway's own when `feature` is `None`), `postgres` migrates its tables in the pool.
     pub async fn open<S, P, SF, PF>(
