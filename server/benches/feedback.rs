@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use civic_core::feedback::{Endpoint, Format, Outbox, Target};
 use civic_gateway::catalog::repository::Backend;
-use civic_gateway::feedback::handlers::APP;
+use civic_gateway::feedback::service::APP;
 use civic_gateway::platform::credentials::CredentialStore;
 use civic_types::feedback::{ReportDraft, ReportPlace};
 use common::{load, ms, percentile, serve_for_load};

@@ -19,7 +19,7 @@ use crate::catalog::handlers::CatalogState;
 use crate::catalog::repository::{Backend, RepoError, Repository};
 use crate::city::handlers::CityDocument;
 use crate::feedback::catalogue::Catalogue;
-use crate::feedback::handlers::FeedbackState;
+use crate::feedback::service::FeedbackState;
 use crate::parking::ParkingState;
 use crate::platform::credentials::CredentialStore;
 use crate::platform::http::{Failure, MAX_BODY_BYTES, limit_body};

@@ -4,7 +4,7 @@
 
 mod support;
 
-use civic_gateway::feedback::handlers::{APP, STAFF};
+use civic_gateway::feedback::service::{APP, STAFF};
 use civic_gateway::platform::credentials::{self, CredentialKind, CredentialStore, Credentials};
 use civic_gateway::platform::storage::Database;
 

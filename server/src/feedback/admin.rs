@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::catalogue::{Catalogue, CatalogueError};
-use super::handlers::{APP, STAFF};
+use super::service::{APP, STAFF};
 use crate::platform::admin::{AdminError, CredentialAction};
 use crate::platform::storage::Database;
 

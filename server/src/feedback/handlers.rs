@@ -1,13 +1,14 @@
 //! `/open311/v2/`: GeoReport v2 in JSON and XML (`services`, `services/{code}`, `requests`
 //! GET and POST, `requests/{id}`), FixMyStreet-style `servicerequestupdates`, staff updates
 //! (`POST requests/{id}/updates.{json|xml}` with a staff token), and photos
-//! (`POST media`, multipart, under its own body limit; `GET media/{id}.jpg`).
+//! (`POST media`, multipart, under its own body limit; `GET media/{id}.jpg`). Each handler
+//! reads the request, calls the service (`service.rs`) and writes its answer or refusal in
+//! the format and language asked for.
 //!
 //! Extensions to the spec, all optional query parameters of `GET requests`: `lat`, `long`
 //! and `radius` (metres, at most 5 km) for open reports near a point, nearest first;
 //! `account_id` for a resident's own reports; `service_request_id` on updates.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -15,67 +16,19 @@ use axum::extract::{Extension, Multipart, Path, Query, State};
 use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use civic_types::city::CityProfile;
-use civic_types::feedback::{ServiceType, Status};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::catalogue::Catalogue;
-use super::media;
 use super::report::{self, Problem};
-use super::repository::{
-    Claim, Created, FeedbackBackend, FeedbackRepository, NewUpdate, RepoError, ReportFilter,
-    StoredReport, StoredUpdate, UpdateFilter,
-};
+use super::repository::{StoredReport, StoredUpdate};
+use super::service::FeedbackState;
+use super::service::{Taken, not_found, unreadable_upload};
 use super::wire::{self, Format};
 use crate::platform::client::Client;
-use crate::platform::credentials::{self, CredentialKind, CredentialStore, Credentials};
-use crate::platform::storage::Database;
-use crate::platform::throttle::Throttle;
+use crate::platform::credentials;
 
 /// The header a `POST requests` may carry; the same key answers the same report.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
-/// The spec's cap on a listing.
-const MAX_LISTED: u32 = 1_000;
-/// Without dates or ids, a listing covers the last 90 days (the spec's default).
-const DEFAULT_WINDOW_SECONDS: i64 = 90 * 86_400;
-const DEFAULT_RADIUS_M: f64 = 50.0;
-const MAX_RADIUS_M: f64 = 5_000.0;
-
-/// What the feedback handlers share.
-#[derive(Debug, Clone)]
-pub struct FeedbackState {
-    pub repo: FeedbackBackend,
-    credentials: CredentialStore,
-    catalogue: Arc<Catalogue>,
-    zone: civic_time::TimeZone,
-    agency: Arc<civic_types::city::LocalizedText>,
-    posts: Throttle,
-    uploads: Throttle,
-}
-
-impl FeedbackState {
-    /// Feedback on the gateway's database, the city profile's app key accepted.
-    pub async fn open(
-        database: &Database,
-        credentials: CredentialStore,
-        catalogue: Catalogue,
-        city: &CityProfile,
-    ) -> Result<Self, RepoError> {
-        accept_profile_key(&credentials, city).await?;
-        Ok(Self {
-            repo: FeedbackBackend::open(database).await?,
-            credentials,
-            catalogue: Arc::new(catalogue),
-            zone: civic_time::zone(&city.time_zone).unwrap_or_else(|_| civic_time::vietnam()),
-            agency: Arc::new(city.name.clone()),
-            // Per address: many residents share one carrier-grade NAT address, and a helper
-            // at a commune office files many reports; a script filing thousands is slowed.
-            posts: Throttle::new(200, Duration::from_millis(200)),
-            uploads: Throttle::new(100, Duration::from_millis(500)),
-        })
-    }
-}
 
 /// The feedback routes whose bodies fit the gateway's common limit.
 pub fn routes<S>() -> OpenApiRouter<S>
@@ -166,15 +119,6 @@ impl Answer {
         }
     }
 
-    fn storage(self, error: &RepoError) -> Refusal {
-        tracing::error!(%error, "feedback storage failed");
-        self.refuse(Problem::new(
-            503,
-            "Hệ thống tạm thời không lưu được; xin gửi lại sau.",
-            "The gateway's storage is unavailable; try again later.",
-        ))
-    }
-
     fn throttled(self, wait: Duration) -> Refusal {
         Refusal {
             retry_after: Some(wait),
@@ -187,7 +131,7 @@ impl Answer {
     }
 
     fn not_found(self) -> Refusal {
-        self.refuse(Problem::new(404, "Không tìm thấy.", "Not found."))
+        self.refuse(not_found())
     }
 }
 
@@ -196,31 +140,6 @@ fn split(document: &str, headers: &HeaderMap) -> Result<(String, Answer), Refusa
         Some((name, format)) => Ok((name.to_owned(), Answer::new(format, headers))),
         None => Err(Answer::new(Format::Json, headers).not_found()),
     }
-}
-
-/// Posting apps' API keys (`civic-gateway api-key add`; the city profile's own is accepted
-/// at start).
-pub const APP: CredentialKind = CredentialKind("app");
-/// Staff members' tokens, for status updates (`civic-gateway staff-token add`).
-pub const STAFF: CredentialKind = CredentialKind("staff");
-
-/// Accepts the app key the city profile publishes (`[feedback] api_key`), unless the
-/// operator revoked it.
-async fn accept_profile_key(
-    credentials: &CredentialStore,
-    city: &CityProfile,
-) -> Result<(), RepoError> {
-    if let Some(feedback) = &city.feedback {
-        credentials
-            .add(
-                APP,
-                "city profile".into(),
-                credentials::digest(&feedback.api_key),
-                civic_time::now_unix(),
-            )
-            .await?;
-    }
-    Ok(())
 }
 
 /// `services.{fmt}`, `requests.{fmt}` or `servicerequestupdates.{fmt}`.
@@ -268,143 +187,32 @@ async fn get_document(
                 &services,
             ))
         }
-        "requests" => list_requests(&state, answer, &params).await,
-        "servicerequestupdates" => list_updates(&state, answer, &params).await,
+        "requests" => {
+            let reports = state
+                .requests(&params)
+                .await
+                .map_err(|p| answer.refuse(p))?;
+            let out: Vec<wire::RequestOut> =
+                reports.iter().map(|r| request_out(&state, r)).collect();
+            Ok(wire::list(
+                StatusCode::OK,
+                answer.format,
+                &wire::REQUESTS,
+                &out,
+            ))
+        }
+        "servicerequestupdates" => {
+            let updates = state.updates(&params).await.map_err(|p| answer.refuse(p))?;
+            let out: Vec<wire::UpdateOut> = updates.iter().map(|u| update_out(&state, u)).collect();
+            Ok(wire::list(
+                StatusCode::OK,
+                answer.format,
+                &wire::UPDATES,
+                &out,
+            ))
+        }
         _ => Err(answer.not_found()),
     }
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
-}
-
-fn list_of<'a>(params: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    param(params, name)
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn bad_parameter(answer: Answer, name: &str) -> Refusal {
-    answer.refuse(Problem::new(
-        400,
-        format!("Tham số {name} không hợp lệ."),
-        format!("The parameter {name} is not valid."),
-    ))
-}
-
-fn moment(
-    params: &[(String, String)],
-    name: &str,
-    state: &FeedbackState,
-    answer: Answer,
-) -> Result<Option<i64>, Refusal> {
-    param(params, name)
-        .map(|v| {
-            civic_time::parse_datetime(v, &state.zone).ok_or_else(|| bad_parameter(answer, name))
-        })
-        .transpose()
-}
-
-fn number(params: &[(String, String)], name: &str, answer: Answer) -> Result<Option<f64>, Refusal> {
-    param(params, name)
-        .map(|v| {
-            v.parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .ok_or_else(|| bad_parameter(answer, name))
-        })
-        .transpose()
-}
-
-/// Report ids as the spec lists them, comma-separated; anything not ours matches nothing.
-fn ids(params: &[(String, String)]) -> Option<Vec<i64>> {
-    let listed = list_of(params, "service_request_id");
-    (!listed.is_empty()).then(|| {
-        listed
-            .iter()
-            .map(|id| id.parse::<i64>().unwrap_or(-1))
-            .collect()
-    })
-}
-
-async fn list_requests(
-    state: &FeedbackState,
-    answer: Answer,
-    params: &[(String, String)],
-) -> Result<Response, Refusal> {
-    let mut filter = ReportFilter {
-        ids: ids(params).unwrap_or_default(),
-        service_codes: list_of(params, "service_code")
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
-        from: moment(params, "start_date", state, answer)?,
-        to: moment(params, "end_date", state, answer)?,
-        account_id: param(params, "account_id").map(str::to_owned),
-        limit: MAX_LISTED,
-        ..ReportFilter::default()
-    };
-    for status in list_of(params, "status") {
-        match status {
-            "open" => filter
-                .statuses
-                .extend(Status::ALL.iter().filter(|s| s.is_open())),
-            "closed" => filter
-                .statuses
-                .extend(Status::ALL.iter().filter(|s| !s.is_open())),
-            other => match Status::parse(other) {
-                Status::Unknown => return Err(bad_parameter(answer, "status")),
-                status => filter.statuses.push(status),
-            },
-        }
-    }
-    if filter.ids.is_empty() && filter.account_id.is_none() && filter.from.is_none() {
-        filter.from = Some(filter.to.unwrap_or_else(civic_time::now_unix) - DEFAULT_WINDOW_SECONDS);
-    }
-    let near = match (
-        number(params, "lat", answer)?,
-        number(params, "long", answer)?,
-    ) {
-        (Some(lat), Some(lon)) => {
-            let radius = number(params, "radius", answer)?.unwrap_or(DEFAULT_RADIUS_M);
-            if !(0.0..=MAX_RADIUS_M).contains(&radius) || !(-90.0..=90.0).contains(&lat) {
-                return Err(bad_parameter(answer, "radius"));
-            }
-            filter.area = Some(report::area_around(lat, lon, radius));
-            Some((lat, lon, radius))
-        }
-        (None, None) => None,
-        _ => return Err(bad_parameter(answer, "lat")),
-    };
-    let mut reports = state
-        .repo
-        .reports(filter)
-        .await
-        .map_err(|e| answer.storage(&e))?;
-    if let Some((lat, lon, radius)) = near {
-        let distance = |r: &StoredReport| match (r.report.lat, r.report.lon) {
-            (Some(a), Some(b)) => report::distance_m(lat, lon, a, b),
-            _ => f64::INFINITY,
-        };
-        reports.retain(|r| distance(r) <= radius);
-        reports.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
-    }
-    let out: Vec<wire::RequestOut> = reports.iter().map(|r| request_out(state, r)).collect();
-    Ok(wire::list(
-        StatusCode::OK,
-        answer.format,
-        &wire::REQUESTS,
-        &out,
-    ))
 }
 
 fn request_out(state: &FeedbackState, stored: &StoredReport) -> wire::RequestOut {
@@ -447,31 +255,6 @@ fn update_out(state: &FeedbackState, stored: &StoredUpdate) -> wire::UpdateOut {
         description: stored.update.description.clone(),
         media_url: stored.update.media_url.clone(),
     }
-}
-
-async fn list_updates(
-    state: &FeedbackState,
-    answer: Answer,
-    params: &[(String, String)],
-) -> Result<Response, Refusal> {
-    let filter = UpdateFilter {
-        report_ids: ids(params).unwrap_or_default(),
-        from: moment(params, "start_date", state, answer)?,
-        to: moment(params, "end_date", state, answer)?,
-        limit: MAX_LISTED,
-    };
-    let updates = state
-        .repo
-        .updates(filter)
-        .await
-        .map_err(|e| answer.storage(&e))?;
-    let out: Vec<wire::UpdateOut> = updates.iter().map(|u| update_out(state, u)).collect();
-    Ok(wire::list(
-        StatusCode::OK,
-        answer.format,
-        &wire::UPDATES,
-        &out,
-    ))
 }
 
 /// `POST requests.{fmt}`: a new report, form-encoded, with an API key and, optionally, an
@@ -525,48 +308,22 @@ async fn post_document(
         }
     };
     let pairs = report::read_form(&body);
-    let submission = report::check(&pairs, &state.catalogue).map_err(|p| answer.refuse(p))?;
-    let app = authorize(&state, answer, APP, submission.api_key.as_deref()).await?;
-    let now = civic_time::now_unix();
-    let mut new = submission.report;
-    new.requested_at = now;
-    new.expected_at =
-        civic_time::add_working_days(now, state.catalogue.due_working_days(), &state.zone);
-    let expected_at = new.expected_at;
-    let account_id = new.account_id.clone();
-    let batch = state
-        .catalogue
-        .service(&new.service_code)
-        .is_some_and(|s| s.service_type == ServiceType::Batch);
-    let claim = Claim {
-        client: app,
-        key,
-        fingerprint: submission.fingerprint,
-    };
-    let (status, id) = match state.repo.create(new, claim).await {
-        Ok(Created::New(id)) => (StatusCode::CREATED, id),
-        Ok(Created::Replayed(id)) => (StatusCode::OK, id),
-        Ok(Created::KeyReused) => {
-            return Err(answer.refuse(Problem::new(
-                409,
-                "Khoá chống gửi trùng này đã dùng cho một phản ánh khác.",
-                "This Idempotency-Key was already used with different fields.",
-            )));
-        }
-        Err(error) => return Err(answer.storage(&error)),
-    };
-    let due = civic_time::date_in(expected_at, &state.zone);
-    let service_notice = if answer.english {
-        format!(
-            "Received. To be handled by {due} ({} working days).",
-            state.catalogue.due_working_days()
-        )
+    let taken = state
+        .submit(&pairs, key, civic_time::now_unix())
+        .await
+        .map_err(|p| answer.refuse(p))?;
+    let status = if taken.new {
+        StatusCode::CREATED
     } else {
-        format!(
-            "Đã tiếp nhận. Hạn xử lý: {due} ({} ngày làm việc).",
-            state.catalogue.due_working_days()
-        )
+        StatusCode::OK
     };
+    let service_notice = Some(state.notice(&taken, answer.english));
+    let Taken {
+        id,
+        batch,
+        account_id,
+        ..
+    } = taken;
     Ok(wire::list(
         status,
         answer.format,
@@ -576,41 +333,18 @@ async fn post_document(
             wire::ReceiptOut {
                 service_request_id: None,
                 token: Some(token_of(id)),
-                service_notice: Some(service_notice),
+                service_notice,
                 account_id,
             }
         } else {
             wire::ReceiptOut {
                 service_request_id: Some(id.to_string()),
                 token: None,
-                service_notice: Some(service_notice),
+                service_notice,
                 account_id,
             }
         }],
     ))
-}
-
-/// The name behind a credential, or a 403.
-async fn authorize(
-    state: &FeedbackState,
-    answer: Answer,
-    kind: CredentialKind,
-    secret: Option<&str>,
-) -> Result<String, Refusal> {
-    match state.credentials.holder(kind, secret).await {
-        Ok(Some(name)) => Ok(name),
-        Ok(None) if kind == APP => Err(answer.refuse(Problem::new(
-            403,
-            "Ứng dụng gửi phản ánh chưa được cấp khoá hợp lệ (api_key).",
-            "A valid api_key is required.",
-        ))),
-        Ok(None) => Err(answer.refuse(Problem::new(
-            403,
-            "Cần mã cán bộ hợp lệ.",
-            "A valid staff token is required (Authorization: Bearer …).",
-        ))),
-        Err(error) => Err(answer.storage(&error)),
-    }
 }
 
 /// `services/{code}.{fmt}`: the form a service asks residents to fill.
@@ -662,7 +396,7 @@ async fn get_token(
         .strip_prefix('t')
         .and_then(|id| id.parse().ok())
         .ok_or_else(|| answer.not_found())?;
-    stored_report(&state, answer, id).await?;
+    state.report(id).await.map_err(|p| answer.refuse(p))?;
     Ok(wire::list(
         StatusCode::OK,
         answer.format,
@@ -690,33 +424,13 @@ async fn get_request(
 ) -> Result<Response, Refusal> {
     let (id, answer) = split(&document, &headers)?;
     let id: i64 = id.parse().map_err(|_| answer.not_found())?;
-    let found = stored_report(&state, answer, id).await?;
+    let found = state.report(id).await.map_err(|p| answer.refuse(p))?;
     Ok(wire::list(
         StatusCode::OK,
         answer.format,
         &wire::REQUESTS,
         &[request_out(&state, &found)],
     ))
-}
-
-/// Report `id`, or the spec's 404.
-async fn stored_report(
-    state: &FeedbackState,
-    answer: Answer,
-    id: i64,
-) -> Result<StoredReport, Refusal> {
-    state
-        .repo
-        .reports(ReportFilter {
-            ids: vec![id],
-            limit: 1,
-            ..ReportFilter::default()
-        })
-        .await
-        .map_err(|e| answer.storage(&e))?
-        .into_iter()
-        .next()
-        .ok_or_else(|| answer.not_found())
 }
 
 /// `POST requests/{id}/updates.{fmt}` (staff): a new status and a note, published in
@@ -746,45 +460,22 @@ async fn post_update(
         ("updates", Ok(id)) => id,
         _ => return Err(answer.not_found()),
     };
-    let staff = authorize(&state, answer, STAFF, credentials::bearer(&headers)).await?;
     let pairs = report::read_form(&body);
-    let field = |name: &str| param(&pairs, name).map(str::to_owned);
-    let status = field("status")
-        .map(|s| Status::parse(&s))
-        .filter(|s| *s != Status::Unknown)
-        .ok_or_else(|| bad_parameter(answer, "status"))?;
-    let description = field("description");
-    if description
-        .as_deref()
-        .is_some_and(|d| d.chars().count() > report::MAX_DESCRIPTION_CHARS)
-    {
-        return Err(bad_parameter(answer, "description"));
-    }
-    let media_url = field("media_url");
-    if media_url
-        .as_deref()
-        .is_some_and(|u| !report::is_media_url(u))
-    {
-        return Err(bad_parameter(answer, "media_url"));
-    }
-    let update = NewUpdate {
-        report_id: id,
-        status,
-        description,
-        media_url,
-        staff,
-        at: civic_time::now_unix(),
-    };
-    match state.repo.add_update(update).await {
-        Ok(Some(stored)) => Ok(wire::list(
-            StatusCode::CREATED,
-            answer.format,
-            &wire::UPDATES,
-            &[update_out(&state, &stored)],
-        )),
-        Ok(None) => Err(answer.not_found()),
-        Err(error) => Err(answer.storage(&error)),
-    }
+    let stored = state
+        .add_update(
+            id,
+            credentials::bearer(&headers),
+            &pairs,
+            civic_time::now_unix(),
+        )
+        .await
+        .map_err(|p| answer.refuse(p))?;
+    Ok(wire::list(
+        StatusCode::CREATED,
+        answer.format,
+        &wire::UPDATES,
+        &[update_out(&state, &stored)],
+    ))
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -818,13 +509,7 @@ async fn post_media(
         .uploads
         .check(client.map(|Extension(Client(key))| key))
         .map_err(|wait| answer.throttled(wait))?;
-    let unreadable = || {
-        answer.refuse(Problem::new(
-            400,
-            "Không đọc được dữ liệu tải lên (cần api_key và ảnh media).",
-            "The upload must be multipart with api_key and media.",
-        ))
-    };
+    let unreadable = || answer.refuse(unreadable_upload());
     let (mut api_key, mut photo) = (None, None);
     while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
         match field.name() {
@@ -833,27 +518,10 @@ async fn post_media(
             _ => {}
         }
     }
-    authorize(&state, answer, APP, api_key.as_deref()).await?;
-    let photo = photo.ok_or_else(unreadable)?;
-    let photo = tokio::task::spawn_blocking(move || media::reencode(&photo))
+    let (id, width, height) = state
+        .store_photo(api_key, photo)
         .await
-        .map_err(|e| answer.storage(&RepoError::Task(e.to_string())))?
         .map_err(|p| answer.refuse(p))?;
-    let (width, height) = (photo.width, photo.height);
-    let id = photo.id.clone();
-    state
-        .repo
-        .put_media(
-            super::repository::StoredMedia {
-                id: photo.id,
-                content_type: "image/jpeg".into(),
-                bytes: Bytes::from(photo.jpeg),
-            },
-            api_key.unwrap_or_default().chars().take(8).collect(),
-            civic_time::now_unix(),
-        )
-        .await
-        .map_err(|e| answer.storage(&e))?;
     let body = Uploaded {
         media_url: format!("{}/open311/v2/media/{id}.jpg", base_url(&headers)),
         width,
@@ -901,14 +569,8 @@ async fn get_media(
     let answer = Answer::new(Format::Json, &headers);
     let id = document
         .strip_suffix(".jpg")
-        .filter(|id| media::is_photo_id(id))
         .ok_or_else(|| answer.not_found())?;
-    let stored = state
-        .repo
-        .media(id.to_owned())
-        .await
-        .map_err(|e| answer.storage(&e))?
-        .ok_or_else(|| answer.not_found())?;
+    let stored = state.photo(id).await.map_err(|p| answer.refuse(p))?;
     let mut response = stored.bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));

@@ -11,4 +11,5 @@ pub mod handlers;
 pub mod media;
 pub mod report;
 pub mod repository;
+pub mod service;
 mod wire;

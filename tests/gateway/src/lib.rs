@@ -48,7 +48,7 @@ impl TestGateway {
         civic_gateway::platform::credentials::CredentialStore::open(&self.backend.database())
             .await
             .expect("the gateway's credentials")
-            .issue(civic_gateway::feedback::handlers::STAFF, name)
+            .issue(civic_gateway::feedback::service::STAFF, name)
             .await
             .expect("a staff token")
     }
