@@ -8,11 +8,11 @@ mod support;
 use std::net::SocketAddr;
 
 use civic_core::feedback::{Endpoint, Format, Near, Open311Error, RequestQuery, StatusFilter};
-use civic_gateway::feedback::service::{APP, STAFF};
 use civic_gateway::feedback::repository::{
     Area, Claim, Created, FeedbackBackend, FeedbackRepository, NewReport, NewUpdate, ReportFilter,
     StoredMedia, UpdateFilter,
 };
+use civic_gateway::feedback::service::{APP, STAFF};
 use civic_gateway::platform::credentials::CredentialStore;
 use civic_types::feedback::Status;
 

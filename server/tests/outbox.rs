@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use civic_core::feedback::{Endpoint, Format, Outbox, Target};
-use civic_gateway::feedback::service::{APP, STAFF};
 use civic_gateway::feedback::repository::{FeedbackBackend, FeedbackRepository, ReportFilter};
+use civic_gateway::feedback::service::{APP, STAFF};
 use civic_gateway::platform::credentials::CredentialStore;
 use civic_types::feedback::{ReportDraft, ReportPlace, ReportState};
 

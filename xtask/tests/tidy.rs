@@ -80,9 +80,15 @@ fn every_fluent_file_is_in_every_locale_and_in_the_ui() {
             .collect()
     };
     assert_eq!(names("vi"), names("en"));
-    // The UI compiles in whatever each folder holds (`app/ui/build.rs`): nothing to list.
-    let build = std::fs::read_to_string(root().join("app/ui/build.rs")).expect("build.rs");
+    // `civic-locales` compiles in whatever each folder holds (its `build.rs`): nothing to
+    // list; the UI and the CLI both say things through it.
+    let build = std::fs::read_to_string(root().join("shared/locales/build.rs")).expect("build.rs");
     assert!(build.contains("assets/locales") && build.contains("\"ftl\""));
+    for front_end in ["app/ui", "app/cli"] {
+        let manifest =
+            std::fs::read_to_string(root().join(front_end).join("Cargo.toml")).expect("manifest");
+        assert!(manifest.contains("civic-locales"), "{front_end}");
+    }
 }
 
 #[test]

@@ -1,15 +1,10 @@
-//! The CLI says things in the app's own words: each error code's Fluent message
-//! (`assets/locales/<lang>/errors.ftl`), and a feature's states as its pages name them
-//! (`parking.ftl`), in Vietnamese unless the locale asks for English.
+//! The CLI says things in the app's own words: every Fluent file of the user's language
+//! (`civic-locales`: error codes' messages, each feature's states and statuses), in
+//! Vietnamese unless the locale asks for English.
 
 use civic_types::error::ErrorCode;
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use unic_langid::{LanguageIdentifier, langid};
-
-const VI: &str = include_str!("../../../assets/locales/vi/errors.ftl");
-const EN: &str = include_str!("../../../assets/locales/en/errors.ftl");
-const PARKING_VI: &str = include_str!("../../../assets/locales/vi/parking.ftl");
-const PARKING_EN: &str = include_str!("../../../assets/locales/en/parking.ftl");
 
 /// `LC_ALL`, then `LC_MESSAGES`, then `LANG`, as POSIX orders them: English for `en*`,
 /// Vietnamese for anything else (including `C`).
@@ -22,44 +17,38 @@ pub fn english_requested(get: impl Fn(&str) -> Option<String>) -> bool {
 
 /// The message for `code` in the user's language.
 pub fn error_message(code: ErrorCode) -> String {
-    in_user_language((VI, EN), code.message_id(), &[])
+    text(code.message_id(), &[])
 }
 
-/// A parking message (`parking.ftl`) with its arguments, in the user's language.
-pub fn parking_text(id: &str, args: &[(&str, String)]) -> String {
-    in_user_language((PARKING_VI, PARKING_EN), id, args)
-}
-
-fn in_user_language(sources: (&str, &str), id: &str, args: &[(&str, String)]) -> String {
+/// The app's message `id` with its arguments, in the user's language; the id itself when
+/// no file has it (so a missing message shows, rather than nothing).
+pub fn text(id: &str, args: &[(&str, String)]) -> String {
     let english = english_requested(|name| std::env::var(name).ok());
-    let (source, lang): (&str, LanguageIdentifier) = if english {
-        (sources.1, langid!("en"))
+    let (sources, lang) = if english {
+        (civic_locales::EN, langid!("en"))
     } else {
-        (sources.0, langid!("vi"))
+        (civic_locales::VI, langid!("vi"))
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
         fluent_args.set(*name, FluentValue::from(value.as_str()));
     }
-    message_with(source, lang, id, Some(&fluent_args)).unwrap_or_else(|| id.to_owned())
+    message(sources, lang, id, Some(&fluent_args)).unwrap_or_else(|| id.to_owned())
 }
 
-#[cfg(test)]
-fn message(source: &str, lang: LanguageIdentifier, id: &str) -> Option<String> {
-    message_with(source, lang, id, None)
-}
-
-fn message_with(
-    source: &str,
+fn message(
+    sources: &[&str],
     lang: LanguageIdentifier,
     id: &str,
     args: Option<&FluentArgs>,
 ) -> Option<String> {
-    let resource = FluentResource::try_new(source.to_owned()).ok()?;
     let mut bundle = FluentBundle::new(vec![lang]);
     // No bidi isolation marks: this text goes to a terminal.
     bundle.set_use_isolating(false);
-    bundle.add_resource(resource).ok()?;
+    for source in sources {
+        let resource = FluentResource::try_new((*source).to_owned()).ok()?;
+        bundle.add_resource(resource).ok()?;
+    }
     let pattern = bundle.get_message(id)?.value()?;
     let mut errors = Vec::new();
     Some(
@@ -76,11 +65,14 @@ mod tests {
     #[test]
     fn every_code_has_a_message_in_both_languages() {
         for code in ErrorCode::ALL {
-            for (source, lang) in [(VI, langid!("vi")), (EN, langid!("en"))] {
-                let text = message(source, lang, code.message_id());
+            for (sources, lang) in [
+                (civic_locales::VI, langid!("vi")),
+                (civic_locales::EN, langid!("en")),
+            ] {
+                let text = message(sources, lang.clone(), code.message_id(), None);
                 assert!(
                     text.as_deref().is_some_and(|t| !t.is_empty()),
-                    "{code:?} in {source:.20}"
+                    "{code:?} in {lang}"
                 );
             }
         }

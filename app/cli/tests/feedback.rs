@@ -88,7 +88,7 @@ async fn a_report_written_offline_is_sent_and_followed() {
         stdout(&civic(&data, &["sync", "--gateway", &url]));
         let listed = stdout(&civic(&data, &["feedback", "list"]));
         assert!(
-            listed.contains("đã gửi #") && listed.contains("hạn "),
+            listed.contains("Đã gửi, số ") && listed.contains("hạn xử lý "),
             "{listed}"
         );
         // The kinds of report and their questions came with the sync, for offline use.
@@ -206,14 +206,14 @@ async fn a_report_written_offline_is_sent_and_followed() {
         stdout(&civic(&data, &["feedback", "send", "--gateway", &url]));
         let list = stdout(&civic(&data, &["feedback", "list"]));
         assert!(
-            list.contains("đã xử lý xong") && list.contains("có cập nhật mới"),
+            list.contains("Đã xử lý xong") && list.contains("Có cập nhật mới"),
             "{list}"
         );
         let show = stdout(&civic(&data, &["feedback", "show", &local.to_string()]));
         assert!(show.contains("Đã thay bóng đèn"), "{show}");
         // Seen: no longer flagged.
         let list = stdout(&civic(&data, &["feedback", "list"]));
-        assert!(!list.contains("có cập nhật mới"), "{list}");
+        assert!(!list.contains("Có cập nhật mới"), "{list}");
     })
     .await
     .expect("following");

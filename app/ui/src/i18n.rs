@@ -43,18 +43,14 @@ impl Lang {
         }
     }
 
-    /// The language's messages: every Fluent file of its folder, one per feature (found
-    /// by `build.rs`).
+    /// The language's messages: every Fluent file of its folder, one per feature
+    /// (`civic-locales`).
     fn sources(self) -> &'static [&'static str] {
         match self {
-            Lang::Vi => locales::VI,
-            Lang::En => locales::EN,
+            Lang::Vi => civic_locales::VI,
+            Lang::En => civic_locales::EN,
         }
     }
-}
-
-mod locales {
-    include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 }
 
 pub static LANG: GlobalSignal<Lang> = Signal::global(|| Lang::Vi);

@@ -443,10 +443,8 @@ mod tests {
 
     async fn service(dir: &std::path::Path) -> FeedbackState {
         let database = Database::Sqlite(dir.join("gateway.sqlite3"));
-        let city = crate::city::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/cities/da-nang.toml"),
-        )
-        .expect("Đà Nẵng's profile");
+        let city: CityProfile = toml::from_str(include_str!("../../../assets/cities/da-nang.toml"))
+            .expect("Đà Nẵng's profile");
         let credentials = CredentialStore::open(&database).await.expect("credentials");
         FeedbackState::open(
             &database,

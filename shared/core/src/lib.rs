@@ -116,6 +116,7 @@ impl Civic {
         let parking = Arc::new(civic_parking::Parking::open(
             data_dir,
             Arc::new(move || parking_rules.profile().and_then(|p| p.parking)),
+            link.clone(),
         )?);
         // The city profile first: the others read it.
         let components: Vec<Arc<dyn SyncComponent>> = vec![

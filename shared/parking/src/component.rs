@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use civic_sync::{Answer, Freshness, Gateway, SyncComponent, SyncError};
+use civic_sync::{Answer, Freshness, Gateway, Link, SyncComponent, SyncError};
 use civic_types::error::ErrorCode;
 use civic_types::parking::{
     LotList, LotsNear, ParkingConfig, ParkingOverview, PaymentCode, PaymentState, Session,
@@ -63,12 +63,26 @@ impl civic_types::error::Coded for ParkingFlowError {
     }
 }
 
+/// A stay of `minutes` from `now`, as the app asks to start or price one.
+fn stay(plate: &str, zone: &str, kind: VehicleKind, minutes: u32, now: i64) -> SessionUpload {
+    SessionUpload {
+        plate: plate.to_owned(),
+        kind,
+        zone: zone.to_owned(),
+        starts_at: now,
+        ends_at: now + i64::from(minutes) * 60,
+        stopped_at: None,
+    }
+}
+
 /// Where the city's parking rules come from (its profile, as last received).
 pub type ConfigSource = Arc<dyn Fn() -> Option<ParkingConfig> + Send + Sync>;
 
 pub struct Parking {
     store: ParkingStore,
     config: ConfigSource,
+    /// A changed session asks for a round through it, to reach the gateway at once.
+    link: Link,
     /// When payments were last asked after.
     followed: std::sync::Mutex<i64>,
 }
@@ -86,17 +100,20 @@ impl Parking {
     pub fn open(
         data_dir: &std::path::Path,
         config: ConfigSource,
+        link: Link,
     ) -> Result<Self, ParkingFlowError> {
         Ok(Self::new(
             ParkingStore::open(&data_dir.join(PARKING_FILE))?,
             config,
+            link,
         ))
     }
 
-    pub fn new(store: ParkingStore, config: ConfigSource) -> Self {
+    pub fn new(store: ParkingStore, config: ConfigSource, link: Link) -> Self {
         Self {
             store,
             config,
+            link,
             followed: std::sync::Mutex::new(0),
         }
     }
@@ -141,12 +158,18 @@ impl Parking {
         })
     }
 
-    /// What a session would cost under the city's rules (checked as a start would be).
+    /// What a session of `minutes` from `now` would cost under the city's rules (checked
+    /// as [`Parking::start`] would check it).
     pub fn quote(
         &self,
-        upload: &SessionUpload,
+        plate: &str,
+        zone: &str,
+        kind: VehicleKind,
+        minutes: u32,
+        now: i64,
     ) -> Result<civic_types::parking::Fee, ParkingFlowError> {
-        Ok(self.rules()?.check(upload)?.fee)
+        let upload = stay(plate, zone, kind, minutes, now);
+        Ok(self.rules()?.check(&upload)?.fee)
     }
 
     /// Starts a session for `minutes` from `now`.
@@ -160,15 +183,7 @@ impl Parking {
     ) -> Result<Session, ParkingFlowError> {
         let rules = self.rules()?;
         let id = reference::new_session_id()?;
-        let upload = SessionUpload {
-            plate: plate.to_owned(),
-            kind,
-            zone: zone.to_owned(),
-            starts_at: now,
-            ends_at: now + i64::from(minutes) * 60,
-            stopped_at: None,
-        };
-        self.write(&rules, &id, upload, None)
+        self.write(&rules, &id, stay(plate, zone, kind, minutes, now), None)
     }
 
     /// Adds `minutes` to a running session.
@@ -245,6 +260,7 @@ impl Parking {
             ParkingStore::put_session(tx, &session, &key, true)?;
             Ok(Ok(()))
         })??;
+        self.link.wake();
         Ok(session)
     }
 

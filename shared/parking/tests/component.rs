@@ -20,6 +20,7 @@ fn parking() -> Parking {
     Parking::new(
         ParkingStore::open_in_memory().expect("store"),
         Arc::new(move || config.clone()),
+        civic_sync::Link::new(None),
     )
 }
 
@@ -154,6 +155,7 @@ fn without_street_parking_nothing_starts() {
     let p = Parking::new(
         ParkingStore::open_in_memory().expect("store"),
         Arc::new(|| None),
+        civic_sync::Link::new(None),
     );
     assert!(matches!(
         p.start("43A-123.45", "bach-dang", VehicleKind::Car, 60, at(9, 0)),

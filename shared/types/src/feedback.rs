@@ -132,6 +132,21 @@ pub enum Status {
 }
 
 impl Status {
+    /// The Fluent message (`feedback.ftl`) naming it to a person.
+    #[must_use]
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Open => "report-status-open",
+            Self::Investigating => "report-status-investigating",
+            Self::ActionScheduled => "report-status-action-scheduled",
+            Self::Fixed => "report-status-fixed",
+            Self::Duplicate => "report-status-duplicate",
+            Self::NotResponsible => "report-status-not-responsible",
+            Self::Closed => "report-status-closed",
+            Self::Unknown => "report-status-unknown",
+        }
+    }
+
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -336,6 +351,22 @@ pub struct ReportSummary {
     pub due_at: Option<i64>,
     /// Due and still open.
     pub overdue: bool,
+}
+
+impl ReportSummary {
+    /// Where the report is, as the Fluent message (`feedback.ftl`) that says it: a draft,
+    /// waiting (`$time`: the last attempt, when there was one), to fix, or sent (`$number`,
+    /// `$status`: its status's own message).
+    #[must_use]
+    pub fn state_message_id(&self) -> &'static str {
+        match self.state {
+            ReportState::Draft => "report-state-draft",
+            ReportState::Queued if self.last_attempt_at.is_some() => "report-state-queued-tried",
+            ReportState::Queued => "report-state-queued",
+            ReportState::NeedsFix => "report-state-needs-fix",
+            ReportState::Sent => "report-state-sent",
+        }
+    }
 }
 
 /// One report with its answers, photos' sizes and the agency's timeline.

@@ -6,11 +6,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use civic_core::parking::{CheckedTariff, Plate, Transfer};
+use civic_core::parking::{CheckedTariff, ParkingError, Plate, Transfer};
 use civic_core::types::parking::VehicleKind;
 
 use crate::Failure;
-use crate::i18n::{error_message, parking_text};
+use crate::i18n::{self, error_message};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Vehicle {
@@ -169,7 +169,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                     near.distance_m.round(),
                     free,
                     lot.capacity,
-                    parking_text(lot.state.message_id(), &[]),
+                    i18n::text(lot.state.message_id(), &[]),
                     civic_core::time::iso_datetime(lot.updated, &civic_core::time::vietnam()),
                 )?;
             }
@@ -257,15 +257,16 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                 amount,
                 reference,
             };
-            writeln!(out, "{}", transfer.payload()?)?;
+            // Told as parking's payment error, whose message the app has.
+            writeln!(out, "{}", transfer.payload().map_err(ParkingError::from)?)?;
             if let Some(file) = file {
                 let svg = file
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
                 let bytes = if svg {
-                    transfer.svg(320)?.into_bytes()
+                    transfer.svg(320).map_err(ParkingError::from)?.into_bytes()
                 } else {
-                    transfer.png(8)?
+                    transfer.png(8).map_err(ParkingError::from)?
                 };
                 std::fs::write(&file, bytes).map_err(|e| format!("{}: {e}", file.display()))?;
             }
@@ -314,7 +315,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
             writeln!(
                 out,
                 "{plate}  ({}, {})",
-                parking_text(plate.kind().message_id(), &[]),
+                i18n::text(plate.kind().message_id(), &[]),
                 plate.key()
             )?;
             Ok(())
@@ -324,7 +325,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
 
 fn payment_text(session: &civic_core::types::parking::Session) -> String {
     let (id, amounts) = session.payment_message();
-    parking_text(
+    i18n::text(
         id,
         &amounts.map(|(name, amount)| (name, format!("{amount} đ"))),
     )
@@ -335,7 +336,7 @@ fn sync_text(sync: &civic_core::types::parking::SessionSync) -> String {
         civic_core::types::parking::SessionSync::Refused { code } => error_message(*code),
         _ => String::new(),
     };
-    parking_text(sync.message_id(), &[("reason", reason)])
+    i18n::text(sync.message_id(), &[("reason", reason)])
 }
 
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Failure> {

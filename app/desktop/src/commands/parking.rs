@@ -1,28 +1,12 @@
 //! Parking: the parking pages' calls. All answer from the device; a session started,
-//! extended or stopped wakes the scheduler so it reaches the gateway at once when online.
+//! extended or stopped asks for a sync round itself (the component's `Link`).
 
-use civic_core::parking::ParkingFlowError;
-use civic_types::parking::{
-    Fee, LotsNear, ParkingOverview, PaymentCode, Session, SessionUpload, VehicleKind,
-};
+use civic_types::parking::{Fee, LotsNear, ParkingOverview, PaymentCode, Session, VehicleKind};
 
 use super::{CommandError, with_civic};
 
 /// How far around a point car parks are listed, metres.
 const LOTS_RADIUS_M: f64 = 5_000.0;
-
-/// Runs a change to a session, then has the scheduler send it.
-async fn changing(
-    app: tauri::AppHandle,
-    f: impl FnOnce(&civic_core::Civic) -> Result<Session, ParkingFlowError> + Send + 'static,
-) -> Result<Session, CommandError> {
-    with_civic(app, move |civic| {
-        let session = f(civic)?;
-        civic.scheduler().wake();
-        Ok::<_, ParkingFlowError>(session)
-    })
-    .await
-}
 
 fn now() -> i64 {
     civic_core::time::now_unix()
@@ -58,15 +42,7 @@ pub async fn parking_fee(
     minutes: u32,
 ) -> Result<Fee, CommandError> {
     with_civic(app, move |civic| {
-        let start = now();
-        civic.parking().quote(&SessionUpload {
-            plate,
-            kind,
-            zone,
-            starts_at: start,
-            ends_at: start + i64::from(minutes) * 60,
-            stopped_at: None,
-        })
+        civic.parking().quote(&plate, &zone, kind, minutes, now())
     })
     .await
 }
@@ -79,7 +55,7 @@ pub async fn parking_start(
     kind: VehicleKind,
     minutes: u32,
 ) -> Result<Session, CommandError> {
-    changing(app, move |civic| {
+    with_civic(app, move |civic| {
         civic.parking().start(&plate, &zone, kind, minutes, now())
     })
     .await
@@ -91,7 +67,7 @@ pub async fn parking_extend(
     id: String,
     minutes: u32,
 ) -> Result<Session, CommandError> {
-    changing(app, move |civic| {
+    with_civic(app, move |civic| {
         civic.parking().extend(&id, minutes, now())
     })
     .await
@@ -99,7 +75,7 @@ pub async fn parking_extend(
 
 #[tauri::command]
 pub async fn parking_stop(app: tauri::AppHandle, id: String) -> Result<Session, CommandError> {
-    changing(app, move |civic| civic.parking().stop(&id, now())).await
+    with_civic(app, move |civic| civic.parking().stop(&id, now())).await
 }
 
 #[tauri::command]

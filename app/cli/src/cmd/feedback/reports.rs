@@ -144,7 +144,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                     out,
                     "  {} · {} · {}",
                     update.updated_datetime.as_deref().unwrap_or("?"),
-                    status_vi(update.status),
+                    status_text(update.status),
                     update.description.as_deref().unwrap_or("")
                 )?;
             }
@@ -199,7 +199,7 @@ pub fn run(command: Command, data_dir: &Path, out: &mut impl Write) -> Result<()
                     out,
                     "#{}  {away}  {}  {}  {}",
                     request.service_request_id,
-                    status_vi(request.status),
+                    status_text(request.status),
                     request.requested_datetime.as_deref().unwrap_or(""),
                     request.description.as_deref().unwrap_or("")
                 )?;
@@ -334,47 +334,40 @@ fn new(args: NewArgs, data_dir: &Path, out: &mut impl Write) -> Result<(), Failu
     Ok(())
 }
 
-fn status_vi(status: Status) -> &'static str {
-    match status {
-        Status::Open => "đã tiếp nhận",
-        Status::Investigating => "đang xác minh",
-        Status::ActionScheduled => "đã lên kế hoạch xử lý",
-        Status::Fixed => "đã xử lý xong",
-        Status::Duplicate => "trùng phản ánh khác",
-        Status::NotResponsible => "không thuộc thẩm quyền",
-        Status::Closed => "đã đóng",
-        Status::Unknown => "không rõ",
-    }
+/// A status in the app's own words (`feedback.ftl`).
+fn status_text(status: Status) -> String {
+    crate::i18n::text(status.message_id(), &[])
 }
 
 fn line(report: &ReportSummary, civic: &civic_core::Civic) -> String {
     let zone = civic.city().time_zone();
     let when = |unix: i64| civic_core::time::date_in(unix, &zone);
-    let state = match report.state {
-        ReportState::Draft => "nháp".to_owned(),
-        ReportState::Queued => match report.last_attempt_at {
-            Some(at) => format!("chờ gửi (lần thử cuối {})", when(at)),
-            None => "chờ gửi".to_owned(),
-        },
-        ReportState::NeedsFix => "cần sửa".to_owned(),
-        ReportState::Sent => {
-            let mut text = format!(
-                "đã gửi #{} · {}",
-                report.service_request_id.as_deref().unwrap_or("?"),
-                report.status.map_or("đã tiếp nhận", status_vi)
-            );
-            if let Some(due) = report.due_at {
-                text.push_str(&format!(" · hạn {}", when(due)));
-            }
-            if report.overdue {
-                text.push_str(" · QUÁ HẠN");
-            }
-            if report.status_changed {
-                text.push_str(" · có cập nhật mới");
-            }
-            text
+    let text = crate::i18n::text;
+    let mut state = text(
+        report.state_message_id(),
+        &[
+            ("time", report.last_attempt_at.map(when).unwrap_or_default()),
+            (
+                "number",
+                report.service_request_id.clone().unwrap_or_default(),
+            ),
+            ("status", status_text(report.status.unwrap_or_default())),
+        ],
+    );
+    if report.state == ReportState::Sent {
+        if let Some(due) = report.due_at {
+            state.push_str(" · ");
+            state.push_str(&text("feedback-due", &[("time", when(due))]));
         }
-    };
+        if report.overdue {
+            state.push_str(" · ");
+            state.push_str(&text("feedback-overdue", &[]));
+        }
+        if report.status_changed {
+            state.push_str(" · ");
+            state.push_str(&text("feedback-status-new", &[]));
+        }
+    }
     format!(
         "{:>4}  {}  {}  [{}]",
         report.id,

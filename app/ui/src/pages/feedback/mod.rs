@@ -24,44 +24,29 @@ fn when(unix: i64, zone: &str) -> String {
 }
 
 pub fn status_label(status: Status) -> String {
-    t(match status {
-        Status::Open => "report-status-open",
-        Status::Investigating => "report-status-investigating",
-        Status::ActionScheduled => "report-status-action-scheduled",
-        Status::Fixed => "report-status-fixed",
-        Status::Duplicate => "report-status-duplicate",
-        Status::NotResponsible => "report-status-not-responsible",
-        Status::Closed => "report-status-closed",
-        Status::Unknown => "report-status-unknown",
-    })
+    t(status.message_id())
 }
 
 /// Where a report is, in words: waiting (with the last attempt), to fix, or its status.
 fn state_line(report: &ReportSummary, zone: &str) -> String {
-    match report.state {
-        ReportState::Draft => t("report-state-draft"),
-        ReportState::Queued => match report.last_attempt_at {
-            Some(at) => t_args(
-                "report-state-queued-tried",
-                &[("time", FluentValue::from(when(at, zone)))],
+    let time = report
+        .last_attempt_at
+        .map(|at| when(at, zone))
+        .unwrap_or_default();
+    t_args(
+        report.state_message_id(),
+        &[
+            ("time", FluentValue::from(time)),
+            (
+                "number",
+                FluentValue::from(report.service_request_id.clone().unwrap_or_default()),
             ),
-            None => t("report-state-queued"),
-        },
-        ReportState::NeedsFix => t("report-state-needs-fix"),
-        ReportState::Sent => t_args(
-            "report-state-sent",
-            &[
-                (
-                    "number",
-                    FluentValue::from(report.service_request_id.clone().unwrap_or_default()),
-                ),
-                (
-                    "status",
-                    FluentValue::from(status_label(report.status.unwrap_or_default())),
-                ),
-            ],
-        ),
-    }
+            (
+                "status",
+                FluentValue::from(status_label(report.status.unwrap_or_default())),
+            ),
+        ],
+    )
 }
 
 /// The resident's reports on this device, by where they are.

@@ -1,5 +1,5 @@
 //! Compiles in every Fluent file of each locale folder (`assets/locales/<lang>/*.ftl`), so a
-//! feature's messages are found by adding its file, not by listing it here.
+//! feature's messages are found by adding its file, not by listing it anywhere.
 #![allow(clippy::print_stdout)] // cargo reads a build script's directives from stdout
 
 use std::fmt::Write as _;
@@ -19,11 +19,7 @@ fn main() {
             .filter(|path| path.extension().is_some_and(|e| e == "ftl"))
             .collect();
         files.sort();
-        let _ = writeln!(
-            out,
-            "pub(super) const {}: &[&str] = &[",
-            lang.to_uppercase()
-        );
+        let _ = writeln!(out, "pub const {}: &[&str] = &[", lang.to_uppercase());
         for file in files {
             let _ = writeln!(out, "    include_str!({:?}),", file.display().to_string());
         }
