@@ -7,6 +7,7 @@
 
 #[cfg(feature = "app")]
 mod component;
+mod error;
 pub mod import;
 pub mod lexicon;
 mod search;
@@ -17,10 +18,11 @@ mod sync;
 
 #[cfg(feature = "app")]
 pub use component::Catalog;
+pub use error::CatalogError;
 pub use search::GOOD_COVERAGE;
 pub use snapshot::{Snapshot, SnapshotError};
 pub use store::PORTAL_PROCEDURE_URL;
-pub use store::{CatalogError, CatalogStore, Opened};
+pub use store::{CatalogStore, Opened};
 #[cfg(feature = "app")]
 pub use sync::{Checkpoint, Fetched, LegacyCity, fetch};
 

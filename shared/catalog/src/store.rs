@@ -8,32 +8,12 @@ use civic_types::{
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::search::{IndexRow, SearchIndex, SearchText};
-use crate::{MIGRATIONS, Snapshot, SnapshotError};
-use civic_db::{OpenError, Store};
+use crate::{CatalogError, MIGRATIONS, Snapshot};
+use civic_db::Store;
 use civic_text::fold;
 
 /// Where the national portal shows a procedure, followed by its own id.
 pub const PORTAL_PROCEDURE_URL: &str = "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/";
-
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CatalogError {
-    #[error(transparent)]
-    Open(#[from] OpenError),
-    #[error(transparent)]
-    Snapshot(#[from] SnapshotError),
-    #[error("catalog database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("a stored procedure record is damaged: {0}")]
-    Record(#[from] serde_json::Error),
-}
-
-impl CatalogError {
-    /// Whatever went wrong, the data on this device could not be used.
-    pub fn code(&self) -> civic_types::error::ErrorCode {
-        civic_types::error::ErrorCode::Storage
-    }
-}
 
 /// The offline catalog: one SQLite connection (one writer), WAL.
 #[derive(Debug)]

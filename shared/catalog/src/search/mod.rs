@@ -24,8 +24,9 @@ use rusqlite::types::Value;
 pub(crate) use index::{IndexRow, SearchIndex};
 pub(crate) use text::SearchText;
 
+use crate::CatalogError;
 use crate::lexicon::Lexicon;
-use crate::store::{CatalogError, CatalogStore};
+use crate::store::CatalogStore;
 use civic_text::fold;
 use query::Query;
 
