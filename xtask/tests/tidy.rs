@@ -108,12 +108,14 @@ fn every_locale_has_the_same_messages() {
 /// message is left unused (the host's system notifications use a few, and the shared types
 /// name the message for each of their states, for the pages and the CLI alike).
 #[test]
-fn ui_uses_exactly_the_defined_messages() {
+fn front_ends_use_exactly_the_defined_messages() {
     let defined = message_ids("vi");
     let mut used = Vec::new();
+    // Both front ends say things from the same files (`civic-locales`).
     let files = rust_files(&root().join("app/ui/src"))
         .into_iter()
         .chain(rust_files(&root().join("app/desktop/src")))
+        .chain(rust_files(&root().join("app/cli/src")))
         .chain(rust_files(&root().join("shared/types/src")));
     for file in files {
         let source = std::fs::read_to_string(&file).expect("read");

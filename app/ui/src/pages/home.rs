@@ -27,73 +27,36 @@ pub fn Home() -> Element {
         h2 { class: "visually-hidden", {t("home-features")} }
         ul { class: "tiles",
             for feature in features {
-                li {
-                    match feature {
-                        Feature::Procedures => rsx! {
-                            button {
-                                class: "tile",
-                                id: "tile-procedures",
-                                onclick: move |_| {
-                                    navigator().push(Route::Search { query: String::new() });
-                                },
-                                span { class: "tile-title", {t("feature-procedures")} }
-                                span { class: "tile-hint", {t("feature-procedures-hint")} }
-                            }
-                        },
-                        Feature::Feedback => rsx! {
-                            button {
-                                class: "tile",
-                                id: "tile-feedback",
-                                onclick: move |_| {
-                                    navigator().push(Route::Feedback {});
-                                },
-                                span { class: "tile-title", {t("feature-feedback")} }
-                                span { class: "tile-hint", {t("feature-feedback-hint")} }
-                            }
-                        },
-                        Feature::Bus => rsx! {
-                            button {
-                                class: "tile",
-                                id: "tile-bus",
-                                onclick: move |_| {
-                                    navigator().push(Route::Bus {});
-                                },
-                                span { class: "tile-title", {t("feature-bus")} }
-                                span { class: "tile-hint", {t("feature-bus-hint")} }
-                            }
-                        },
-                        Feature::Parking => rsx! {
-                            button {
-                                class: "tile",
-                                id: "tile-parking",
-                                onclick: move |_| {
-                                    navigator().push(Route::Parking {});
-                                },
-                                span { class: "tile-title", {t("feature-parking")} }
-                                span { class: "tile-hint", {t("feature-parking-hint")} }
-                            }
-                        },
-                        // The host lists only features this build has pages for.
-                        Feature::Unknown => rsx! {},
-                    }
+                // The host lists only features this build has pages for.
+                match feature {
+                    Feature::Procedures => rsx! { Tile { id: "tile-procedures", title: "feature-procedures", hint: "feature-procedures-hint", to: Route::Search { query: String::new() } } },
+                    Feature::Feedback => rsx! { Tile { id: "tile-feedback", title: "feature-feedback", hint: "feature-feedback-hint", to: Route::Feedback {} } },
+                    Feature::Bus => rsx! { Tile { id: "tile-bus", title: "feature-bus", hint: "feature-bus-hint", to: Route::Bus {} } },
+                    Feature::Parking => rsx! { Tile { id: "tile-parking", title: "feature-parking", hint: "feature-parking-hint", to: Route::Parking {} } },
+                    Feature::Unknown => rsx! {},
                 }
             }
             // QR codes work offline in every city.
-            li {
-                button { class: "tile", id: "tile-scan", onclick: move |_| {
-                    navigator().push(Route::Scan {});
+            Tile { id: "tile-scan", title: "feature-scan", hint: "feature-scan-hint", to: Route::Scan {} }
+            Tile { id: "tile-board", title: "feature-board", hint: "feature-board-hint", to: Route::Board {} }
+        }
+    }
+}
+
+/// A feature's tile on the home page: its name (message `title`), what it is for (`hint`),
+/// and the page it opens.
+#[component]
+fn Tile(id: &'static str, title: &'static str, hint: &'static str, to: Route) -> Element {
+    rsx! {
+        li {
+            button {
+                class: "tile",
+                id,
+                onclick: move |_| {
+                    navigator().push(to.clone());
                 },
-                    span { class: "tile-title", {t("feature-scan")} }
-                    span { class: "tile-hint", {t("feature-scan-hint")} }
-                }
-            }
-            li {
-                button { class: "tile", id: "tile-board", onclick: move |_| {
-                    navigator().push(Route::Board {});
-                },
-                    span { class: "tile-title", {t("feature-board")} }
-                    span { class: "tile-hint", {t("feature-board-hint")} }
-                }
+                span { class: "tile-title", {t(title)} }
+                span { class: "tile-hint", {t(hint)} }
             }
         }
     }
