@@ -56,10 +56,19 @@ pub(crate) fn loaded<T>(
     ready: impl FnOnce(T) -> Element,
 ) -> Element {
     match answer {
-        None => rsx! { p { {t(loading)} } },
-        Some(Err(error)) => rsx! { p { class: "error", role: "alert", {error.text()} } },
+        None => waiting(loading),
+        Some(Err(error)) => failed(&error),
         Some(Ok(value)) => ready(value),
     }
+}
+
+/// Apart from [`loaded`], so each page's instance of it does not carry its own copy.
+fn waiting(loading: &str) -> Element {
+    rsx! { p { {t(loading)} } }
+}
+
+fn failed(error: &IpcError) -> Element {
+    rsx! { p { class: "error", role: "alert", {error.text()} } }
 }
 
 /// The device's position from the webview's geolocation, if it has one and may tell.

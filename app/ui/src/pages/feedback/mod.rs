@@ -29,24 +29,35 @@ pub fn status_label(status: Status) -> String {
 
 /// Where a report is, in words: waiting (with the last attempt), to fix, or its status.
 fn state_line(report: &ReportSummary, zone: &str) -> String {
-    let time = report
-        .last_attempt_at
-        .map(|at| when(at, zone))
-        .unwrap_or_default();
-    t_args(
-        report.state_message_id(),
-        &[
-            ("time", FluentValue::from(time)),
-            (
-                "number",
-                FluentValue::from(report.service_request_id.clone().unwrap_or_default()),
-            ),
-            (
-                "status",
-                FluentValue::from(status_label(report.status.unwrap_or_default())),
-            ),
-        ],
-    )
+    let id = report.state_message_id();
+    match report.state {
+        ReportState::Queued => t_args(
+            id,
+            &[(
+                "time",
+                FluentValue::from(
+                    report
+                        .last_attempt_at
+                        .map(|at| when(at, zone))
+                        .unwrap_or_default(),
+                ),
+            )],
+        ),
+        ReportState::Sent => t_args(
+            id,
+            &[
+                (
+                    "number",
+                    FluentValue::from(report.service_request_id.clone().unwrap_or_default()),
+                ),
+                (
+                    "status",
+                    FluentValue::from(status_label(report.status.unwrap_or_default())),
+                ),
+            ],
+        ),
+        ReportState::Draft | ReportState::NeedsFix => t(id),
+    }
 }
 
 /// The resident's reports on this device, by where they are.
