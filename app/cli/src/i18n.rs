@@ -23,25 +23,28 @@ pub fn error_message(code: ErrorCode) -> String {
 /// The app's message `id` with its arguments, in the user's language; the id itself when
 /// no file has it (so a missing message shows, rather than nothing).
 pub fn text(id: &str, args: &[(&str, String)]) -> String {
-    let english = english_requested(|name| std::env::var(name).ok());
-    let (sources, lang) = if english {
-        (civic_locales::EN, langid!("en"))
-    } else {
-        (civic_locales::VI, langid!("vi"))
-    };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
         fluent_args.set(*name, FluentValue::from(value.as_str()));
     }
-    message(sources, lang, id, Some(&fluent_args)).unwrap_or_else(|| id.to_owned())
+    USER_BUNDLE
+        .with(|bundle| message(bundle.as_ref()?, id, Some(&fluent_args)))
+        .unwrap_or_else(|| id.to_owned())
 }
 
-fn message(
-    sources: &[&str],
-    lang: LanguageIdentifier,
-    id: &str,
-    args: Option<&FluentArgs>,
-) -> Option<String> {
+thread_local! {
+    /// The user's language's files, parsed once per run rather than once per message (a
+    /// listing says dozens). `None` if one does not parse; the tidy tests keep them parsing.
+    static USER_BUNDLE: Option<FluentBundle<FluentResource>> = {
+        if english_requested(|name| std::env::var(name).ok()) {
+            bundle(civic_locales::EN, langid!("en"))
+        } else {
+            bundle(civic_locales::VI, langid!("vi"))
+        }
+    };
+}
+
+fn bundle(sources: &[&str], lang: LanguageIdentifier) -> Option<FluentBundle<FluentResource>> {
     let mut bundle = FluentBundle::new(vec![lang]);
     // No bidi isolation marks: this text goes to a terminal.
     bundle.set_use_isolating(false);
@@ -49,6 +52,14 @@ fn message(
         let resource = FluentResource::try_new((*source).to_owned()).ok()?;
         bundle.add_resource(resource).ok()?;
     }
+    Some(bundle)
+}
+
+fn message(
+    bundle: &FluentBundle<FluentResource>,
+    id: &str,
+    args: Option<&FluentArgs>,
+) -> Option<String> {
     let pattern = bundle.get_message(id)?.value()?;
     let mut errors = Vec::new();
     Some(
@@ -69,7 +80,8 @@ mod tests {
                 (civic_locales::VI, langid!("vi")),
                 (civic_locales::EN, langid!("en")),
             ] {
-                let text = message(sources, lang.clone(), code.message_id(), None);
+                let bundle = bundle(sources, lang.clone()).expect("the files parse");
+                let text = message(&bundle, code.message_id(), None);
                 assert!(
                     text.as_deref().is_some_and(|t| !t.is_empty()),
                     "{code:?} in {lang}"

@@ -242,17 +242,19 @@ pub fn area_around(lat: f64, lon: f64, radius_m: f64) -> Area {
     }
 }
 
+/// A form's pairs as the body reader gives them, for tests here and of the service.
+#[cfg(test)]
+pub(crate) fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     fn catalogue() -> Catalogue {
         Catalogue::bundled().expect("bundled services")

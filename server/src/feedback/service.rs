@@ -433,13 +433,7 @@ fn ids(params: &[(String, String)]) -> Option<Vec<i64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
-        fields
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::feedback::report::form as pairs;
 
     async fn service(dir: &std::path::Path) -> FeedbackState {
         let database = Database::Sqlite(dir.join("gateway.sqlite3"));

@@ -83,18 +83,14 @@ pub struct Bus {
 impl Bus {
     /// Opens the component's file in `data_dir`.
     pub fn open(data_dir: &std::path::Path, link: Link) -> Result<Self, BusError> {
-        Ok(Self::new(BusStore::open(&data_dir.join(BUS_FILE))?, link))
-    }
-
-    pub fn new(store: BusStore, link: Link) -> Self {
-        Self {
-            store,
+        Ok(Self {
+            store: BusStore::open(&data_dir.join(BUS_FILE))?,
             link,
             loaded: Mutex::new(None),
             watching: Mutex::new(0),
             live_asked: Mutex::new(0),
             live: Mutex::new(None),
-        }
+        })
     }
 
     pub fn store(&self) -> &BusStore {
@@ -155,7 +151,7 @@ impl Bus {
 
     /// A page showing live data is open until `now` + two minutes: rounds come every 30 s.
     /// Whether live data is due now.
-    pub fn watch(&self, now: i64) -> bool {
+    fn watch(&self, now: i64) -> bool {
         *self.watching.lock().unwrap_or_else(PoisonError::into_inner) = now + WATCH_FOR;
         let asked = *self
             .live_asked

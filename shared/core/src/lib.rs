@@ -33,6 +33,7 @@ use civic_city::{City, CityError, CityStore, Held};
 use civic_feedback::Feedback;
 use civic_qr::{Board, BoardError, BoardSigner, ImageSource, ScanError, Trust};
 use civic_sync::{Gateway, Link, Scheduler, SyncComponent, SyncError};
+use civic_types::error::Coded as _;
 use civic_types::{
     qr::ScanReport,
     status::{AppStatus, Feature, Notice},
@@ -60,8 +61,6 @@ pub enum CoreError {
     #[error(transparent)]
     Parking(#[from] civic_parking::ParkingFlowError),
 }
-
-use civic_types::error::Coded as _;
 
 impl CoreError {
     pub fn code(&self) -> civic_types::error::ErrorCode {

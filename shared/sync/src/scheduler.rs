@@ -192,11 +192,6 @@ impl Scheduler {
             .map(|due| Duration::from_secs(u64::try_from(due - now).unwrap_or(0).max(1)))
     }
 
-    /// Starts a round now in a sleeping [`Scheduler::run`] loop (a report was just queued).
-    pub fn wake(&self) {
-        self.link.wake();
-    }
-
     fn sleep(&self, wait: Duration) {
         self.link.sleep(wait);
     }

@@ -45,21 +45,13 @@ impl Feedback {
         city: std::sync::Arc<civic_city::City>,
         link: Link,
     ) -> Result<Self, FeedbackError> {
-        Ok(Self::new(
-            Outbox::open(&data_dir.join(FEEDBACK_FILE))?,
-            city,
-            link,
-        ))
-    }
-
-    pub fn new(outbox: Outbox, city: std::sync::Arc<civic_city::City>, link: Link) -> Self {
-        Self {
-            outbox,
+        Ok(Self {
+            outbox: Outbox::open(&data_dir.join(FEEDBACK_FILE))?,
             city,
             link,
             account: Mutex::new(None),
             last_checked: Mutex::new(None),
-        }
+        })
     }
 
     pub fn outbox(&self) -> &Outbox {
